@@ -1,0 +1,4 @@
+from . import res_company
+from . import res_config_settings
+from . import l10n_it_autoreg_run
+from . import account_move

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The test command (README): a throwaway database with the addon installed,
+# the whole suite (Odoo tests with pytest-odoo + pure-Python reader tests),
+# then the database is dropped.  Exits non-zero on any failure, when no test
+# ran, and when a browser test was skipped.  Extra arguments go to pytest.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_odoo
+ensure_postgres
+ensure_python_tools
+ensure_chromium
+
+DB="autoreg_test_$(date +%s)_$$"
+CONF="$(write_odoo_config "$DB")"
+cleanup() { drop_db "$DB" || true; rm -f "$CONF"; }
+trap cleanup EXIT
+
+cd "$REPO_DIR"
+start=$(date +%s)
+log "Creating database $DB and installing l10n_it_autoreg"
+odoo_cmd -c "$CONF" -d "$DB" -i l10n_it_autoreg --without-demo=all \
+    --stop-after-init --log-level=warn --no-http
+log "Installed in $(( $(date +%s) - start )) s; running the tests"
+
+set +e
+"$PYTHON" -m pytest -p no:cacheprovider \
+    --odoo-config="$CONF" --odoo-database="$DB" --odoo-http \
+    --odoo-log-level=warn --odoo-extra=test-enable \
+    -r fEs "${@:-l10n_it_autoreg/tests}"
+status=$?
+set -e
+if [ "$status" = 5 ]; then
+    log "No test was collected: this counts as a failure."
+    status=1
+fi
+log "Tests ended with status $status in $(( $(date +%s) - start )) s"
+exit "$status"
