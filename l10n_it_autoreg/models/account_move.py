@@ -23,6 +23,12 @@ class AccountMove(models.Model):
         string="Reason", copy=False, readonly=True,
     )
 
+    l10n_it_autoreg_received_date = fields.Datetime(
+        string="Received on", copy=False, readonly=True, index=True,
+        help="When the e-invoice was received: the cron only takes documents "
+        "received after automatic registration was switched on.",
+    )
+
     def action_l10n_it_autoreg_register(self):
         """Register the pending / not recognized e-invoice bills of ``self``.
 

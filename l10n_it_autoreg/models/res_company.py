@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class ResCompany(models.Model):
@@ -14,6 +14,60 @@ class ResCompany(models.Model):
         readonly=True,
         help="Only e-invoices received from this moment on are taken by the "
         "scheduled action; older ones can be registered from the list.",
+    )
+
+    # Registration options (used by the engine, shown in Settings)
+    l10n_it_autoreg_create_partner = fields.Boolean(
+        string="Create missing suppliers",
+        default=True,
+        help="Create the supplier from the e-invoice (CedentePrestatore) when "
+        "no contact has its VAT number or fiscal code.",
+    )
+    l10n_it_autoreg_detail_level = fields.Selection(
+        [
+            ("lines", "Full lines"),
+            ("rate", "One line per VAT rate"),
+            ("single", "One line"),
+        ],
+        string="Bill detail level",
+        default="lines",
+        required=True,
+        help="Default for suppliers that do not set their own.",
+    )
+    l10n_it_autoreg_default_account_id = fields.Many2one(
+        "account.account",
+        string="Default expense account",
+        check_company=True,
+        help="Used when neither the product, the supplier nor the supplier's "
+        "previous bills give an account.",
+    )
+    l10n_it_autoreg_tolerance = fields.Float(
+        string="Rounding tolerance",
+        default=0.05,
+        digits=(16, 2),
+        help="A difference up to this amount between the bill and the "
+        "e-invoice totals becomes an explicit rounding line; beyond it the "
+        "document is not registered.",
+    )
+    l10n_it_autoreg_rounding_account_id = fields.Many2one(
+        "account.account",
+        string="Rounding account",
+        check_company=True,
+    )
+    l10n_it_autoreg_date_mode = fields.Selection(
+        [
+            ("document", "Document date"),
+            ("receipt", "Receipt date"),
+        ],
+        string="Accounting date",
+        default="document",
+        required=True,
+    )
+    l10n_it_autoreg_create_bank_account = fields.Boolean(
+        string="Create supplier bank accounts",
+        default=True,
+        help="Record the IBAN of the e-invoice as the supplier's bank account "
+        "and use it as the bill's recipient bank.",
     )
 
     def write(self, vals):
