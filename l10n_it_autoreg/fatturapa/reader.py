@@ -1,0 +1,611 @@
+"""FatturaPA XML -> the dataclasses of ``model.py``.
+
+Elements are found by local name, whatever their namespace or prefix, and
+in any order (real files break the schema's order); only the root's local
+name decides what the file is.  The parser never resolves entities, loads
+a DTD or touches the network, and a document with a DOCTYPE is refused.
+Attachments are cut out of the bytes before parsing (bounded memory, no
+``huge_tree``) and decoded only when ``Attachment.data()`` is called.
+"""
+from __future__ import annotations
+
+import base64
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from lxml import etree
+
+from . import model
+from .errors import (BAD_VALUE, HOSTILE_XML, MISSING_FIELD, NO_BODY, NOT_AN_INVOICE,
+                     UNREADABLE, ReadError)
+
+INVOICE_ROOT = "FatturaElettronica"
+SIMPLIFIED_ROOT = "FatturaElettronicaSemplificata"
+KNOWN_NAMESPACES = {
+    "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2",
+    "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.0",
+    "http://www.fatturapa.gov.it/sdi/fatturapa/v1.1",
+    "http://www.fatturapa.gov.it/sdi/fatturapa/v1.0",
+}
+CENT = Decimal("0.01")
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
+_ATTACHMENT_OPEN = re.compile(rb"<(?:[\w.-]+:)?Attachment(?:\s[^>]*)?>")
+_ATTACHMENT_CLOSE = re.compile(rb"</(?:[\w.-]+:)?Attachment\s*>")
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DECLARED_ENCODING = re.compile(rb"^(\s*<\?xml[^>]*?encoding\s*=\s*)([\"'])[\w.:-]+\2")
+
+
+def _parser(recover=False):
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           dtd_validation=False, huge_tree=False, recover=recover,
+                           remove_comments=True, remove_pis=True)
+
+
+_STRICT_PARSER = _parser()
+_RECOVER_PARSER = _parser(recover=True)
+
+
+# --------------------------------------------------------------------------
+# Parsing
+# --------------------------------------------------------------------------
+def _cut_attachments(xml: bytes):
+    """(xml without attachment contents, [(start, end) of each content in
+    ``xml``]).  Base64 is ASCII, so this works on the raw bytes of every
+    ASCII-compatible encoding."""
+    if b"Attachment" not in xml:
+        return xml, []
+    pieces, spans, pos = [], [], 0
+    for opening in _ATTACHMENT_OPEN.finditer(xml):
+        if opening.start() < pos or opening.group().endswith(b"/>"):
+            continue
+        closing = _ATTACHMENT_CLOSE.search(xml, opening.end())
+        if not closing:
+            break
+        pieces.append(xml[pos:opening.end()])
+        spans.append((opening.end(), closing.start()))
+        pos = closing.start()
+    if not spans:
+        return xml, []
+    pieces.append(xml[pos:])
+    return b"".join(pieces), spans
+
+
+def _as_utf8(xml: bytes) -> bytes:
+    """Bytes that are not what they declare (or declare nothing and are not
+    UTF-8): read them as windows-1252, the usual culprit, and say UTF-8."""
+    text = xml.decode("cp1252", errors="replace")
+    data = text.encode("utf-8")
+    if _DECLARED_ENCODING.match(data):
+        data = _DECLARED_ENCODING.sub(rb'\1"UTF-8"', data, count=1)
+    return data
+
+
+def parse(xml: bytes, warnings: list[str]):
+    """The root element, or ReadError.  Recovers from a wrong encoding and
+    from broken namespace declarations (noted in ``warnings``)."""
+    if _DOCTYPE.search(xml[:65536]):
+        raise ReadError(HOSTILE_XML, "DOCTYPE or entity declaration")
+    try:
+        return etree.fromstring(xml, _STRICT_PARSER)
+    except etree.XMLSyntaxError as error:
+        text = str(error)
+    if "Excessive depth" in text or "huge input" in text.lower():
+        raise ReadError(HOSTILE_XML, text)
+    if "encoding" in text or "UTF-8" in text or "Unsupported" in text:
+        try:
+            root = etree.fromstring(_as_utf8(xml), _STRICT_PARSER)
+            warnings.append("encoding_recovered: the file is not in the encoding it "
+                            "declares; read as windows-1252")
+            return root
+        except etree.XMLSyntaxError as error:
+            text = str(error)
+    if "Namespace" in text or "namespace" in text:
+        root = etree.fromstring(xml, _RECOVER_PARSER)
+        if root is not None:
+            warnings.append(f"xml_recovered: broken namespace declaration ({text})")
+            return root
+    raise ReadError(UNREADABLE, text)
+
+
+def local_name(tag) -> str | None:
+    """``{ns}Name``, ``p:Name`` (recovered, undeclared prefix) -> ``Name``."""
+    if tag.__class__ is not str:
+        return None
+    return tag[max(tag.rfind("}"), tag.rfind(":")) + 1:]
+
+
+def namespace_of(element) -> str | None:
+    tag = element.tag
+    return tag[1:tag.index("}")] if tag.startswith("{") else None
+
+
+class Node:
+    """An element whose children are looked up by local name."""
+    __slots__ = ("element", "_children")
+
+    def __init__(self, element):
+        self.element = element
+        self._children = None
+
+    def _index(self):
+        if self._children is None:
+            index = {}
+            for child in self.element:
+                name = local_name(child.tag)
+                if name:
+                    index.setdefault(name, []).append(child)
+            self._children = index
+        return self._children
+
+    def all(self, name) -> list[Node]:
+        return [Node(child) for child in self._index().get(name, ())]
+
+    def one(self, *path) -> Node | None:
+        node = self
+        for name in path:
+            children = node._index().get(name)
+            if not children:
+                return None
+            node = Node(children[0])
+        return node
+
+    def text(self, *path) -> str | None:
+        node = self.one(*path) if path else self
+        if node is None:
+            return None
+        element = node.element
+        value = element.text if not len(element) else "".join(element.itertext())
+        if value is None:
+            return None
+        value = value.strip()
+        return value or None
+
+
+class BodyReader:
+    """Reads one body; collects soft problems as warnings."""
+
+    def __init__(self, warnings: list[str]):
+        self.warnings = warnings
+
+    # ---- values -----------------------------------------------------------
+    def decimal(self, node, *path, required=False, default=None):
+        raw = node.text(*path) if node is not None else None
+        if raw is None:
+            if required:
+                raise ReadError(MISSING_FIELD, "/".join(path))
+            return default
+        cleaned = "".join(raw.split())
+        if "," in cleaned and "." not in cleaned:
+            cleaned = cleaned.replace(",", ".")
+        try:
+            value = Decimal(cleaned)
+            if not value.is_finite():
+                raise InvalidOperation
+            return value
+        except InvalidOperation:
+            if required:
+                raise ReadError(BAD_VALUE, f"{'/'.join(path)} {raw!r}") from None
+            self.warnings.append(f"bad_value: {'/'.join(path)} {raw!r} is not a number")
+            return default
+
+    def date(self, node, *path, required=False):
+        raw = node.text(*path) if node is not None else None
+        if raw is None:
+            if required:
+                raise ReadError(MISSING_FIELD, "/".join(path))
+            return None
+        match = _DATE.match("".join(raw.split()))
+        try:
+            if not match:
+                raise ValueError
+            return date(*(int(part) for part in match.groups()))
+        except ValueError:
+            if required:
+                raise ReadError(BAD_VALUE, f"{'/'.join(path)} {raw!r}") from None
+            self.warnings.append(f"bad_value: {'/'.join(path)} {raw!r} is not a date")
+            return None
+
+    def integer(self, node, *path):
+        raw = node.text(*path) if node is not None else None
+        if raw is None:
+            return None
+        try:
+            return int(Decimal("".join(raw.split())))
+        except (InvalidOperation, ValueError):
+            self.warnings.append(f"bad_value: {'/'.join(path)} {raw!r} is not an integer")
+            return None
+
+    @staticmethod
+    def code(node, *path):
+        value = node.text(*path) if node is not None else None
+        return "".join(value.split()).upper() if value else value
+
+    # ---- parts --------------------------------------------------------------
+    def address(self, node) -> model.Address | None:
+        if node is None:
+            return None
+        return model.Address(street=node.text("Indirizzo"), number=node.text("NumeroCivico"),
+                             zip=node.text("CAP"), city=node.text("Comune"),
+                             province=node.text("Provincia"),
+                             country=self.code(node, "Nazione"))
+
+    def party(self, node) -> model.Party | None:
+        """Any party block: FPA/FPR (DatiAnagrafici/Anagrafica) or FSM10
+        (flat, IdentificativiFiscali, AltriDatiIdentificativi) layouts."""
+        if node is None:
+            return None
+        scopes = [node]
+        for path in (("DatiAnagrafici",), ("DatiAnagrafici", "Anagrafica"),
+                     ("DatiAnagraficiVettore",), ("DatiAnagraficiVettore", "Anagrafica"),
+                     ("IdentificativiFiscali",), ("AltriDatiIdentificativi",)):
+            scope = node.one(*path)
+            if scope is not None:
+                scopes.append(scope)
+
+        def first(*path):
+            for scope in scopes:
+                value = scope.text(*path)
+                if value is not None:
+                    return value
+            return None
+
+        def first_node(name):
+            for scope in scopes:
+                found = scope.one(name)
+                if found is not None:
+                    return found
+            return None
+
+        vat_id = first_node("IdFiscaleIVA")
+        rea = node.one("IscrizioneREA")
+        contacts = node.one("Contatti")
+        return model.Party(
+            vat_country=self.code(vat_id, "IdPaese") if vat_id else None,
+            vat_code=vat_id.text("IdCodice") if vat_id else None,
+            fiscal_code=first("CodiceFiscale"),
+            name=first("Denominazione"), first_name=first("Nome"),
+            last_name=first("Cognome"), title=first("Titolo"), eori=first("CodEORI"),
+            tax_regime=self.code(node, "DatiAnagrafici", "RegimeFiscale")
+            or self.code(node, "RegimeFiscale"),
+            address=self.address(first_node("Sede")),
+            permanent_establishment=self.address(node.one("StabileOrganizzazione")),
+            rea_office=rea.text("Ufficio") if rea else None,
+            rea_number=rea.text("NumeroREA") if rea else None,
+            rea_capital=self.decimal(rea, "CapitaleSociale") if rea else None,
+            rea_sole_shareholder=rea.text("SocioUnico") if rea else None,
+            rea_liquidation=rea.text("StatoLiquidazione") if rea else None,
+            phone=contacts.text("Telefono") if contacts else None,
+            fax=contacts.text("Fax") if contacts else None,
+            email=contacts.text("Email") if contacts else None,
+            administrative_reference=node.text("RiferimentoAmministrazione"),
+        )
+
+    def discounts(self, node) -> list[model.Discount]:
+        return [model.Discount(type=self.code(item, "Tipo") or "",
+                               percent=self.decimal(item, "Percentuale"),
+                               amount=self.decimal(item, "Importo"))
+                for item in node.all("ScontoMaggiorazione")]
+
+    def transmission(self, node) -> model.Transmission | None:
+        if node is None:
+            return None
+        return model.Transmission(
+            sender_country=self.code(node, "IdTrasmittente", "IdPaese"),
+            sender_code=node.text("IdTrasmittente", "IdCodice"),
+            sequence=node.text("ProgressivoInvio"),
+            format=self.code(node, "FormatoTrasmissione"),
+            recipient_code=node.text("CodiceDestinatario"),
+            recipient_pec=node.text("PECDestinatario"),
+            phone=node.text("ContattiTrasmittente", "Telefono"),
+            email=node.text("ContattiTrasmittente", "Email"))
+
+    def document_data(self, invoice, doc):
+        for item in doc.all("DatiRitenuta"):
+            invoice.withholdings.append(model.Withholding(
+                type=self.code(item, "TipoRitenuta") or "",
+                amount=self.decimal(item, "ImportoRitenuta", default=Decimal(0)),
+                rate=self.decimal(item, "AliquotaRitenuta", default=Decimal(0)),
+                reason=item.text("CausalePagamento")))
+        stamp = doc.one("DatiBollo")
+        if stamp is not None:
+            invoice.stamp_duty = model.StampDuty(virtual=self.code(stamp, "BolloVirtuale"),
+                                                 amount=self.decimal(stamp, "ImportoBollo"))
+        for item in doc.all("DatiCassaPrevidenziale"):
+            invoice.pension_funds.append(model.PensionFund(
+                type=self.code(item, "TipoCassa") or "",
+                rate=self.decimal(item, "AlCassa", default=Decimal(0)),
+                amount=self.decimal(item, "ImportoContributoCassa", default=Decimal(0)),
+                taxable=self.decimal(item, "ImponibileCassa"),
+                vat_rate=self.decimal(item, "AliquotaIVA", default=Decimal(0)),
+                withholding=self.code(item, "Ritenuta") == "SI",
+                vat_nature=self.code(item, "Natura"),
+                administrative_reference=item.text("RiferimentoAmministrazione")))
+        invoice.discounts = self.discounts(doc)
+        invoice.total = self.decimal(doc, "ImportoTotaleDocumento")
+        invoice.rounding = self.decimal(doc, "Arrotondamento")
+        invoice.reasons = [item.text() for item in doc.all("Causale") if item.text()]
+        invoice.art73 = self.code(doc, "Art73") == "SI"
+
+    def linked_documents(self, invoice, general):
+        for tag, kind in (("DatiOrdineAcquisto", "order"), ("DatiContratto", "contract"),
+                          ("DatiConvenzione", "agreement"), ("DatiRicezione", "reception"),
+                          ("DatiFattureCollegate", "invoice")):
+            for item in general.all(tag):
+                invoice.linked_documents.append(model.LinkedDocument(
+                    kind=kind, number=item.text("IdDocumento"), date=self.date(item, "Data"),
+                    line_refs=self.line_refs(item), item=item.text("NumItem"),
+                    order_code=item.text("CodiceCommessaConvenzione"),
+                    cup=item.text("CodiceCUP"), cig=item.text("CodiceCIG")))
+        for item in general.all("DatiDDT"):
+            invoice.delivery_notes.append(model.DeliveryNote(
+                number=item.text("NumeroDDT") or "", date=self.date(item, "DataDDT"),
+                line_refs=self.line_refs(item)))
+        transport = general.one("DatiTrasporto")
+        if transport is not None:
+            invoice.transport = model.Transport(
+                carrier=self.party(transport.one("DatiAnagraficiVettore")),
+                means=transport.text("MezzoTrasporto"),
+                reason=transport.text("CausaleTrasporto"),
+                packages=self.integer(transport, "NumeroColli"),
+                description=transport.text("Descrizione"),
+                gross_weight=self.decimal(transport, "PesoLordo"),
+                net_weight=self.decimal(transport, "PesoNetto"),
+                pickup_datetime=transport.text("DataOraRitiro"),
+                start_date=self.date(transport, "DataInizioTrasporto"),
+                incoterm=transport.text("TipoResa"),
+                delivery_address=self.address(transport.one("IndirizzoResa")),
+                delivery_datetime=transport.text("DataOraConsegna"))
+        main = general.one("FatturaPrincipale")
+        if main is not None:
+            invoice.main_invoice_number = main.text("NumeroFatturaPrincipale")
+            invoice.main_invoice_date = self.date(main, "DataFatturaPrincipale")
+
+    def line_refs(self, node) -> list[int]:
+        refs = []
+        for item in node.all("RiferimentoNumeroLinea"):
+            value = self.integer(item)
+            if value is not None:
+                refs.append(value)
+        return refs
+
+    def line(self, node) -> model.Line:
+        return model.Line(
+            number=self.integer(node, "NumeroLinea"),
+            description=node.text("Descrizione") or "",
+            price_total=self.decimal(node, "PrezzoTotale", required=True),
+            vat_rate=self.decimal(node, "AliquotaIVA", required=True),
+            quantity=self.decimal(node, "Quantita"),
+            uom=node.text("UnitaMisura"),
+            price_unit=self.decimal(node, "PrezzoUnitario"),
+            discounts=self.discounts(node),
+            vat_nature=self.code(node, "Natura"),
+            withholding=self.code(node, "Ritenuta") == "SI",
+            line_kind=self.code(node, "TipoCessionePrestazione"),
+            article_codes=[model.ArticleCode(type=item.text("CodiceTipo") or "",
+                                             value=item.text("CodiceValore") or "")
+                           for item in node.all("CodiceArticolo")],
+            period_start=self.date(node, "DataInizioPeriodo"),
+            period_end=self.date(node, "DataFinePeriodo"),
+            administrative_reference=node.text("RiferimentoAmministrazione"),
+            other_data=[model.OtherData(type=item.text("TipoDato") or "",
+                                        text=item.text("RiferimentoTesto"),
+                                        number=self.decimal(item, "RiferimentoNumero"),
+                                        date=self.date(item, "RiferimentoData"))
+                        for item in node.all("AltriDatiGestionali")])
+
+    def summary(self, node) -> model.VatSummary:
+        return model.VatSummary(
+            vat_rate=self.decimal(node, "AliquotaIVA", required=True),
+            taxable=self.decimal(node, "ImponibileImporto", required=True),
+            tax=self.decimal(node, "Imposta", default=Decimal(0)),
+            vat_nature=self.code(node, "Natura"),
+            expenses=self.decimal(node, "SpeseAccessorie"),
+            rounding=self.decimal(node, "Arrotondamento"),
+            due=self.code(node, "EsigibilitaIVA"),
+            law_reference=node.text("RiferimentoNormativo"))
+
+    def payments(self, body) -> list[model.Payment]:
+        payments = []
+        for block in body.all("DatiPagamento"):
+            payment = model.Payment(conditions=self.code(block, "CondizioniPagamento") or "")
+            for item in block.all("DettaglioPagamento"):
+                iban = item.text("IBAN")
+                payment.installments.append(model.Installment(
+                    method=self.code(item, "ModalitaPagamento") or "",
+                    amount=self.decimal(item, "ImportoPagamento", default=Decimal(0)),
+                    due_date=self.date(item, "DataScadenzaPagamento"),
+                    reference_date=self.date(item, "DataRiferimentoTerminiPagamento"),
+                    term_days=self.integer(item, "GiorniTerminiPagamento"),
+                    beneficiary=item.text("Beneficiario"),
+                    bank_name=item.text("IstitutoFinanziario"),
+                    iban="".join(iban.split()).upper() if iban else None,
+                    abi=item.text("ABI"), cab=item.text("CAB"), bic=item.text("BIC"),
+                    payment_code=item.text("CodicePagamento"),
+                    early_discount=self.decimal(item, "ScontoPagamentoAnticipato"),
+                    early_deadline=self.date(item, "DataLimitePagamentoAnticipato"),
+                    late_penalty=self.decimal(item, "PenalitaPagamentiRitardati")))
+            payments.append(payment)
+        return payments
+
+    def attachments(self, body, attachment_source) -> list[model.Attachment]:
+        result = []
+        for item in body.all("Allegati"):
+            content = item.one("Attachment")
+            loader, size = attachment_source(content)
+            result.append(model.Attachment(
+                name=item.text("NomeAttachment") or "",
+                compression=item.text("AlgoritmoCompressione"),
+                format=item.text("FormatoAttachment"),
+                description=item.text("DescrizioneAttachment"),
+                size=size, _loader=loader))
+        return result
+
+
+# --------------------------------------------------------------------------
+# Attachments, decoded on demand
+# --------------------------------------------------------------------------
+def _base64_size(data: bytes, start: int, end: int) -> int:
+    blanks = sum(data.count(char, start, end) for char in (b" ", b"\n", b"\r", b"\t"))
+    length = end - start - blanks
+    tail = data[max(start, end - 8):end].rstrip()
+    padding = len(tail) - len(tail.rstrip(b"="))
+    return max(0, length * 3 // 4 - padding)
+
+
+class _AttachmentSource:
+    """Maps the (emptied) Attachment elements, in document order, to their
+    contents in the original bytes."""
+
+    def __init__(self, root, xml: bytes, spans):
+        self.xml = xml
+        self.spans = {}
+        if spans:
+            elements = [el for el in root.iter() if local_name(el.tag) == "Attachment"]
+            self.spans = dict(zip(elements, spans))
+
+    def __call__(self, node):
+        if node is None:
+            return None, None
+        span = self.spans.get(node.element)
+        if span is None:  # small attachment left in the tree
+            text = node.element.text or ""
+            raw = text.encode("ascii", errors="ignore")
+            size = _base64_size(raw, 0, len(raw))
+            return (lambda: base64.b64decode(raw)), size
+        xml, (start, end) = self.xml, span
+        return (lambda: base64.b64decode(xml[start:end])), _base64_size(xml, start, end)
+
+
+# --------------------------------------------------------------------------
+# Documents
+# --------------------------------------------------------------------------
+def _round2(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def read_invoices(xml: bytes, warnings: list[str]) -> list[model.Invoice]:
+    """The invoices of an XML document (ReadError when it is none).
+    ``warnings`` receives file-level notes (recovered encoding...)."""
+    stripped, spans = _cut_attachments(xml)
+    root = parse(stripped, warnings)
+    root_name = local_name(root.tag)
+    if root_name not in (INVOICE_ROOT, SIMPLIFIED_ROOT):
+        raise ReadError(NOT_AN_INVOICE, f"root element {root_name}")
+    namespace = namespace_of(root)
+    if namespace not in KNOWN_NAMESPACES:
+        warnings.append(f"unknown_namespace: root namespace {namespace!r} is not a "
+                        "FatturaPA namespace; read by element names")
+    top = Node(root)
+    header = top.one("FatturaElettronicaHeader")
+    if header is None:
+        raise ReadError(MISSING_FIELD, "FatturaElettronicaHeader")
+    bodies = top.all("FatturaElettronicaBody")
+    if not bodies:
+        raise ReadError(NO_BODY)
+    simplified = root_name == SIMPLIFIED_ROOT
+    version = (root.get("versione") or "").strip() or None
+    attachment_source = _AttachmentSource(root, xml, spans)
+    invoices = []
+    for index, body in enumerate(bodies):
+        body_warnings = []
+        reader = BodyReader(body_warnings)
+        invoice = _read_body(reader, header, body, index, simplified, version,
+                             attachment_source)
+        invoice.warnings = body_warnings
+        invoices.append(invoice)
+    return invoices
+
+
+def _read_body(reader, header, body, index, simplified, version, attachment_source):
+    general = body.one("DatiGenerali")
+    doc = general.one("DatiGeneraliDocumento") if general is not None else None
+    if doc is None:
+        raise ReadError(MISSING_FIELD, f"body {index + 1}: DatiGeneraliDocumento")
+    for field_name in ("TipoDocumento", "Numero"):
+        if not doc.text(field_name):
+            raise ReadError(MISSING_FIELD, f"body {index + 1}: {field_name}")
+    currency = reader.code(doc, "Divisa")
+    if not currency:
+        raise ReadError(MISSING_FIELD, f"body {index + 1}: Divisa")
+    invoice = model.Invoice(
+        body_index=index,
+        document_type=reader.code(doc, "TipoDocumento"),
+        currency=currency,
+        date=reader.date(doc, "Data", required=True),
+        number=doc.text("Numero"),
+        seller=reader.party(header.one("CedentePrestatore")) or model.Party(),
+        buyer=reader.party(header.one("CessionarioCommittente")) or model.Party(),
+        fiscal_representative=reader.party(header.one("RappresentanteFiscale")),
+        intermediary=reader.party(header.one("TerzoIntermediarioOSoggettoEmittente")),
+        issuer=reader.code(header, "SoggettoEmittente"),
+        transmission=reader.transmission(header.one("DatiTrasmissione")),
+        version=version, simplified=simplified,
+    )
+    invoice.attachments = reader.attachments(body, attachment_source)
+    if simplified:
+        _read_simplified_body(reader, invoice, body, doc)
+        return invoice
+    reader.document_data(invoice, doc)
+    reader.linked_documents(invoice, general)
+    goods = body.one("DatiBeniServizi")
+    if goods is None:
+        raise ReadError(MISSING_FIELD, f"body {index + 1}: DatiBeniServizi")
+    invoice.lines = [reader.line(item) for item in goods.all("DettaglioLinee")]
+    invoice.vat_summary = [reader.summary(item) for item in goods.all("DatiRiepilogo")]
+    if not invoice.vat_summary:
+        raise ReadError(MISSING_FIELD, f"body {index + 1}: DatiRiepilogo")
+    vehicle = body.one("DatiVeicoli")
+    if vehicle is not None:
+        invoice.vehicle = model.Vehicle(date=reader.date(vehicle, "Data"),
+                                        distance=vehicle.text("TotalePercorso"))
+    invoice.payments = reader.payments(body)
+    invoice.amount_untaxed = sum((row.taxable for row in invoice.vat_summary), Decimal(0))
+    invoice.amount_tax = sum((row.tax for row in invoice.vat_summary), Decimal(0))
+    invoice.amount_total = invoice.amount_untaxed + invoice.amount_tax
+    return invoice
+
+
+def simplified_line_tax(amount: Decimal, rate: Decimal | None, tax: Decimal | None):
+    """(tax, rate) of a VAT-inclusive FSM10 line: Imposta when given, else
+    Importo x rate / (100 + rate) rounded half-up; the rate is derived from
+    Imposta when only Imposta is given."""
+    if tax is None:
+        tax = _round2(amount * rate / (100 + rate)) if rate else Decimal(0)
+    elif rate is None:
+        net = amount - tax
+        rate = _round2(tax * 100 / net) if net else None
+    return tax, rate
+
+
+def _read_simplified_body(reader, invoice, body, doc):
+    invoice.stamp_duty = (model.StampDuty(virtual=reader.code(doc, "BolloVirtuale"))
+                          if doc.text("BolloVirtuale") else None)
+    corrected = body.one("DatiGenerali", "DatiFatturaRettificata")
+    if corrected is not None:
+        invoice.linked_documents.append(model.LinkedDocument(
+            kind="invoice", number=corrected.text("NumeroFR"),
+            date=reader.date(corrected, "DataFR")))
+    groups = {}
+    for number, item in enumerate(body.all("DatiBeniServizi"), 1):
+        amount = reader.decimal(item, "Importo", required=True)
+        tax, rate = simplified_line_tax(amount, reader.decimal(item, "DatiIVA", "Aliquota"),
+                                        reader.decimal(item, "DatiIVA", "Imposta"))
+        nature = reader.code(item, "Natura")
+        invoice.lines.append(model.Line(
+            number=number, description=item.text("Descrizione") or "", price_total=amount,
+            vat_rate=rate, vat_nature=nature, vat_included=True,
+            tax_amount=reader.decimal(item, "DatiIVA", "Imposta")))
+        key = (rate if rate is not None else Decimal(0), nature)
+        taxable, total_tax = groups.get(key, (Decimal(0), Decimal(0)))
+        groups[key] = (taxable + amount - tax, total_tax + tax)
+        invoice.amount_untaxed += amount - tax
+        invoice.amount_tax += tax
+    if not invoice.lines:
+        raise ReadError(MISSING_FIELD, f"body {invoice.body_index + 1}: DatiBeniServizi")
+    invoice.vat_summary = [
+        model.VatSummary(vat_rate=rate, taxable=taxable, tax=tax, vat_nature=nature,
+                         law_reference=None)
+        for (rate, nature), (taxable, tax) in groups.items()]
+    invoice.amount_total = invoice.amount_untaxed + invoice.amount_tax
