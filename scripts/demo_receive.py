@@ -1,0 +1,54 @@
+# Run by scripts/demo.sh inside `odoo shell` (``env`` is given): finish the
+# demo company, receive the e-invoices shipped in l10n_it_autoreg/demo/einvoices
+# through the standard upload channel, register them, print the outcome.
+import os
+from collections import Counter
+
+import odoo
+
+company = env.ref("base.main_company")
+company.write({"l10n_it_codice_fiscale": "07643520567"})
+if "l10n_it_tax_system" in company._fields and not company.l10n_it_tax_system:
+    company.l10n_it_tax_system = "RF01"
+
+addon_dir = os.path.dirname(odoo.modules.module.get_module_path("l10n_it_autoreg"))
+einvoice_dir = os.path.join(addon_dir, "l10n_it_autoreg", "demo", "einvoices")
+files = sorted(os.listdir(einvoice_dir)) if os.path.isdir(einvoice_dir) else []
+
+journal = env["account.journal"].search([
+    ("type", "=", "purchase"), ("company_id", "=", company.id),
+], limit=1)
+attachments = env["ir.attachment"]
+for name in files:
+    with open(os.path.join(einvoice_dir, name), "rb") as f:
+        attachments |= env["ir.attachment"].create({"name": name, "raw": f.read()})
+moves = journal._create_document_from_attachment(attachments.ids) if attachments else env["account.move"]
+env.cr.commit()
+print("\nReceived %d files -> %d bills" % (len(files), len(moves)))
+
+to_register = env["account.move"].search([
+    ("company_id", "=", company.id),
+    ("l10n_it_autoreg_state", "in", ("pending", "unrecognized")),
+])
+to_register.action_l10n_it_autoreg_register()
+env.cr.commit()
+
+bills = env["account.move"].search(
+    [("company_id", "=", company.id), ("l10n_it_autoreg_state", "!=", False)],
+    order="id",
+)
+print("\n%-28s %-14s %-12s %12s  %-13s %s" % (
+    "Supplier", "Number", "Date", "Total", "State", "Reason"))
+for bill in bills:
+    print("%-28s %-14s %-12s %12s  %-13s %s" % (
+        (bill.partner_id.name or "-")[:28],
+        (bill.ref or "-")[:14],
+        bill.invoice_date or "-",
+        "%.2f" % bill.amount_total,
+        bill.l10n_it_autoreg_state,
+        bill.l10n_it_autoreg_reason_code or "",
+    ))
+counts = Counter(bills.mapped("l10n_it_autoreg_state"))
+print("\nRegistered: %d   To register: %d (not recognized: %d)\n" % (
+    counts["registered"], counts["pending"] + counts["unrecognized"],
+    counts["unrecognized"]))
