@@ -11,6 +11,7 @@ PORT="${DEMO_PORT:-8069}"
 
 ensure_odoo
 ensure_postgres
+ensure_oca_reconcile
 
 CONF="$(write_odoo_config "$DB")"
 trap 'rm -f "$CONF"' EXIT
@@ -36,7 +37,7 @@ company.write({
 env.cr.commit()
 PY
 log "Installing l10n_it_autoreg (with l10n_it, l10n_it_edi, l10n_it_edi_withholding)"
-odoo_cmd -c "$CONF" -d "$DB" -i l10n_it_autoreg --without-demo=all --stop-after-init \
+odoo_cmd -c "$CONF" -d "$DB" -i "l10n_it_autoreg,$OCA_RECONCILE_ADDONS" --without-demo=all --stop-after-init \
     --log-level=warn --no-http
 log "Receiving and registering the sample e-invoices"
 odoo_cmd shell -c "$CONF" -d "$DB" --no-http --log-level=warn < scripts/demo_receive.py

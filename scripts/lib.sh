@@ -105,6 +105,20 @@ ensure_python_tools() {
         || "$PYTHON" -m pip install -q "pytest-odoo>=2.1" websocket-client
 }
 
+# OCA account_reconcile_oca (18.0, from PyPI) brings the bank reconciliation
+# screen that Odoo 18 Community lacks: an optional companion of the addon,
+# installed in the demo and test databases.  --no-deps: its wheels require
+# the `odoo` distribution, which is installed from source, not by pip.
+OCA_RECONCILE_ADDONS="account_reconcile_oca"
+ensure_oca_reconcile() {
+    "$PYTHON" -c 'import odoo.addons.account_reconcile_oca' 2>/dev/null && return 0
+    log "Installing OCA account_reconcile_oca (optional bank reconciliation screen)"
+    "$PYTHON" -m pip install -q --no-deps \
+        "odoo-addon-account_reconcile_oca==18.0.*" \
+        "odoo-addon-account_reconcile_model_oca==18.0.*" \
+        "odoo-addon-account_statement_base==18.0.*"
+}
+
 # Write an Odoo configuration file for database $1 and print its path.
 write_odoo_config() {
     local db="$1" conf

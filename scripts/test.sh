@@ -9,6 +9,7 @@ ensure_odoo
 ensure_postgres
 ensure_python_tools
 ensure_chromium
+ensure_oca_reconcile
 
 DB="autoreg_test_$(date +%s)_$$"
 CONF="$(write_odoo_config "$DB")"
@@ -18,7 +19,7 @@ trap cleanup EXIT
 cd "$REPO_DIR"
 start=$(date +%s)
 log "Creating database $DB and installing l10n_it_autoreg"
-odoo_cmd -c "$CONF" -d "$DB" -i l10n_it_autoreg --without-demo=all \
+odoo_cmd -c "$CONF" -d "$DB" -i "l10n_it_autoreg,$OCA_RECONCILE_ADDONS" --without-demo=all \
     --stop-after-init --log-level=warn --no-http
 log "Installed in $(( $(date +%s) - start )) s; running the tests"
 
