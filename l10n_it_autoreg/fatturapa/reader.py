@@ -113,6 +113,8 @@ def local_name(tag) -> str | None:
     """``{ns}Name``, ``p:Name`` (recovered, undeclared prefix) -> ``Name``."""
     if tag.__class__ is not str:
         return None
+    if "}" not in tag and ":" not in tag:  # the usual unqualified child
+        return tag
     return tag[max(tag.rfind("}"), tag.rfind(":")) + 1:]
 
 
@@ -122,7 +124,8 @@ def namespace_of(element) -> str | None:
 
 
 class Node:
-    """An element whose children are looked up by local name."""
+    """An element whose children are looked up by local name (the index
+    of child Nodes is built once, on first lookup)."""
     __slots__ = ("element", "_children")
 
     def __init__(self, element):
@@ -130,31 +133,44 @@ class Node:
         self._children = None
 
     def _index(self):
-        if self._children is None:
+        index = self._children
+        if index is None:
             index = {}
             for child in self.element:
                 name = local_name(child.tag)
                 if name:
-                    index.setdefault(name, []).append(child)
+                    nodes = index.get(name)
+                    if nodes is None:
+                        index[name] = [Node(child)]
+                    else:
+                        nodes.append(Node(child))
             self._children = index
-        return self._children
+        return index
 
     def all(self, name) -> list[Node]:
-        return [Node(child) for child in self._index().get(name, ())]
+        return self._index().get(name, [])
 
     def one(self, *path) -> Node | None:
         node = self
         for name in path:
-            children = node._index().get(name)
-            if not children:
+            nodes = node._index().get(name)
+            if not nodes:
                 return None
-            node = Node(children[0])
+            node = nodes[0]
         return node
 
     def text(self, *path) -> str | None:
-        node = self.one(*path) if path else self
-        if node is None:
-            return None
+        if not path:
+            node = self
+        elif len(path) == 1:
+            nodes = self._index().get(path[0])
+            if not nodes:
+                return None
+            node = nodes[0]
+        else:
+            node = self.one(*path)
+            if node is None:
+                return None
         element = node.element
         value = element.text if not len(element) else "".join(element.itertext())
         if value is None:

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Benchmark of the FatturaPA reader (a measurement, not a timed test).
+
+1. 1,000 files of 20 lines each made by the test builder: total read time
+   of ``read_bytes`` vs a bare ``lxml.etree.fromstring`` of the same bytes
+   (the floor).  Goal: <= 3x.
+2. One file with a 20 MB attachment: peak memory of reading it, measured
+   in a fresh subprocess (tracemalloc peak and peak RSS, VmHWM).  Goal:
+   < 100 MB.
+
+Run from the repository root:  python3 scripts/bench_reader.py
+"""
+import os
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+ADDON = os.path.join(REPO, "l10n_it_autoreg")
+
+
+def _bootstrap():
+    """Import the reader as the standalone package it is (``fatturapa``,
+    no odoo import) and the builder as a plain module."""
+    import importlib.util
+    if ADDON not in sys.path:
+        sys.path.insert(0, ADDON)
+    spec = importlib.util.spec_from_file_location(
+        "fatturapa_builder", os.path.join(ADDON, "tests", "builder.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+
+
+def bench_speed(count=1000, lines=20):
+    from decimal import Decimal
+    from lxml import etree
+    from fatturapa import read_bytes
+    from fatturapa_builder import InvoiceSpec, LineSpec, build_xml
+
+    files = [build_xml(InvoiceSpec(number=f"B-{n}", lines=[
+        LineSpec(f"Articolo {n}-{i}", quantity=Decimal(i + 1),
+                 price_unit=Decimal("12.34"),
+                 vat_rate=Decimal("22.00") if i % 3 else Decimal("10.00"))
+        for i in range(lines)])) for n in range(count)]
+    start = time.perf_counter()
+    for data in files:
+        etree.fromstring(data)
+    floor = time.perf_counter() - start
+    start = time.perf_counter()
+    for data in files:
+        result = read_bytes(data)
+        assert result.ok and not result.invoices[0].warnings, result.error_message
+    reader = time.perf_counter() - start
+    size = sum(map(len, files)) / count
+    print(f"speed: {count} files x {lines} lines ({size / 1024:.1f} KiB each)")
+    print(f"  lxml.etree.fromstring (floor): {floor:.3f} s  ({floor / count * 1000:.3f} ms/file)")
+    print(f"  read_bytes (reader+checks):    {reader:.3f} s  ({reader / count * 1000:.3f} ms/file)")
+    print(f"  ratio: {reader / floor:.2f}x  (goal <= 3x)")
+
+
+MEMORY_CHILD = r"""
+import os, sys, tracemalloc
+sys.path.insert(0, {addon!r})
+def peak_rss_kib():
+    # VmHWM, not ru_maxrss: the latter survives execve and would show the
+    # parent's peak.
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+from fatturapa import read_bytes
+start_rss = peak_rss_kib()
+data = open({path!r}, "rb").read()
+base_rss = peak_rss_kib()
+tracemalloc.start()
+result = read_bytes(data)
+current, peak = tracemalloc.get_traced_memory()
+tracemalloc.stop()
+rss = peak_rss_kib()
+assert result.ok, result.error_message
+attachment = result.invoices[0].attachments[0]
+print(len(data), peak, start_rss, base_rss, rss, attachment.size)
+"""
+
+
+def bench_memory(megabytes=20):
+    import tempfile
+    from fatturapa_builder import AttachmentSpec, InvoiceSpec, build_xml
+
+    payload = os.urandom(megabytes * 1024 * 1024)
+    data = build_xml(InvoiceSpec(attachments=[AttachmentSpec("big.pdf", payload)]))
+    with tempfile.NamedTemporaryFile(suffix=".xml", delete=False) as handle:
+        handle.write(data)
+    try:
+        code = MEMORY_CHILD.format(addon=ADDON, path=handle.name)
+        out = subprocess.run([sys.executable, "-c", code], check=True,
+                             capture_output=True, text=True).stdout.split()
+    finally:
+        os.unlink(handle.name)
+    size, peak, start_rss, base_rss, rss, attachment_size = map(int, out)
+    mib = 1024 * 1024
+    print(f"memory: file of {size / mib:.1f} MiB with a {megabytes} MiB attachment "
+          f"(decoded size reported {attachment_size / mib:.1f} MiB, not decoded)")
+    print(f"  tracemalloc peak while reading (Python objects): {peak / mib:.1f} MiB")
+    print(f"  peak RSS (VmHWM): {start_rss / 1024:.0f} MiB after imports, {base_rss / 1024:.0f} MiB "
+          f"with the file loaded, {rss / 1024:.0f} MiB after reading: reading added "
+          f"{(rss - base_rss) / 1024:.0f} MiB, whole process {rss / 1024:.0f} MiB "
+          f"(goal < 100 MB)")
+
+
+if __name__ == "__main__":
+    _bootstrap()
+    bench_speed()
+    bench_memory()
