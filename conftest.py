@@ -19,6 +19,25 @@ else:
     if _repo not in odoo.addons.__path__:
         odoo.addons.__path__.append(_repo)
 
+
+
+def pytest_configure(config):
+    """Database-free run of the pure reader tests
+    (``python3 -m pytest -p no:odoo l10n_it_autoreg/tests/test_reader_*.py``):
+    give Odoo its default addons path and let pytest-odoo name test modules
+    ``odoo.addons.<addon>.tests...`` as it does in a database run."""
+    if odoo is None or config.getoption("--odoo-database", None) \
+            or config.getoption("--odoo-config", None):
+        return
+    import pytest_odoo
+    from odoo.tools import config as odoo_config
+
+    odoo_config.parse_config([])
+    if _repo not in odoo.addons.__path__:
+        odoo.addons.__path__.append(_repo)
+    pytest_odoo.monkey_patch_resolve_pkg_root_and_module_name()
+
+
 _browser_items = set()
 _browser_skipped = []
 
