@@ -20,11 +20,21 @@
     "data": [
         "security/ir.model.access.csv",
         "security/l10n_it_autoreg_security.xml",
+        "data/l10n_it_autoreg_data.xml",
         "views/account_move_views.xml",
         "views/l10n_it_autoreg_run_views.xml",
+        "views/l10n_it_autoreg_preview_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "l10n_it_autoreg/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "l10n_it_autoreg/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": False,
 }

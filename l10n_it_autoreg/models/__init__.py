@@ -3,3 +3,4 @@ from . import res_partner
 from . import res_config_settings
 from . import l10n_it_autoreg_run
 from . import account_move
+from . import l10n_it_autoreg_preview
