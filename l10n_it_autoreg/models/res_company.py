@@ -31,7 +31,6 @@ class ResCompany(models.Model):
         ],
         string="Bill detail level",
         default="lines",
-        required=True,
         help="Default for suppliers that do not set their own.",
     )
     l10n_it_autoreg_default_account_id = fields.Many2one(
@@ -54,6 +53,13 @@ class ResCompany(models.Model):
         string="Rounding account",
         check_company=True,
     )
+    l10n_it_autoreg_stamp_account_id = fields.Many2one(
+        "account.account",
+        string="Stamp duty account",
+        check_company=True,
+        help="Account of the stamp duty (bollo) charged by suppliers; empty: "
+        "the chart's 'Oneri fiscali diversi' (4901).",
+    )
     l10n_it_autoreg_date_mode = fields.Selection(
         [
             ("document", "Document date"),
@@ -61,7 +67,6 @@ class ResCompany(models.Model):
         ],
         string="Accounting date",
         default="document",
-        required=True,
     )
     l10n_it_autoreg_create_bank_account = fields.Boolean(
         string="Create supplier bank accounts",

@@ -1,2 +1,3 @@
 from . import test_install
 from . import test_ux_automation
+from . import test_engine_basic
