@@ -85,7 +85,8 @@ def _as_utf8(xml: bytes) -> bytes:
 def parse(xml: bytes, warnings: list[str]):
     """The root element, or ReadError.  Recovers from a wrong encoding and
     from broken namespace declarations (noted in ``warnings``)."""
-    if _DOCTYPE.search(xml[:65536]):
+    head = xml[:65536]
+    if b"<!" in head and _DOCTYPE.search(head):  # (most files hold no "<!")
         raise ReadError(HOSTILE_XML, "DOCTYPE or entity declaration")
     try:
         return etree.fromstring(xml, _STRICT_PARSER)
@@ -123,37 +124,99 @@ def namespace_of(element) -> str | None:
     return tag[1:tag.index("}")] if tag.startswith("{") else None
 
 
+def _named_children(element):
+    """(local name, child) of the child elements of ``element``."""
+    for child in element:
+        tag = child.tag
+        if tag.__class__ is not str:  # an entity reference...
+            continue
+        if "}" in tag or ":" in tag:
+            tag = tag[max(tag.rfind("}"), tag.rfind(":")) + 1:]
+            if not tag:
+                continue
+        yield tag, child
+
+
+_CONTAINER = object()  # in Node._texts: the first such child has children
+
+
+def _element_text(element) -> str | None:
+    """Stripped text of an element (all its text when it has children,
+    which a leaf never should), None when empty."""
+    value = element.text if not len(element) else "".join(element.itertext())
+    if value is None:
+        return None
+    return value.strip() or None
+
+
 class Node:
-    """An element whose children are looked up by local name (the index
-    of child Nodes is built once, on first lookup)."""
-    __slots__ = ("element", "_children")
+    """An element whose children are looked up by local name.  One pass
+    over the children, on first lookup, indexes them by local name and
+    keeps the stripped text of the first leaf of each name (a lookup of an
+    absent or leaf child is then one dict access)."""
+    __slots__ = ("element", "_children", "_texts", "_nodes", "_mixed")
 
     def __init__(self, element):
         self.element = element
-        self._children = None
+        self._children = None   # local name -> [child elements]
+        self._texts = None      # local name -> text of the first child | _CONTAINER
+        self._nodes = None      # local name -> [Node], made on demand
+        self._mixed = False     # some first child of a name has children
 
     def _index(self):
-        index = self._children
-        if index is None:
-            index = {}
-            for child in self.element:
-                name = local_name(child.tag)
-                if name:
-                    nodes = index.get(name)
-                    if nodes is None:
-                        index[name] = [Node(child)]
-                    else:
-                        nodes.append(Node(child))
-            self._children = index
+        index, texts = {}, {}
+        for tag, child in _named_children(self.element):
+            elements = index.get(tag)
+            if elements is None:
+                index[tag] = [child]
+                if len(child):
+                    texts[tag] = _CONTAINER
+                    self._mixed = True
+                else:
+                    value = child.text
+                    if value is not None:
+                        value = value.strip()
+                        if value:
+                            texts[tag] = value
+            else:
+                elements.append(child)
+        self._children, self._texts = index, texts
         return index
 
+    def texts(self) -> dict:
+        """local name -> stripped text of the first child of that name
+        (absent when empty); ``_CONTAINER`` when that child has children."""
+        texts = self._texts
+        if texts is None:
+            self._index()
+            texts = self._texts
+        return texts
+
+    def leaf_texts(self) -> dict:
+        """``texts()`` with the text of a child that has children resolved
+        (``text(name)`` for every name, without the absent ones)."""
+        texts = self.texts()
+        if self._mixed:
+            texts = {name: _element_text(self._children[name][0]) if value is _CONTAINER
+                     else value for name, value in texts.items()}
+        return texts
+
     def all(self, name) -> list[Node]:
-        return self._index().get(name, [])
+        nodes = self._nodes
+        if nodes is None:
+            nodes = self._nodes = {}
+        found = nodes.get(name)
+        if found is None:
+            index = self._children
+            if index is None:
+                index = self._index()
+            found = nodes[name] = [Node(element) for element in index.get(name, ())]
+        return found
 
     def one(self, *path) -> Node | None:
         node = self
         for name in path:
-            nodes = node._index().get(name)
+            nodes = node.all(name)
             if not nodes:
                 return None
             node = nodes[0]
@@ -161,22 +224,91 @@ class Node:
 
     def text(self, *path) -> str | None:
         if not path:
-            node = self
-        elif len(path) == 1:
-            nodes = self._index().get(path[0])
-            if not nodes:
-                return None
-            node = nodes[0]
-        else:
-            node = self.one(*path)
-            if node is None:
-                return None
-        element = node.element
-        value = element.text if not len(element) else "".join(element.itertext())
-        if value is None:
-            return None
-        value = value.strip()
-        return value or None
+            return _element_text(self.element)
+        if len(path) == 1:
+            texts = self._texts
+            if texts is None:
+                self._index()
+                texts = self._texts
+            value = texts.get(path[0])
+            if value is _CONTAINER:
+                return _element_text(self._children[path[0]][0])
+            return value
+        node = self.one(*path[:-1])
+        return node.text(path[-1]) if node is not None else None
+
+
+# Conversions of the texts that recur in every file (amounts, rates,
+# dates, codes), cached: a bounded map, cleared when full.
+_CACHE_LIMIT = 4096
+_DECIMALS: dict[str, Decimal] = {}
+_DATES: dict[str, date] = {}
+_CODES: dict[str, str] = {}
+
+
+def _parse_decimal(raw: str, comma: bool = True) -> Decimal | None:
+    """A finite Decimal of ``raw`` (blanks inside ignored, a lone decimal
+    comma accepted), or None.  Good values are cached."""
+    cleaned = "".join(raw.split())
+    if comma and "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except (InvalidOperation, ValueError):
+        return None
+    if not value.is_finite():
+        return None
+    if comma:
+        if len(_DECIMALS) >= _CACHE_LIMIT:
+            _DECIMALS.clear()
+        _DECIMALS[raw] = value
+    return value
+
+
+def _parse_date(raw: str) -> date | None:
+    match = _DATE.match("".join(raw.split()))
+    if not match:
+        return None
+    try:
+        value = date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+    if len(_DATES) >= _CACHE_LIMIT:
+        _DATES.clear()
+    _DATES[raw] = value
+    return value
+
+
+def _code(raw: str) -> str:
+    """A code as kept: blanks removed, upper case."""
+    value = _CODES.get(raw)
+    if value is None:
+        value = "".join(raw.split()).upper()
+        if len(_CODES) >= _CACHE_LIMIT:
+            _CODES.clear()
+        _CODES[raw] = value
+    return value
+
+
+_LINE_GROUPS = frozenset(("ScontoMaggiorazione", "CodiceArticolo", "AltriDatiGestionali"))
+
+
+def _line_children(element):
+    """(local name -> text of the first child of that name, as
+    ``Node.text``; {group name -> [Node]} or None) of a DettaglioLinee."""
+    texts, groups = {}, None
+    for tag, child in _named_children(element):
+        if tag in _LINE_GROUPS:
+            if groups is None:
+                groups = {}
+            groups.setdefault(tag, []).append(Node(child))
+        elif tag not in texts:
+            if len(child):
+                texts[tag] = _element_text(child)
+            else:
+                value = child.text
+                texts[tag] = (value.strip() or None) if value else None
+    return texts, groups
 
 
 class BodyReader:
@@ -186,57 +318,66 @@ class BodyReader:
         self.warnings = warnings
 
     # ---- values -----------------------------------------------------------
+    # Each reads the stripped text of ``node``/``path`` (None: absent or
+    # empty); the ``*_of`` variants take that text directly (hot paths).
     def decimal(self, node, *path, required=False, default=None):
         raw = node.text(*path) if node is not None else None
+        return self.decimal_of(raw, path, required, default)
+
+    def decimal_of(self, raw, path, required=False, default=None):
         if raw is None:
             if required:
                 raise ReadError(MISSING_FIELD, "/".join(path))
             return default
-        cleaned = "".join(raw.split())
-        if "," in cleaned and "." not in cleaned:
-            cleaned = cleaned.replace(",", ".")
-        try:
-            value = Decimal(cleaned)
-            if not value.is_finite():
-                raise InvalidOperation
+        value = _DECIMALS.get(raw)
+        if value is not None:
             return value
-        except InvalidOperation:
+        value = _parse_decimal(raw)
+        if value is None:
             if required:
-                raise ReadError(BAD_VALUE, f"{'/'.join(path)} {raw!r}") from None
+                raise ReadError(BAD_VALUE, f"{'/'.join(path)} {raw!r}")
             self.warnings.append(f"bad_value: {'/'.join(path)} {raw!r} is not a number")
             return default
+        return value
 
     def date(self, node, *path, required=False):
         raw = node.text(*path) if node is not None else None
+        return self.date_of(raw, path, required)
+
+    def date_of(self, raw, path, required=False):
         if raw is None:
             if required:
                 raise ReadError(MISSING_FIELD, "/".join(path))
             return None
-        match = _DATE.match("".join(raw.split()))
-        try:
-            if not match:
-                raise ValueError
-            return date(*(int(part) for part in match.groups()))
-        except ValueError:
+        value = _DATES.get(raw)
+        if value is not None:
+            return value
+        value = _parse_date(raw)
+        if value is None:
             if required:
-                raise ReadError(BAD_VALUE, f"{'/'.join(path)} {raw!r}") from None
+                raise ReadError(BAD_VALUE, f"{'/'.join(path)} {raw!r}")
             self.warnings.append(f"bad_value: {'/'.join(path)} {raw!r} is not a date")
-            return None
+        return value
 
     def integer(self, node, *path):
         raw = node.text(*path) if node is not None else None
+        return self.integer_of(raw, path)
+
+    def integer_of(self, raw, path):
         if raw is None:
             return None
-        try:
-            return int(Decimal("".join(raw.split())))
-        except (InvalidOperation, ValueError):
+        if raw.isdecimal() and len(raw) < 20:
+            return int(raw)
+        value = _parse_decimal(raw, comma=False)
+        if value is None or value.adjusted() > 18:  # no 1E+999999999
             self.warnings.append(f"bad_value: {'/'.join(path)} {raw!r} is not an integer")
             return None
+        return int(value)
 
     @staticmethod
     def code(node, *path):
         value = node.text(*path) if node is not None else None
-        return "".join(value.split()).upper() if value else value
+        return _code(value) if value else value
 
     # ---- parts --------------------------------------------------------------
     def address(self, node) -> model.Address | None:
@@ -299,10 +440,13 @@ class BodyReader:
         )
 
     def discounts(self, node) -> list[model.Discount]:
+        return self.discount_list(node.all("ScontoMaggiorazione"))
+
+    def discount_list(self, items) -> list[model.Discount]:
         return [model.Discount(type=self.code(item, "Tipo") or "",
                                percent=self.decimal(item, "Percentuale"),
                                amount=self.decimal(item, "Importo"))
-                for item in node.all("ScontoMaggiorazione")]
+                for item in items]
 
     def transmission(self, node) -> model.Transmission | None:
         if node is None:
@@ -386,30 +530,49 @@ class BodyReader:
                 refs.append(value)
         return refs
 
-    def line(self, node) -> model.Line:
+    def line(self, element) -> model.Line:
+        """One DettaglioLinee (an lxml element: the hot path of every file,
+        read in one pass over its children)."""
+        texts, groups = _line_children(element)
+        get = texts.get
+        decimal, date_of, code = self.decimal_of, self.date_of, _code
+        # (Values in the order of the fields: warnings keep that order.)
+        number = self.integer_of(get("NumeroLinea"), ("NumeroLinea",))
+        description = get("Descrizione") or ""
+        price_total = decimal(get("PrezzoTotale"), ("PrezzoTotale",), True)
+        vat_rate = decimal(get("AliquotaIVA"), ("AliquotaIVA",), True)
+        quantity = decimal(get("Quantita"), ("Quantita",))
+        uom = get("UnitaMisura")
+        price_unit = decimal(get("PrezzoUnitario"), ("PrezzoUnitario",))
+        discounts = article_codes = other_data = ()
+        if groups is not None:
+            discounts = self.discount_list(groups.get("ScontoMaggiorazione", ()))
+            article_codes = [model.ArticleCode(type=item.text("CodiceTipo") or "",
+                                               value=item.text("CodiceValore") or "")
+                             for item in groups.get("CodiceArticolo", ())]
+        nature = get("Natura")
+        withholding = get("Ritenuta")
+        kind = get("TipoCessionePrestazione")
+        start = get("DataInizioPeriodo")
+        end = get("DataFinePeriodo")
+        period_start = date_of(start, ("DataInizioPeriodo",)) if start else None
+        period_end = date_of(end, ("DataFinePeriodo",)) if end else None
+        if groups is not None:
+            other_data = [model.OtherData(type=item.text("TipoDato") or "",
+                                          text=item.text("RiferimentoTesto"),
+                                          number=self.decimal(item, "RiferimentoNumero"),
+                                          date=self.date(item, "RiferimentoData"))
+                          for item in groups.get("AltriDatiGestionali", ())]
         return model.Line(
-            number=self.integer(node, "NumeroLinea"),
-            description=node.text("Descrizione") or "",
-            price_total=self.decimal(node, "PrezzoTotale", required=True),
-            vat_rate=self.decimal(node, "AliquotaIVA", required=True),
-            quantity=self.decimal(node, "Quantita"),
-            uom=node.text("UnitaMisura"),
-            price_unit=self.decimal(node, "PrezzoUnitario"),
-            discounts=self.discounts(node),
-            vat_nature=self.code(node, "Natura"),
-            withholding=self.code(node, "Ritenuta") == "SI",
-            line_kind=self.code(node, "TipoCessionePrestazione"),
-            article_codes=[model.ArticleCode(type=item.text("CodiceTipo") or "",
-                                             value=item.text("CodiceValore") or "")
-                           for item in node.all("CodiceArticolo")],
-            period_start=self.date(node, "DataInizioPeriodo"),
-            period_end=self.date(node, "DataFinePeriodo"),
-            administrative_reference=node.text("RiferimentoAmministrazione"),
-            other_data=[model.OtherData(type=item.text("TipoDato") or "",
-                                        text=item.text("RiferimentoTesto"),
-                                        number=self.decimal(item, "RiferimentoNumero"),
-                                        date=self.date(item, "RiferimentoData"))
-                        for item in node.all("AltriDatiGestionali")])
+            number=number, description=description, price_total=price_total,
+            vat_rate=vat_rate, quantity=quantity, uom=uom, price_unit=price_unit,
+            discounts=list(discounts), vat_nature=code(nature) if nature else nature,
+            withholding=withholding is not None and code(withholding) == "SI",
+            line_kind=code(kind) if kind else kind,
+            article_codes=list(article_codes),
+            period_start=period_start, period_end=period_end,
+            administrative_reference=get("RiferimentoAmministrazione"),
+            other_data=list(other_data))
 
     def summary(self, node) -> model.VatSummary:
         return model.VatSummary(
@@ -568,7 +731,7 @@ def _read_body(reader, header, body, index, simplified, version, attachment_sour
     goods = body.one("DatiBeniServizi")
     if goods is None:
         raise ReadError(MISSING_FIELD, f"body {index + 1}: DatiBeniServizi")
-    invoice.lines = [reader.line(item) for item in goods.all("DettaglioLinee")]
+    invoice.lines = [reader.line(item.element) for item in goods.all("DettaglioLinee")]
     invoice.vat_summary = [reader.summary(item) for item in goods.all("DatiRiepilogo")]
     if not invoice.vat_summary:
         raise ReadError(MISSING_FIELD, f"body {index + 1}: DatiRiepilogo")
