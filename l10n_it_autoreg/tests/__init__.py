@@ -2,3 +2,4 @@ from . import test_install
 from . import test_ux_automation
 from . import test_engine_basic
 from . import test_tour_autoreg
+from . import test_ux_end_to_end
