@@ -189,6 +189,11 @@ class L10nItAutoregEngine(models.AbstractModel):
     def register(self, moves, trigger="manual"):
         """Register the pending / not recognized bills among ``moves``;
         returns the ``l10n_it_autoreg.run``."""
+        # default_* keys of the caller (list views, mail alias) must not leak
+        # into the records the engine creates (partners, bank accounts...).
+        clean = {k: v for k, v in self.env.context.items() if not k.startswith("default_")}
+        self = self.with_context(clean)  # noqa: PLW0642
+        moves = moves.with_context(clean)
         moves = moves.filtered(
             lambda m: m.l10n_it_autoreg_state in ("pending", "unrecognized")
             and m.state == "draft")
@@ -685,7 +690,7 @@ class L10nItAutoregEngine(models.AbstractModel):
         if counter:
             account_id = counter.most_common(1)[0][0]
             account = self.env["account.account"].browse(account_id)
-            if account.exists() and account.active:
+            if account.exists() and not account.deprecated:
                 return account, self.env._("supplier's previous bills")
         if company.l10n_it_autoreg_default_account_id:
             return company.l10n_it_autoreg_default_account_id, self.env._("company default account")

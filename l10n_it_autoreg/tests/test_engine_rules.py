@@ -1,0 +1,336 @@
+"""Rules of the engine, each with the real outcome: posted bill with the
+document's amounts, or the stable reason code."""
+from odoo import Command
+
+from .common import (AttachmentSpec, AutoregCommon, D, DiscountSpec, InstallmentSpec,
+                     InvoiceSpec, LineSpec, PartySpec, PaymentSpec, PensionFundSpec,
+                     SummarySpec, WithholdingSpec, date)
+
+
+class TestSupplier(AutoregCommon):
+
+    def test_existing_supplier_by_vat(self):
+        partner = self.env["res.partner"].create({
+            "name": "Fornitore (anagrafica)", "vat": "IT01234567890", "is_company": True,
+        }) if False else self.env["res.partner"].with_context(no_vat_validation=True).create({
+            "name": "Fornitore (anagrafica)", "vat": "IT01234567890", "is_company": True})
+        move = self.receive_and_register(InvoiceSpec())
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(move.partner_id, partner)
+
+    def test_supplier_created_with_address(self):
+        seller = PartySpec(vat="IT07643520567", name="Nuovo Fornitore Srl",
+                           fiscal_code="07643520567", street="Via Nuova", number="5",
+                           zip="10121", city="Torino", province="TO")
+        move = self.receive_and_register(InvoiceSpec(seller=seller))
+        self.assertRegistered(move, 100, 22, 122)
+        partner = move.partner_id
+        self.assertEqual((partner.name, partner.vat, partner.l10n_it_codice_fiscale),
+                         ("Nuovo Fornitore Srl", "IT07643520567", "07643520567"))
+        self.assertEqual((partner.street, partner.zip, partner.city, partner.country_id.code),
+                         ("Via Nuova 5", "10121", "Torino", "IT"))
+        self.assertTrue(partner.bank_ids)
+
+    def test_vat_group_settled_by_fiscal_code(self):
+        Partner = self.env["res.partner"].with_context(no_vat_validation=True)
+        Partner.create({"name": "Gruppo IVA - A", "vat": "IT07643520567",
+                        "l10n_it_codice_fiscale": "11100000014", "is_company": True})
+        member_b = Partner.create({"name": "Gruppo IVA - B", "vat": "IT07643520567",
+                                   "l10n_it_codice_fiscale": "11100000022", "is_company": True})
+        move = self.receive_and_register(InvoiceSpec(seller=PartySpec(
+            vat="IT07643520567", fiscal_code="11100000022", name="B Spa")))
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(move.partner_id, member_b)
+
+    def test_ambiguous_supplier(self):
+        Partner = self.env["res.partner"].with_context(no_vat_validation=True)
+        Partner.create({"name": "Doppio 1", "vat": "IT07643520567", "is_company": True})
+        Partner.create({"name": "Doppio 2", "vat": "IT07643520567", "is_company": True})
+        move = self.receive_and_register(InvoiceSpec(seller=PartySpec(
+            vat="IT07643520567", name="Doppio")))
+        self.assertRefused(move, "supplier_ambiguous", "Doppio 1", "Doppio 2")
+
+    def test_supplier_creation_disabled(self):
+        self.company.l10n_it_autoreg_create_partner = False
+        move = self.receive_and_register(InvoiceSpec())
+        self.assertRefused(move, "supplier_not_found", "IT01234567890")
+
+
+class TestDocumentType(AutoregCommon):
+
+    def test_credit_note_positive(self):
+        move = self.receive_and_register(InvoiceSpec(document_type="TD04", lines=[
+            LineSpec("Reso", price_unit=D("50"))]))
+        self.assertRegistered(move, 50, 11, 61, move_type="in_refund")
+
+    def test_credit_note_negative(self):
+        move = self.receive_and_register(InvoiceSpec(document_type="TD04", lines=[
+            LineSpec("Reso", price_unit=D("-50"))]))
+        self.assertRegistered(move, 50, 11, 61, move_type="in_refund")
+
+    def test_negative_invoice_is_refund(self):
+        move = self.receive_and_register(InvoiceSpec(lines=[
+            LineSpec("Storno", price_unit=D("-80"))]))
+        self.assertRegistered(move, 80, D("17.60"), D("97.60"), move_type="in_refund")
+
+    def test_debit_note_is_invoice(self):
+        move = self.receive_and_register(InvoiceSpec(document_type="TD05"))
+        self.assertRegistered(move, 100, 22, 122)
+
+    def test_self_invoice_never_posted(self):
+        move = self.receive_and_register(InvoiceSpec(document_type="TD17"))
+        self.assertRefused(move, "self_invoice", "TD17")
+
+    def test_not_for_company(self):
+        move = self.receive_and_register(InvoiceSpec(buyer=PartySpec(
+            vat="IT07643520567", name="Altra Srl")))
+        self.assertRefused(move, "not_for_company", "IT07643520567")
+
+    def test_own_invoice(self):
+        move = self.receive_and_register(InvoiceSpec(
+            seller=PartySpec(vat="IT07654321004", name="Noi"),
+            buyer=PartySpec(vat="IT07643520567", name="Cliente")))
+        self.assertRefused(move, "own_invoice")
+
+
+class TestTaxes(AutoregCommon):
+
+    def test_exempt_needs_a_tax(self):
+        spec = InvoiceSpec(lines=[LineSpec(), LineSpec("Esente", price_unit=D("30"),
+                                                       vat_rate=D("0"), nature="N4")])
+        move = self.receive_and_register(spec)
+        self.assertRefused(move, "tax_not_found", "0.00", "N4")
+        self.engine._ensure_exempt_purchase_taxes(self.company)
+        self.register(move)
+        self.assertRegistered(move, 130, 22, 152)
+        exempt = move.invoice_line_ids.filtered(lambda l: l.name == "Esente")
+        self.assertEqual(exempt.tax_ids.l10n_it_exempt_reason, "N4")
+
+    def test_unknown_rate_not_posted_as_zero(self):
+        move = self.receive_and_register(InvoiceSpec(lines=[
+            LineSpec(vat_rate=D("15.55"))]))
+        self.assertRefused(move, "tax_not_found", "15.55")
+
+    def test_reverse_charge(self):
+        move = self.receive_and_register(InvoiceSpec(lines=[
+            LineSpec("Subappalto edile", price_unit=D("1000"), vat_rate=D("0"),
+                     nature="N6.3")]))
+        self.assertRegistered(move, 1000, 0, 1000)
+        tax = move.invoice_line_ids.tax_ids
+        self.assertEqual(tax.amount, 22.0)
+        tax_lines = move.line_ids.filtered(lambda l: l.display_type == "tax")
+        self.assertEqual(sorted(tax_lines.mapped("balance")), [-220.0, 220.0])
+
+    def test_split_payment_needs_a_tax(self):
+        move = self.receive_and_register(InvoiceSpec(vat_due="S"))
+        self.assertRefused(move, "tax_not_found", "split payment")
+
+    def test_split_payment(self):
+        vat = self.tax("22am")
+        split = vat.copy({"name": "22% SP acquisti", "description": "22SP"})
+        negative = {"repartition_type": "tax", "factor_percent": -100,
+                    "account_id": self.company_data["default_account_tax_sale"].id}
+        split.write({"invoice_repartition_line_ids": [Command.create(negative)],
+                     "refund_repartition_line_ids": [Command.create(negative)]})
+        move = self.receive_and_register(InvoiceSpec(vat_due="S"))
+        self.assertRegistered(move, 100, 0, 100)
+        self.assertEqual(move.invoice_line_ids.tax_ids, split)
+        self.assertEqual(self.payable_schedule(move)[0][1], 100.0)
+
+    def test_tax_rounding_within_tolerance_follows_document(self):
+        # the supplier rounded VAT differently: 22% of 33.33 = 7.33, says 7.34
+        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("33.33"))], summary=[
+            SummarySpec(vat_rate=D("22"), taxable=D("33.33"), tax=D("7.34"))])
+        move = self.receive_and_register(spec)
+        self.assertRegistered(move, D("33.33"), D("7.34"), D("40.67"))
+
+    def test_withholding_and_pension_fund(self):
+        spec = InvoiceSpec(document_type="TD06", lines=[
+            LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
+            pension_funds=[PensionFundSpec(type="TC22", rate=D("4"), withholding=True)],
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")])
+        move = self.receive_and_register(spec)
+        # 1000 + 40 cassa = 1040 taxable, VAT 228.80, withholding 20% of 1040 = 208
+        self.assertRegistered(move, 1000, D("60.80"), D("1060.80"))
+        self.assertAlmostEqual(move.l10n_it_amount_pension_fund_signed, -40.0)
+        self.assertAlmostEqual(move.l10n_it_amount_withholding_signed, 208.0)
+        self.assertAlmostEqual(move.l10n_it_amount_vat_signed, -228.80)
+        self.assertEqual(self.payable_schedule(move)[0][1], 1060.80)
+
+    def test_withholding_not_configured(self):
+        spec = InvoiceSpec(lines=[LineSpec(withholding=True)],
+                           withholdings=[WithholdingSpec(type="RT02", rate=D("30"))])
+        move = self.receive_and_register(spec)
+        self.assertRefused(move, "withholding_not_configured", "RT02", "30.00")
+
+
+class TestTotals(AutoregCommon):
+
+    def test_rounding_within_tolerance(self):
+        move = self.receive_and_register(InvoiceSpec(total=D("122.03")))
+        self.assertRegistered(move, D("100.03"), 22, D("122.03"))
+        rounding = move.invoice_line_ids.filtered(lambda l: not l.tax_ids)
+        self.assertTrue(rounding.account_id.code.startswith("4910"))
+
+    def test_totals_mismatch(self):
+        move = self.receive_and_register(InvoiceSpec(total=D("127.00")))
+        self.assertRefused(move, "totals_mismatch", "127.00", "122.00")
+
+    def test_summary_mismatch(self):
+        spec = InvoiceSpec(summary=[SummarySpec(vat_rate=D("22"), taxable=D("110"),
+                                                tax=D("24.20"))])
+        move = self.receive_and_register(spec)
+        self.assertRefused(move, "totals_mismatch", "110.00", "100.00")
+
+    def test_document_rounding(self):
+        move = self.receive_and_register(InvoiceSpec(
+            lines=[LineSpec(price_unit=D("99.99"))], rounding=D("0.01")))
+        self.assertRegistered(move, D("100.00"), D("22.00"), D("122.00"))
+
+    def test_stamp_duty_line(self):
+        spec = InvoiceSpec(stamp_duty=D("2.00"), lines=[
+            LineSpec("Prestazione esente", price_unit=D("200"), vat_rate=D("0"), nature="N1"),
+            LineSpec("Imposta di bollo", price_unit=D("2"), vat_rate=D("0"), nature="N1")])
+        move = self.receive_and_register(spec)
+        self.assertRegistered(move, 202, 0, 202)
+        stamp = move.invoice_line_ids.filtered(lambda l: "bollo" in l.name)
+        self.assertTrue(stamp.account_id.code.startswith("4901"))
+
+    def test_line_discount(self):
+        move = self.receive_and_register(InvoiceSpec(lines=[LineSpec(
+            price_unit=D("200"), quantity=D("2"), discounts=[DiscountSpec(percent=D("10"))])]))
+        self.assertRegistered(move, 360, D("79.20"), D("439.20"))
+        self.assertEqual(move.invoice_line_ids.discount, 10.0)
+
+    def test_document_discount(self):
+        move = self.receive_and_register(InvoiceSpec(discounts=[DiscountSpec(amount=D("2"))]))
+        self.assertRegistered(move, 98, 22, 120)
+
+
+class TestPaymentAndHeader(AutoregCommon):
+
+    def test_installments(self):
+        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("300"))], payments=[PaymentSpec(
+            conditions="TP01", installments=[
+                InstallmentSpec(due_date=date(2025, 2, 28)),
+                InstallmentSpec(due_date=date(2025, 3, 31)),
+                InstallmentSpec(due_date=date(2025, 4, 30))])])
+        move = self.receive_and_register(spec)
+        self.assertRegistered(move, 300, 66, 366)
+        self.assertEqual(self.payable_schedule(move), [
+            (date(2025, 2, 28), 122.0), (date(2025, 3, 31), 122.0), (date(2025, 4, 30), 122.0)])
+        self.assertEqual(move.invoice_date_due, date(2025, 4, 30))
+
+    def test_supplier_terms_do_not_override_document_dates(self):
+        partner = self.env["res.partner"].with_context(no_vat_validation=True).create({
+            "name": "Fornitore", "vat": "IT01234567890",
+            "property_supplier_payment_term_id": self.env.ref(
+                "account.account_payment_term_end_following_month").id})
+        spec = InvoiceSpec(payments=[PaymentSpec(installments=[
+            InstallmentSpec(due_date=date(2025, 3, 10))])])
+        move = self.receive_and_register(spec)
+        self.assertEqual(move.partner_id, partner)
+        self.assertEqual(self.payable_schedule(move), [(date(2025, 3, 10), 122.0)])
+
+    def test_no_payment_data_uses_supplier_terms(self):
+        self.env["res.partner"].with_context(no_vat_validation=True).create({
+            "name": "Fornitore", "vat": "IT01234567890",
+            "property_supplier_payment_term_id": self.env.ref(
+                "account.account_payment_term_30days").id})
+        move = self.receive_and_register(InvoiceSpec(payments=[]))
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(move.invoice_date_due, date(2025, 2, 14))
+
+    def test_installments_not_matching(self):
+        spec = InvoiceSpec(payments=[PaymentSpec(conditions="TP01", installments=[
+            InstallmentSpec(amount=D("50"), due_date=date(2025, 2, 1)),
+            InstallmentSpec(amount=D("50"), due_date=date(2025, 3, 1))])])
+        move = self.receive_and_register(spec)
+        self.assertRefused(move, "payment_schedule_mismatch", "100.00", "122.00")
+
+    def test_foreign_currency(self):
+        usd = self.env.ref("base.CHF")
+        usd.active = False
+        move = self.receive_and_register(InvoiceSpec(currency="CHF"))
+        self.assertRefused(move, "currency_inactive", "CHF")
+        usd.active = True
+        self.register(move)
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(move.currency_id, usd)
+
+    def test_attachments_become_bill_attachments(self):
+        move = self.receive_and_register(InvoiceSpec(attachments=[AttachmentSpec(
+            name="fattura_cortesia.pdf")]))
+        self.assertRegistered(move, 100, 22, 122)
+        names = self.env["ir.attachment"].search([
+            ("res_model", "=", "account.move"), ("res_id", "=", move.id)]).mapped("name")
+        self.assertIn("fattura_cortesia.pdf", names)
+
+    def test_receipt_date_mode(self):
+        self.company.l10n_it_autoreg_date_mode = "receipt"
+        move = self.receive(InvoiceSpec(date=date(2025, 1, 15)))
+        move.l10n_it_autoreg_received_date = "2025-02-03 10:00:00"
+        self.register(move)
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(move.invoice_date, date(2025, 1, 15))
+        self.assertEqual(move.date, date(2025, 2, 3))
+
+
+class TestLinesAndAccounts(AutoregCommon):
+
+    def spec3(self):
+        return InvoiceSpec(lines=[LineSpec("A", price_unit=D("10")),
+                                  LineSpec("B", price_unit=D("20")),
+                                  LineSpec("C", price_unit=D("40"), vat_rate=D("10"))])
+
+    def test_detail_rate(self):
+        self.company.l10n_it_autoreg_detail_level = "rate"
+        move = self.receive_and_register(self.spec3())
+        self.assertRegistered(move, 70, D("10.60"), D("80.60"))
+        self.assertEqual(len(move.invoice_line_ids), 2)
+
+    def test_detail_single_per_supplier(self):
+        partner = self.env["res.partner"].with_context(no_vat_validation=True).create({
+            "name": "Fornitore", "vat": "IT01234567890"})
+        partner.l10n_it_autoreg_detail_level = "single"
+        move = self.receive_and_register(InvoiceSpec(lines=[
+            LineSpec("A", price_unit=D("10")), LineSpec("B", price_unit=D("20"))]))
+        self.assertRegistered(move, 30, D("6.60"), D("36.60"))
+        self.assertEqual(len(move.invoice_line_ids), 1)
+
+    def test_account_from_product_code(self):
+        partner = self.env["res.partner"].with_context(no_vat_validation=True).create({
+            "name": "Fornitore", "vat": "IT01234567890"})
+        account = self.company_data["default_account_expense"].copy({"code": "410299"})
+        product = self.env["product.product"].create({
+            "name": "Toner", "property_account_expense_id": account.id,
+            "seller_ids": [Command.create({"partner_id": partner.id, "product_code": "TNR-1"})]})
+        move = self.receive_and_register(InvoiceSpec(lines=[LineSpec(
+            "Toner nero", article_codes=[("Codice Fornitore", "TNR-1")])]))
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(move.invoice_line_ids.product_id, product)
+        self.assertEqual(move.invoice_line_ids.account_id, account)
+
+    def test_account_from_supplier_then_history(self):
+        partner = self.env["res.partner"].with_context(no_vat_validation=True).create({
+            "name": "Fornitore", "vat": "IT01234567890"})
+        account = self.company_data["default_account_expense"].copy({"code": "410298"})
+        partner.l10n_it_autoreg_account_id = account
+        move = self.receive_and_register(InvoiceSpec())
+        self.assertEqual(move.invoice_line_ids.account_id, account)
+        # the next bill follows the registered ones even without the setting
+        partner.l10n_it_autoreg_account_id = False
+        move2 = self.receive_and_register(InvoiceSpec(number="FT-2"))
+        self.assertRegistered(move2, 100, 22, 122)
+        self.assertEqual(move2.invoice_line_ids.account_id, account)
+
+    def test_company_default_account(self):
+        account = self.company_data["default_account_expense"].copy({"code": "410297"})
+        self.company.l10n_it_autoreg_default_account_id = account
+        move = self.receive_and_register(InvoiceSpec())
+        self.assertEqual(move.invoice_line_ids.account_id, account)
+
+    def test_account_not_found(self):
+        self.journal.default_account_id = False
+        move = self.receive_and_register(InvoiceSpec())
+        self.assertRefused(move, "account_not_found", "Servizio di consulenza")
