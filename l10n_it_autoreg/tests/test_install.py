@@ -106,7 +106,8 @@ class TestInstall(AccountTestInvoicingCommon):
         self.assertFalse(company.l10n_it_autoreg_enabled_since)
 
     def test_upload_path_creates_bill(self):
-        """A FatturaPA dropped on Vendor Bills still becomes a bill."""
+        """A FatturaPA dropped on Vendor Bills still becomes a bill: a pending
+        one carrying the file untouched, which registration then posts."""
         content = (MINIMAL_FPR12 % {"buyer_vat": "12345670017"}).encode()
         attachment = self.env["ir.attachment"].create({
             "name": "IT01234567890_00001.xml",
@@ -114,8 +115,20 @@ class TestInstall(AccountTestInvoicingCommon):
             "mimetype": "application/xml",
         })
         journal = self.company_data["default_journal_purchase"]
-        moves = journal._create_document_from_attachment(attachment.ids)
-        self.assertTrue(moves)
-        self.assertTrue(all(m.move_type in ("in_invoice", "in_refund") for m in moves))
-        self.assertIn(attachment, moves.attachment_ids)
-        self.assertEqual(sum(moves.mapped("amount_total")), 122.0)
+        bill = journal._create_document_from_attachment(attachment.ids)
+        self.assertEqual(len(bill), 1)
+        self.assertEqual(bill.move_type, "in_invoice")
+        self.assertEqual(bill.state, "draft")
+        self.assertEqual(bill.l10n_it_autoreg_state, "pending")
+        self.assertEqual(bill.ref, "FT-1")
+        self.assertIn(attachment, bill.attachment_ids)
+        self.assertEqual(attachment.raw, content)
+
+        bill.action_l10n_it_autoreg_register()
+        self.assertEqual(bill.l10n_it_autoreg_state, "registered",
+                         bill.l10n_it_autoreg_reason)
+        self.assertEqual(bill.state, "posted")
+        self.assertEqual(bill.payment_state, "not_paid")
+        self.assertEqual(bill.amount_untaxed, 100.0)
+        self.assertEqual(bill.amount_tax, 22.0)
+        self.assertEqual(bill.amount_total, 122.0)
