@@ -70,8 +70,9 @@ def read_bytes(data: bytes, filename: str | None = None, *,
     except ReadError as error:
         result.error_code = error.code
         result.error_message = errors.message(error.code, error.detail)
-    except (ValueError, TypeError, OverflowError, MemoryError, RecursionError) as error:
-        # Last line of defence: a file must never crash the caller.
+    except Exception as error:  # noqa: BLE001
+        # Last line of defence: a file must never crash the caller (the
+        # type is in the message, so that a reader bug stays visible).
         result.error_code = UNREADABLE
         result.error_message = errors.message(UNREADABLE, f"{type(error).__name__}: {error}")
     return result

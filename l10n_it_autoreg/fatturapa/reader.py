@@ -10,6 +10,7 @@ Attachments are cut out of the bytes before parsing (bounded memory, no
 from __future__ import annotations
 
 import base64
+import binascii
 import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -241,6 +242,10 @@ class Node:
 # Conversions of the texts that recur in every file (amounts, rates,
 # dates, codes), cached: a bounded map, cleared when full.
 _CACHE_LIMIT = 4096
+# No FatturaPA figure reaches 10^15 (the schema allows 11 to 12 integer
+# digits): a larger one is a bad value, never an amount that would make
+# the arithmetic of the checks or of the registration overflow.
+_MAX_DIGITS = 15
 _DECIMALS: dict[str, Decimal] = {}
 _DATES: dict[str, date] = {}
 _CODES: dict[str, str] = {}
@@ -256,7 +261,7 @@ def _parse_decimal(raw: str, comma: bool = True) -> Decimal | None:
         value = Decimal(cleaned)
     except (InvalidOperation, ValueError):
         return None
-    if not value.is_finite():
+    if not value.is_finite() or value.adjusted() >= _MAX_DIGITS:
         return None
     if comma:
         if len(_DECIMALS) >= _CACHE_LIMIT:
@@ -368,8 +373,8 @@ class BodyReader:
             return None
         if raw.isdecimal() and len(raw) < 20:
             return int(raw)
-        value = _parse_decimal(raw, comma=False)
-        if value is None or value.adjusted() > 18:  # no 1E+999999999
+        value = _parse_decimal(raw, comma=False)  # (bounded: no int(1E+999999999))
+        if value is None:
             self.warnings.append(f"bad_value: {'/'.join(path)} {raw!r} is not an integer")
             return None
         return int(value)
@@ -633,6 +638,21 @@ def _base64_size(data: bytes, start: int, end: int) -> int:
     return max(0, length * 3 // 4 - padding)
 
 
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]+")
+
+
+def _decode_base64(raw: bytes) -> bytes:
+    """Attachment content: base64 with any blanks and line breaks; a
+    damaged one (wrong padding, stray characters, truncated) gives what can
+    be decoded rather than an exception."""
+    try:
+        return base64.b64decode(raw)
+    except (binascii.Error, ValueError):
+        cleaned = _NOT_BASE64.sub(b"", raw)
+        cleaned = cleaned[:len(cleaned) // 4 * 4 + (len(cleaned) % 4 if len(cleaned) % 4 > 1 else 0)]
+        return base64.b64decode(cleaned + b"=" * (-len(cleaned) % 4))
+
+
 class _AttachmentSource:
     """Maps the (emptied) Attachment elements, in document order, to their
     contents in the original bytes."""
@@ -652,16 +672,19 @@ class _AttachmentSource:
             text = node.element.text or ""
             raw = text.encode("ascii", errors="ignore")
             size = _base64_size(raw, 0, len(raw))
-            return (lambda: base64.b64decode(raw)), size
+            return (lambda: _decode_base64(raw)), size
         xml, (start, end) = self.xml, span
-        return (lambda: base64.b64decode(xml[start:end])), _base64_size(xml, start, end)
+        return (lambda: _decode_base64(xml[start:end])), _base64_size(xml, start, end)
 
 
 # --------------------------------------------------------------------------
 # Documents
 # --------------------------------------------------------------------------
 def _round2(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    try:
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # over 26 digits: no cents to round
+        return value
 
 
 def read_invoices(xml: bytes, warnings: list[str]) -> list[model.Invoice]:
@@ -751,7 +774,7 @@ def simplified_line_tax(amount: Decimal, rate: Decimal | None, tax: Decimal | No
     Importo x rate / (100 + rate) rounded half-up; the rate is derived from
     Imposta when only Imposta is given."""
     if tax is None:
-        tax = _round2(amount * rate / (100 + rate)) if rate else Decimal(0)
+        tax = _round2(amount * rate / (100 + rate)) if rate and rate != -100 else Decimal(0)
     elif rate is None:
         net = amount - tax
         rate = _round2(tax * 100 / net) if net else None

@@ -234,8 +234,10 @@ class AccountMove(models.Model):
         for attachment, filename, data, zip_parent in self._l10n_it_autoreg_expand(attachments):
             result = self._l10n_it_autoreg_read(data, filename)
             if not result.ok and not EINVOICE_NAME_RE.search(filename or "") \
-                    and result.error_code in ("not_an_invoice", "unreadable") \
-                    and not (filename or "").lower().endswith(".p7m"):
+                    and not (filename or "").lower().endswith(".p7m") and (
+                        result.error_code == "not_an_invoice"
+                        or (result.error_code == "unreadable"
+                            and b"FatturaElettronica" not in (data or b""))):
                 # Not an e-invoice (metadata, notification, other XML/PDF).
                 if zip_parent is None:
                     outcome["not_ours"] |= attachment

@@ -419,7 +419,7 @@ class L10nItAutoregEngine(models.AbstractModel):
             company_cf and buyer_cf == company_cf))
         from_company = bool((company_vat and seller_vat == company_vat) or (
             company_cf and seller_cf == company_cf))
-        if from_company and not for_company:
+        if from_company:
             raise Refusal("own_invoice", seller=self._party_label(invoice.seller))
         if not for_company:
             raise Refusal("not_for_company", buyer=self._party_label(invoice.buyer),
@@ -491,7 +491,7 @@ class L10nItAutoregEngine(models.AbstractModel):
             "name": name,
             "is_company": bool(seller.name),
             "vat": norm_vat(seller.vat) if (seller.vat_country or "IT").upper() == "IT" else seller.vat,
-            "l10n_it_codice_fiscale": norm_cf(seller.fiscal_code) if seller.fiscal_code and len(norm_cf(seller.fiscal_code)) >= 11 else False,
+            "l10n_it_codice_fiscale": self._valid_cf(seller.fiscal_code),
             "street": " ".join(x for x in ((address.street if address else None),
                                            (address.number if address else None)) if x) or False,
             "zip": address.zip if address else False,
@@ -513,6 +513,16 @@ class L10nItAutoregEngine(models.AbstractModel):
                 return self.env["res.partner"].with_context(no_vat_validation=True).create(vals)
         except (ValidationError, UserError) as error:
             raise Refusal("supplier_invalid", detail=str(error.args[0] if error.args else error)) from None
+
+    @staticmethod
+    def _valid_cf(fiscal_code):
+        """The fiscal code when Odoo (l10n_it_edi) accepts it, else False:
+        a supplier is never refused for a malformed fiscal code."""
+        from stdnum.it import codicefiscale, iva
+        code = norm_cf(fiscal_code)
+        if code and (codicefiscale.is_valid(code) or iva.is_valid(code)):
+            return code
+        return False
 
     def _decide_currency(self, invoice, ctx):
         code = (invoice.currency or "EUR").upper()
@@ -917,7 +927,6 @@ class L10nItAutoregEngine(models.AbstractModel):
         for line in invoice.lines:
             amount = self._line_amount(line)
             key = (r2(line.vat_rate or 0), (line.vat_nature or "").upper() or None)
-            built[key] += amount
             if not amount and not line.price_unit:
                 items.append((line, key, ZERO, None, None, None))
                 continue
@@ -942,16 +951,6 @@ class L10nItAutoregEngine(models.AbstractModel):
                 tax_ids += [t.id for t in pension_taxes]
             return [Command.set(tax_ids)]
 
-        # pension fund contributions join the VAT base of their key
-        for fund, _tax in pensions:
-            fkey = (r2(fund.vat_rate), (fund.vat_nature or "").upper() or None)
-            base = sum((amt for line, key, amt, *_r in items if amt and key[1] != "N1"
-                        and not self._is_stamp_line(invoice, line)), ZERO)
-            built[fkey] += r2(base * D(fund.rate) / 100)
-            if fkey not in keys:
-                raise Refusal("totals_mismatch", detail=_(
-                    "the pension fund's VAT %s%% has no VAT summary row", fmt(fund.vat_rate)))
-
         vals = []
         if detail == "lines":
             for line, key, amount, product, account, _rule in items:
@@ -968,6 +967,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                 qty, price, discount = self._quantity_price(line, amount * sign, digits)
                 val.update(quantity=qty, price_unit=price, discount=discount)
                 vals.append(val)
+                built[key] += r2(amount)  # Odoo rounds each line's subtotal
         else:
             groups = {}
             for line, key, amount, product, account, _rule in items:
@@ -980,6 +980,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                 group["names"].append(line.description or "")
             single = detail == "single" and len({g[0] for g in groups}) == 1
             for (key, withholding, stamp, _account_id), group in groups.items():
+                built[key] += r2(group["amount"])
                 if single:
                     name = _("Invoice %(number)s: %(first)s", number=invoice.number,
                              first=group["names"][0][:200])
@@ -993,6 +994,16 @@ class L10nItAutoregEngine(models.AbstractModel):
                     "price_unit": float(group["amount"] * sign),
                     "tax_ids": taxes_for(key, withholding, stamp),
                 })
+        # pension fund contributions join the VAT base of their key
+        for fund, _tax in pensions:
+            fkey = (r2(fund.vat_rate), (fund.vat_nature or "").upper() or None)
+            base = sum((amt for line, key, amt, *_r in items if amt and key[1] != "N1"
+                        and not self._is_stamp_line(invoice, line)), ZERO)
+            built[fkey] += r2(base * D(fund.rate) / 100)
+            if fkey not in keys:
+                raise Refusal("totals_mismatch", detail=_(
+                    "the pension fund's VAT %s%% has no VAT summary row", fmt(fund.vat_rate)))
+
         return vals, rules, built
 
     def _quantity_price(self, line, amount, digits):

@@ -5,3 +5,5 @@ from . import test_tour_autoreg
 from . import test_ux_end_to_end
 from . import test_engine_rules
 from . import test_receive_channels
+from . import test_samples_registration
+from . import test_samples_demo

@@ -49,6 +49,18 @@ class AutoregCommon(AccountTestInvoicingCommon):
     def tax(cls, xmlid):
         return cls.env["account.chart.template"].with_company(cls.company).ref(xmlid)
 
+    def make_split_payment_tax(self, rate="22am"):
+        """A split payment purchase tax as an Italian PA configures it: the
+        deductible VAT (+100%) and the VAT owed to the Treasury (-100%)."""
+        from odoo import Command
+        vat = self.tax(rate)
+        split = vat.copy({"name": "%s SP" % vat.name, "description": "%s SP" % vat.description})
+        negative = {"repartition_type": "tax", "factor_percent": -100,
+                    "account_id": self.company_data["default_account_tax_sale"].id}
+        split.write({"invoice_repartition_line_ids": [Command.create(negative)],
+                     "refund_repartition_line_ids": [Command.create(negative)]})
+        return split
+
     # -- receiving ---------------------------------------------------------
     def next_name(self, suffix="xml"):
         type(self).sequence += 1
