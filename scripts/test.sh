@@ -26,7 +26,7 @@ log "Installed in $(( $(date +%s) - start )) s; running the tests"
 set +e
 "$PYTHON" -m pytest -p no:cacheprovider \
     --odoo-config="$CONF" --odoo-database="$DB" --odoo-http \
-    --odoo-log-level=warn --odoo-extra=test-enable \
+    --odoo-log-level=warn \
     -r fEs "${@:-l10n_it_autoreg/tests}"
 status=$?
 set -e

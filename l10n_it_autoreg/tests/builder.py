@@ -158,6 +158,8 @@ class InstallmentSpec:
     due_date: dt.date | None = None    # None: document date + 30 days
     iban: str | None = "IT60X0542811101000000123456"
     bank_name: str | None = None
+    bic: str | None = None
+    payment_code: str | None = None    # CodicePagamento
 
 
 @dataclass
@@ -519,6 +521,10 @@ def _body(root, spec: InvoiceSpec):
                 _sub(detail, "IstitutoFinanziario", installment.bank_name)
             if installment.iban:
                 _sub(detail, "IBAN", installment.iban)
+            if installment.bic:
+                _sub(detail, "BIC", installment.bic)
+            if installment.payment_code:
+                _sub(detail, "CodicePagamento", installment.payment_code)
     for attachment in spec.attachments:
         node = _sub(body, "Allegati")
         _sub(node, "NomeAttachment", attachment.name)

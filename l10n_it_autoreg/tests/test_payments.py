@@ -1,0 +1,193 @@
+"""Payments of registered bills: the e-invoice's due-date schedule, the
+supplier's bank account and payment code, and the way to "paid" — manual
+payment, bank statement lines reconciled through the ORM and through the
+optional OCA reconciliation screen (account_reconcile_oca)."""
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import Form, tagged
+
+from .common import (
+    AutoregCommon, D, InstallmentSpec, InvoiceSpec, LineSpec, PaymentSpec,
+    WithholdingSpec, date,
+)
+
+IBAN = "IT60X0542811101000000123456"
+
+
+@tagged("post_install_l10n", "post_install", "-at_install")
+class TestPayments(AutoregCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bank_journal = cls.company_data["default_journal_bank"]
+
+    def _two_installments_bill(self, number="FT-PAY-1", code="RF18000000000000012345"):
+        spec = InvoiceSpec(
+            number=number,
+            date=date(2025, 3, 10),
+            lines=[LineSpec("Materiale", price_unit=D("1000.00"))],
+            payments=[PaymentSpec("TP01", [
+                InstallmentSpec(amount=D("610.00"), due_date=date(2025, 4, 30),
+                                payment_code=code),
+                InstallmentSpec(amount=D("610.00"), due_date=date(2025, 5, 31),
+                                payment_code=code),
+            ])],
+        )
+        bill = self.receive_and_register(spec)
+        self.assertRegistered(bill, "1000.00", "220.00", "1220.00")
+        return bill
+
+    def _reconcile_by_orm(self, bill_line, amount):
+        """What Community 18 offers without a reconciliation screen: a
+        statement line whose counterpart is the supplier's payable,
+        reconciled with the bill's installment."""
+        st_line = self.env["account.bank.statement.line"].create({
+            "journal_id": self.bank_journal.id,
+            "date": bill_line.date_maturity,
+            "amount": amount,
+            "payment_ref": "Bonifico %s" % bill_line.move_id.ref,
+            "partner_id": bill_line.partner_id.id,
+            "counterpart_account_id": bill_line.account_id.id,
+        })
+        _liquidity, _suspense, counterpart = st_line._seek_for_lines()
+        (counterpart + bill_line).reconcile()
+        self.assertTrue(st_line.is_reconciled)
+
+    def test_schedule_bank_and_reference(self):
+        bill = self._two_installments_bill()
+        self.assertEqual(self.payable_schedule(bill), [
+            (date(2025, 4, 30), 610.0), (date(2025, 5, 31), 610.0)])
+        self.assertEqual(bill.invoice_date_due, date(2025, 5, 31))
+        self.assertEqual(bill.payment_reference, "RF18000000000000012345")
+        self.assertEqual(bill.partner_bank_id.acc_number.replace(" ", ""), IBAN)
+        self.assertEqual(bill.partner_bank_id.partner_id, bill.partner_id)
+        self.assertEqual(bill.payment_state, "not_paid")
+        self.assertEqual(bill.amount_residual, 1220.0)
+
+    def test_manual_register_payment(self):
+        """Register Payment proposes the next installment of the e-invoice,
+        then the rest."""
+        bill = self._two_installments_bill(number="FT-PAY-2")
+        for pay_date, proposed in ((date(2025, 4, 30), 610.0), (date(2025, 5, 31), 610.0)):
+            wizard = self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=bill.ids).create({
+                    "payment_date": pay_date,
+                    "journal_id": self.bank_journal.id,
+                })
+            self.assertEqual(wizard.amount, proposed)
+            wizard.action_create_payments()
+            if pay_date.month == 4:
+                self.assertEqual(bill.payment_state, "partial")
+                self.assertEqual(bill.amount_residual, 610.0)
+        self.assertIn(bill.payment_state, ("paid", "in_payment"))
+        self.assertEqual(bill.amount_residual, 0.0)
+
+    def test_bank_statement_partial_then_full_by_orm(self):
+        bill = self._two_installments_bill(number="FT-PAY-3")
+        first, second = bill.line_ids.filtered(
+            lambda l: l.display_type == "payment_term").sorted("date_maturity")
+
+        self._reconcile_by_orm(first, -610.0)
+        self.assertEqual(bill.payment_state, "partial")
+        self.assertEqual(bill.amount_residual, 610.0)
+
+        self._reconcile_by_orm(second, -610.0)
+        self.assertEqual(bill.payment_state, "paid")
+        self.assertEqual(bill.amount_residual, 0.0)
+
+    def test_withholding_installment_net_amount(self):
+        """A professional's parcella: the amount due (and its installment) is
+        net of the withholding; the bill's payable equals it."""
+        spec = InvoiceSpec(
+            document_type="TD06",
+            number="PARC-7",
+            lines=[LineSpec("Prestazione professionale", price_unit=D("1000.00"),
+                            withholding=True)],
+            withholdings=[WithholdingSpec()],
+        )
+        self.assertEqual(len(spec.payments or []), 0)
+        bill = self.receive_and_register(spec)
+        self.assertEqual(bill.l10n_it_autoreg_state, "registered", bill.l10n_it_autoreg_reason)
+        due = float(spec.amount_due())
+        self.assertEqual(sum(amount for _d, amount in self.payable_schedule(bill)), due)
+        self.assertEqual(bill.amount_residual, due)
+
+
+@tagged("post_install_l10n", "post_install", "-at_install")
+class TestReconcileOca(AutoregCommon):
+    """The optional OCA reconciliation screen finds the registered bills."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bank_journal = cls.company_data["default_journal_bank"]
+        if "reconcile_data_info" not in cls.env["account.bank.statement.line"]._fields:
+            cls.skipTest(cls, "account_reconcile_oca is not installed")
+        # The invoice matching rule the OCA screen applies (like the one the
+        # chart creates), without auto-validation: the user confirms.
+        cls.env["account.reconcile.model"].search([
+            ("company_id", "=", cls.company.id)]).active = False
+        cls.matching_rule = cls.env["account.reconcile.model"].create({
+            "name": "Fatture fornitori",
+            "rule_type": "invoice_matching",
+            "company_id": cls.company.id,
+            "match_partner": True,
+            "match_text_location_label": True,
+            "match_text_location_reference": True,
+            "auto_reconcile": False,
+        })
+
+    def _bill(self, number, price, code=None):
+        # Recent dates: the matching rule looks back 18 months by default.
+        today = fields.Date.context_today(self.env.user)
+        spec = InvoiceSpec(
+            number=number, date=today - timedelta(days=20),
+            lines=[LineSpec("Servizio", price_unit=D(price))],
+            payments=[PaymentSpec("TP02", [InstallmentSpec(
+                due_date=today + timedelta(days=10), payment_code=code)])],
+        )
+        bill = self.receive_and_register(spec)
+        self.assertEqual(bill.l10n_it_autoreg_state, "registered", bill.l10n_it_autoreg_reason)
+        return bill
+
+    def _proposed_lines(self, st_line):
+        return self.env["account.move.line"].browse([
+            line["id"] for line in st_line.reconcile_data_info["data"]
+            if line.get("kind") == "other" and line.get("id")
+        ])
+
+    def test_matching_finds_bill_by_amount_partner_reference(self):
+        bill = self._bill("FT-OCA-1", "500.00", code="PAG-12345")
+        self._bill("FT-OCA-2", "500.00")   # same partner and amount: the reference decides
+        payable = bill.line_ids.filtered(lambda l: l.display_type == "payment_term")
+        st_line = self.env["account.bank.statement.line"].create({
+            "journal_id": self.bank_journal.id,
+            "date": fields.Date.context_today(self.env.user),
+            "amount": -610.0,
+            "payment_ref": "PAG-12345",
+            "partner_id": bill.partner_id.id,
+        })
+        self.assertEqual(self._proposed_lines(st_line), payable)
+
+        st_line.reconcile_bank_line()
+        self.assertTrue(st_line.is_reconciled)
+        self.assertEqual(bill.payment_state, "paid")
+
+    def test_partial_then_full_in_screen(self):
+        bill = self._bill("FT-OCA-3", "1000.00")
+        payable = bill.line_ids.filtered(lambda l: l.display_type == "payment_term")
+        for amount, state in ((-500.0, "partial"), (-720.0, "paid")):
+            st_line = self.env["account.bank.statement.line"].create({
+                "journal_id": self.bank_journal.id,
+                "date": fields.Date.context_today(self.env.user),
+                "amount": amount,
+                "payment_ref": "Bonifico",
+                "partner_id": bill.partner_id.id,
+            })
+            with Form(st_line, view="account_reconcile_oca.bank_statement_line_form_reconcile_view") as f:
+                f.add_account_move_line_id = payable
+            st_line.reconcile_bank_line()
+            self.assertEqual(bill.payment_state, state)
+        self.assertEqual(bill.amount_residual, 0.0)
