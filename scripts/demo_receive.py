@@ -13,7 +13,10 @@ if "l10n_it_tax_system" in company._fields and not company.l10n_it_tax_system:
 
 addon_dir = os.path.dirname(odoo.modules.module.get_module_path("l10n_it_autoreg"))
 einvoice_dir = os.path.join(addon_dir, "l10n_it_autoreg", "demo", "einvoices")
-files = sorted(os.listdir(einvoice_dir)) if os.path.isdir(einvoice_dir) else []
+files = sorted(
+    name for name in os.listdir(einvoice_dir)
+    if name.lower().endswith((".xml", ".p7m", ".zip"))
+) if os.path.isdir(einvoice_dir) else []
 
 journal = env["account.journal"].search([
     ("type", "=", "purchase"), ("company_id", "=", company.id),
