@@ -29,8 +29,8 @@ class L10nItAutoregPreview(models.TransientModel):
         string="Would not be registered", readonly=True,
         domain=[("would_register", "=", False)],
     )
-    register_count = fields.Integer(compute="_compute_counts")
-    skip_count = fields.Integer(compute="_compute_counts")
+    register_count = fields.Integer(string="Number to register", compute="_compute_counts")
+    skip_count = fields.Integer(string="Number not to register", compute="_compute_counts")
 
     @api.depends("line_ids.would_register")
     def _compute_counts(self):
@@ -122,7 +122,7 @@ class L10nItAutoregPreviewLine(models.TransientModel):
 
     preview_id = fields.Many2one("l10n_it_autoreg.preview", required=True, ondelete="cascade")
     move_id = fields.Many2one("account.move", string="Document", ondelete="cascade")
-    would_register = fields.Boolean()
+    would_register = fields.Boolean(string="Would be registered")
     supplier = fields.Char()
     move_type = fields.Selection(
         [("in_invoice", "Vendor Bill"), ("in_refund", "Vendor Credit Note")],

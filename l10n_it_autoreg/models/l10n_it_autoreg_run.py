@@ -74,8 +74,10 @@ class L10nItAutoregRun(models.Model):
         "account.move", "l10n_it_autoreg_run_unrecognized_rel", "run_id", "move_id",
         string="Not recognized", readonly=True,
     )
-    recognized_count = fields.Integer(compute="_compute_counts", store=True)
-    unrecognized_count = fields.Integer(compute="_compute_counts", store=True)
+    recognized_count = fields.Integer(
+        string="Number recognized", compute="_compute_counts", store=True)
+    unrecognized_count = fields.Integer(
+        string="Number not recognized", compute="_compute_counts", store=True)
     remaining_count = fields.Integer(
         string="Documents left", compute="_compute_remaining_count",
     )
@@ -85,9 +87,9 @@ class L10nItAutoregRun(models.Model):
             ("partial", "Some failed"),
             ("empty", "Nothing to register"),
         ],
-        compute="_compute_outcome", store=True,
+        string="Outcome", compute="_compute_outcome", store=True,
     )
-    outcome_message = fields.Char(compute="_compute_outcome_message")
+    outcome_message = fields.Char(string="Outcome message", compute="_compute_outcome_message")
     note = fields.Text(readonly=True, help="What the run skipped, and why.")
     error_message = fields.Text(string="Errors", readonly=True)
 

@@ -27,8 +27,23 @@ class TestTourAutoreg(AccountTestInvoicingHttpCommon):
             "groups_id": [Command.link(cls.env.ref("account.group_account_manager").id)],
         })
 
+    def _warm_up(self):
+        """Build the views and menus the tour opens before the browser asks
+        for them all at once: CPython 3.11's ast module is not thread-safe
+        ("SystemError: AST constructor recursion depth mismatch") and the
+        test server parses view expressions in parallel threads."""
+        env = self.env(user=self.env.ref("base.user_admin"))
+        env["ir.ui.menu"].load_menus(False)
+        env["res.config.settings"].get_views([(False, "form"), (False, "search")])
+        action = env.ref("l10n_it_autoreg.action_l10n_it_autoreg_to_register")
+        env["account.move"].get_views(
+            [(v.view_id.id, v.view_mode) for v in action.view_ids]
+            + [(action.search_view_id.id, "search")])
+        env["l10n_it_autoreg.run"].get_views([(False, "form"), (False, "list"), (False, "search")])
+
     def test_autoreg_tour(self):
         Run = self.env["l10n_it_autoreg.run"]
+        self._warm_up()
         to_register = "/odoo/action-l10n_it_autoreg.action_l10n_it_autoreg_to_register"
         with patched_engine(self.env):
             self.start_tour("/odoo/action-account.action_account_config",
