@@ -1,0 +1,88 @@
+"""Benchmark of the registration engine.
+
+Creates N pending bills (5-line FatturaPA made by the test builder, all
+addressed to the database's company) and times their registration.  Runs in
+a database where l10n_it_autoreg is installed; everything it creates is rolled
+back at the end unless --commit is given.
+
+    python3 scripts/bench_register.py -c odoo.conf -d DB [-n 500] [--suppliers 20]
+"""
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from decimal import Decimal
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("-n", "--count", type=int, default=500)
+    parser.add_argument("--suppliers", type=int, default=20)
+    parser.add_argument("--commit", action="store_true")
+    args = parser.parse_args()
+
+    import odoo
+    import odoo.addons
+    if REPO not in odoo.addons.__path__:
+        odoo.addons.__path__.append(REPO)
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
+    from odoo.addons.l10n_it_autoreg.tests import builder as b
+    from stdnum.it import iva
+
+    suppliers = []
+    number = 3100000000
+    while len(suppliers) < args.suppliers:
+        candidate = "0%010d" % number
+        number += 1
+        if iva.is_valid(candidate):
+            suppliers.append(b.PartySpec(vat="IT" + candidate, name="Bench Supplier %d" % len(suppliers)))
+
+    registry = odoo.registry(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.company
+        if not company.vat:
+            company.partner_id.with_context(no_vat_validation=True).vat = "IT07643520567"
+        buyer = b.PartySpec(vat=company.vat, name=company.name)
+        Move = env["account.move"]
+        files = []
+        for i in range(args.count):
+            spec = b.InvoiceSpec(
+                number="BENCH-%06d" % i, date=dt.date(2025, 1, 1) + dt.timedelta(days=i % 300),
+                seller=suppliers[i % len(suppliers)], buyer=buyer,
+                lines=[b.LineSpec("Riga %d" % k, price_unit=Decimal("10.%02d" % k),
+                                  quantity=Decimal(k + 1),
+                                  vat_rate=Decimal("22") if k % 2 == 0 else Decimal("10"))
+                       for k in range(5)])
+            files.append(("IT%s_B%04d.xml" % (spec.seller.vat[2:], i % 10000), b.build_xml(spec)))
+        start = time.perf_counter()
+        moves = Move._l10n_it_autoreg_receive_files(files)
+        received = time.perf_counter() - start
+        env.flush_all()
+        start = time.perf_counter()
+        run = moves.action_l10n_it_autoreg_register()
+        env.flush_all()
+        registered = time.perf_counter() - start
+        print("received %d files in %.1f s (%.1f/s)" % (len(files), received, len(files) / received))
+        print("registered %d, not recognized %d, in %.1f s: %.1f bills/s"
+              % (len(run.recognized_move_ids), len(run.unrecognized_move_ids), registered,
+                 len(moves) / registered))
+        reasons = {}
+        for move in run.unrecognized_move_ids:
+            reasons[move.l10n_it_autoreg_reason_code] = reasons.get(move.l10n_it_autoreg_reason_code, 0) + 1
+        if reasons:
+            print("reasons:", reasons)
+        if args.commit:
+            cr.commit()
+        else:
+            cr.rollback()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
