@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from lxml import etree
 
 from . import model
+from .envelope import _cut_after_root
 from .errors import (BAD_VALUE, HOSTILE_XML, MISSING_FIELD, NO_BODY, NOT_AN_INVOICE,
                      UNREADABLE, ReadError)
 
@@ -83,12 +84,36 @@ def _as_utf8(xml: bytes) -> bytes:
     return data
 
 
-def parse(xml: bytes, warnings: list[str]):
-    """The root element, or ReadError.  Recovers from a wrong encoding and
-    from broken namespace declarations (noted in ``warnings``)."""
+def _refuse_doctype(xml: bytes):
     head = xml[:65536]
     if b"<!" in head and _DOCTYPE.search(head):  # (most files hold no "<!")
         raise ReadError(HOSTILE_XML, "DOCTYPE or entity declaration")
+
+
+def parse(xml: bytes, warnings: list[str]):
+    """The root element, or ReadError.  Recovers from a wrong encoding, from
+    broken namespace declarations and from the damage of careless
+    generators (see ``_repair``), noted in ``warnings``."""
+    _refuse_doctype(xml)
+    try:
+        return _parse(xml, warnings)
+    except ReadError as error:
+        if error.code != UNREADABLE:
+            raise
+        failure = error
+    repaired, notes = _repair(xml)
+    if notes:
+        _refuse_doctype(repaired)
+        try:
+            root = _parse(repaired, warnings)
+        except ReadError:
+            raise failure from None
+        warnings.append(f"xml_recovered: {'; '.join(notes)}")
+        return root
+    raise failure
+
+
+def _parse(xml: bytes, warnings: list[str]):
     try:
         return etree.fromstring(xml, _STRICT_PARSER)
     except etree.XMLSyntaxError as error:
@@ -104,11 +129,48 @@ def parse(xml: bytes, warnings: list[str]):
         except etree.XMLSyntaxError as error:
             text = str(error)
     if "Namespace" in text or "namespace" in text:
-        root = etree.fromstring(xml, _RECOVER_PARSER)
+        try:
+            root = etree.fromstring(xml, _RECOVER_PARSER)
+        except etree.XMLSyntaxError:
+            root = None
         if root is not None:
             warnings.append(f"xml_recovered: broken namespace declaration ({text})")
             return root
     raise ReadError(UNREADABLE, text)
+
+
+_BAD_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]+")
+_LONE_AMPERSAND = re.compile(rb"&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
+
+
+def _repair(xml: bytes) -> tuple[bytes, list[str]]:
+    """Undo what careless generators do to received files (only tried when
+    the file is not well-formed): blanks before the XML declaration,
+    trailing bytes after the root (NUL padding, a stray tail), control
+    characters XML 1.0 forbids (as '?'), a bare ``&`` in a text.  UTF-16 files are
+    left alone.  (bytes, notes of what was changed)."""
+    if xml[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return xml, []
+    notes = []
+    bom = b"\xef\xbb\xbf" if xml.startswith(b"\xef\xbb\xbf") else b""
+    body = xml[len(bom):]
+    stripped = body.lstrip()
+    if stripped is not body and len(stripped) != len(body):
+        notes.append("blanks before the XML declaration")
+    cut = _cut_after_root(stripped)
+    if len(cut) != len(stripped) and cut[-1:] == b">" and stripped[len(cut):].strip():
+        notes.append("bytes after the root element")
+    else:
+        cut = stripped
+    # (Replaced, not removed: a control character inside an amount must
+    # make it a bad value, never silently another figure.)
+    cleaned = _BAD_CONTROLS.sub(b"?", cut)
+    if cleaned != cut:
+        notes.append("control characters replaced by '?'")
+    escaped = _LONE_AMPERSAND.sub(b"&amp;", cleaned)
+    if len(escaped) != len(cleaned):
+        notes.append("bare '&'")
+    return bom + escaped, notes
 
 
 def local_name(tag) -> str | None:
@@ -284,6 +346,43 @@ def _parse_date(raw: str) -> date | None:
     return value
 
 
+_CURRENCY_SIGNS = re.compile(r"€|EUR|Euro|euro")
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def _lenient_decimal(raw: str) -> Decimal | None:
+    """What some generators write instead of 1234.56: ``1.234,56``,
+    ``1,234.56``, ``€ 1234,56`` (None when it is not such a figure)."""
+    text = "".join(_CURRENCY_SIGNS.sub("", raw).split())
+    if "," in text and "." in text:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        group_mark = "." if decimal_mark == "," else ","
+        whole, _, fraction = text.rpartition(decimal_mark)
+        sign = whole[:1] if whole[:1] in "+-" else ""
+        groups = whole[len(sign):].split(group_mark)
+        if not (groups[0].isdigit() and len(groups[0]) <= 3
+                and all(len(group) == 3 and group.isdigit() for group in groups[1:])
+                and fraction.isdigit()):
+            return None
+        text = f"{sign}{''.join(groups)}.{fraction}"
+    elif text == raw:
+        return None  # nothing removed: _parse_decimal said no already
+    return _parse_decimal(text)
+
+
+def _lenient_date(raw: str) -> date | None:
+    """``15/01/2025`` (day first, as written in Italy) instead of
+    2025-01-15."""
+    match = _DAY_FIRST.match("".join(raw.split()))
+    if not match:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
 def _code(raw: str) -> str:
     """A code as kept: blanks removed, upper case."""
     value = _CODES.get(raw)
@@ -339,6 +438,11 @@ class BodyReader:
             return value
         value = _parse_decimal(raw)
         if value is None:
+            value = _lenient_decimal(raw)
+            if value is not None:
+                self.warnings.append(f"value_recovered: {'/'.join(path)} {raw!r} "
+                                     f"read as {value}")
+                return value
             if required:
                 raise ReadError(BAD_VALUE, f"{'/'.join(path)} {raw!r}")
             self.warnings.append(f"bad_value: {'/'.join(path)} {raw!r} is not a number")
@@ -359,6 +463,11 @@ class BodyReader:
             return value
         value = _parse_date(raw)
         if value is None:
+            value = _lenient_date(raw)
+            if value is not None:
+                self.warnings.append(f"value_recovered: {'/'.join(path)} {raw!r} "
+                                     f"read as {value}")
+                return value
             if required:
                 raise ReadError(BAD_VALUE, f"{'/'.join(path)} {raw!r}")
             self.warnings.append(f"bad_value: {'/'.join(path)} {raw!r} is not a date")

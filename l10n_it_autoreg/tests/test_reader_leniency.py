@@ -1,0 +1,201 @@
+"""Real-world leniency: what received files do that the schema does not allow
+(or allows in an unusual way), and how the reader takes it.
+
+Each case edits builder output the way a careless generator would.  Either
+the file reads as if it were clean (no warning needed), or it reads with a
+coded warning (``value_recovered``, ``xml_recovered``) saying what was done.
+"""
+import base64
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from odoo.addons.l10n_it_autoreg.fatturapa import read_bytes
+from odoo.addons.l10n_it_autoreg.tests.builder import (
+    AttachmentSpec, InstallmentSpec, InvoiceSpec, LineSpec, PaymentSpec, build_xml)
+
+TODAY = date(2025, 6, 1)
+CLEAN = build_xml(InvoiceSpec()).decode()   # one 22% line of 100.00, total 122.00
+
+
+def read(xml):
+    result = read_bytes(xml.encode() if isinstance(xml, str) else xml, "t.xml", today=TODAY)
+    assert result.ok, result.error_message
+    return result
+
+
+def edit(old, new, xml=CLEAN):
+    assert old in xml, old
+    return xml.replace(old, new, 1)
+
+
+def assert_clean_figures(invoice, total=D("122.00")):
+    assert invoice.total == total
+    assert invoice.amount_untaxed == D("100.00") and invoice.amount_tax == D("22.00")
+
+
+# --------------------------------------------------------------------------
+# Handled as if clean: no warning
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("xml", [
+    edit("<PrezzoTotale>100.00", "<PrezzoTotale>\n   100.00 "),
+    edit("<ImponibileImporto>100.00", "<ImponibileImporto>\t100.00\n"),
+    edit("<ImportoTotaleDocumento>122.00", "<ImportoTotaleDocumento>122,00"),
+    edit("<ImportoTotaleDocumento>122.00", "<ImportoTotaleDocumento>\u00a0122.00\u00a0"),
+    edit("<ImportoTotaleDocumento>122.00", "<ImportoTotaleDocumento>+122.00"),
+], ids=["blanks-line", "blanks-summary", "decimal-comma", "nbsp", "plus-sign"])
+def test_amount_spellings_read_plainly(xml):
+    invoice = read(xml).invoices[0]
+    assert_clean_figures(invoice)
+    assert invoice.warnings == []
+
+
+def test_quantity_with_many_decimals():
+    xml = build_xml(InvoiceSpec(lines=[LineSpec(quantity=D("1.23456789"),
+                                                price_unit=D("10.00"))])).decode()
+    line = read(xml).invoices[0].lines[0]
+    assert line.quantity == D("1.23456789")
+    assert read(xml).invoices[0].warnings == []
+
+
+def test_empty_optional_elements():
+    xml = edit("<DatiGeneraliDocumento>", "<DatiGeneraliDocumento><Causale/><Causale> </Causale>")
+    xml = edit("<ImportoTotaleDocumento>122.00</ImportoTotaleDocumento>",
+               "<ImportoTotaleDocumento></ImportoTotaleDocumento>", xml)
+    invoice = read(xml).invoices[0]
+    assert invoice.reasons == [] and invoice.total is None
+    assert invoice.warnings == []
+
+
+@pytest.mark.parametrize("written", ["2025-01-15T10:30:00", "2025-01-15T10:30:00.000+01:00",
+                                     "2025-01-15+01:00", " 2025-01-15 "])
+def test_date_as_datetime_or_with_timezone(written):
+    invoice = read(edit("<Data>2025-01-15", f"<Data>{written}")).invoices[0]
+    assert invoice.date == date(2025, 1, 15)
+    assert invoice.warnings == []
+
+
+def test_lowercase_codes_and_currency():
+    xml = CLEAN.replace(">TD01<", ">td01<").replace(">EUR<", ">eur<") \
+        .replace(">MP05<", ">mp05<").replace(">TP02<", ">tp02<").replace(">RF01<", ">rf01<")
+    invoice = read(xml).invoices[0]
+    assert (invoice.document_type, invoice.currency) == ("TD01", "EUR")
+    assert invoice.payments[0].conditions == "TP02"
+    assert invoice.payments[0].installments[0].method == "MP05"
+    assert invoice.seller.tax_regime == "RF01"
+    assert invoice.warnings == []
+
+
+def test_attachment_base64_with_blanks_and_line_breaks():
+    payload = bytes(range(256)) * 20
+    xml = build_xml(InvoiceSpec(attachments=[AttachmentSpec(data=payload)])).decode()
+    encoded = base64.b64encode(payload).decode()
+    folded = "\r\n  ".join(encoded[i:i + 76] for i in range(0, len(encoded), 76))
+    attachment = read(edit(encoded, f"\n {folded} \n", xml)).invoices[0].attachments[0]
+    assert attachment.data() == payload
+    assert attachment.size == len(payload)
+
+
+def test_several_payment_blocks():
+    spec = InvoiceSpec(payments=[
+        PaymentSpec("TP03", [InstallmentSpec(amount=D("22.00"))]),
+        PaymentSpec("TP01", [InstallmentSpec(amount=D("50.00")),
+                             InstallmentSpec(amount=D("50.00"))])])
+    invoice = read(build_xml(spec)).invoices[0]
+    assert [p.conditions for p in invoice.payments] == ["TP03", "TP01"]
+    assert [len(p.installments) for p in invoice.payments] == [1, 2]
+    assert not [w for w in invoice.warnings if w.startswith("installments_vs_total")]
+
+
+@pytest.mark.parametrize("prefix", ["", None, "ns2"])
+def test_any_namespace_spelling(prefix):
+    assert_clean_figures(read(build_xml(InvoiceSpec(), prefix=prefix)).invoices[0])
+
+
+def test_stylesheet_processing_instruction_and_comments_before_the_root():
+    xml = edit("?>", "?>\n<?xml-stylesheet type=\"text/xsl\" href=\"fatturaPA_v1.2.1.xsl\"?>\n"
+                     "<!-- generato da Gestionale 2000 -->\n")
+    xml = edit("<DatiGenerali>", "<!-- dentro --><?pi x?><DatiGenerali>", xml)
+    result = read(xml)
+    assert_clean_figures(result.invoices[0])
+    assert result.envelope_warnings == []
+
+
+def test_legacy_format_sdi11():
+    xml = edit(">FPR12<", ">SDI11<").replace('versione="FPR12"', 'versione="1.1"')
+    invoice = read(xml).invoices[0]
+    assert invoice.transmission.format == "SDI11" and invoice.version == "1.1"
+    assert_clean_figures(invoice)
+
+
+# --------------------------------------------------------------------------
+# Read leniently, with a coded warning
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("written, value", [
+    ("1.122,00", D("1122.00")), ("1,122.00", D("1122.00")), ("-1.234.567,5", D("-1234567.5")),
+    ("\u20ac 122,00", D("122.00")), ("122.00 EUR", D("122.00"))])
+def test_grouped_or_currency_amounts(written, value):
+    invoice = read(edit("<ImportoTotaleDocumento>122.00",
+                        f"<ImportoTotaleDocumento>{written}")).invoices[0]
+    assert invoice.total == value
+    assert any(w.startswith("value_recovered: ImportoTotaleDocumento") for w in invoice.warnings)
+
+
+@pytest.mark.parametrize("written", ["1.12,00", "12,34,56.00", "1.2.3"])
+def test_ambiguous_grouping_stays_a_bad_value(written):
+    invoice = read(edit("<ImportoTotaleDocumento>122.00",
+                        f"<ImportoTotaleDocumento>{written}")).invoices[0]
+    assert invoice.total is None
+    assert any(w.startswith("bad_value: ImportoTotaleDocumento") for w in invoice.warnings)
+
+
+@pytest.mark.parametrize("written", ["15/01/2025", "15.01.2025", "15-1-2025"])
+def test_day_first_dates(written):
+    invoice = read(edit("<Data>2025-01-15", f"<Data>{written}")).invoices[0]
+    assert invoice.date == date(2025, 1, 15)
+    assert any(w.startswith("value_recovered: Data") for w in invoice.warnings)
+
+
+def test_impossible_day_first_date_is_still_a_bad_value():
+    result = read_bytes(edit("<Data>2025-01-15", "<Data>31/02/2025").encode(), today=TODAY)
+    assert result.error_code == "bad_value"
+
+
+@pytest.mark.parametrize("data, note", [
+    ("\r\n  " + CLEAN, "blanks before the XML declaration"),
+    ("\ufeff\n" + CLEAN, "blanks before the XML declaration"),
+    (CLEAN + "\x00\x00\x00", "bytes after the root element"),
+    (CLEAN + "\n</FatturaElettronicaBody>garbage", "bytes after the root element"),
+    (edit("Servizio di consulenza", "Servizio\x0cdi\x1aconsulenza"), "control characters"),
+    (edit("Fornitore Srl", "Rossi & Figli Srl"), "bare '&'"),
+], ids=["blanks", "bom-blanks", "nul-padding", "tail", "controls", "ampersand"])
+def test_repaired_xml(data, note):
+    result = read(data.encode("utf-8"))
+    assert any(w.startswith("xml_recovered:") and note in w for w in result.envelope_warnings)
+    assert_clean_figures(result.invoices[0])
+
+
+def test_repaired_texts_keep_their_meaning():
+    result = read(edit("Fornitore Srl", "Rossi & Figli &amp; C. &#233;").encode())
+    assert result.invoices[0].seller.name == "Rossi & Figli & C. \u00e9"
+    result = read(edit("Servizio di consulenza", "Servizio\x0bdi consulenza").encode())
+    assert result.invoices[0].lines[0].description == "Servizio?di consulenza"
+
+
+def test_control_character_in_an_amount_is_never_another_figure():
+    """Removing it would turn 1\\x0222.00 into 122.00: it becomes '?', a bad
+    value."""
+    result = read_bytes(edit("<ImportoTotaleDocumento>122.00",
+                             "<ImportoTotaleDocumento>1\x0222.00").encode(), today=TODAY)
+    assert result.ok
+    assert result.invoices[0].total is None
+    assert any(w.startswith("bad_value: ImportoTotaleDocumento")
+               for w in result.invoices[0].warnings)
+
+
+def test_repair_never_admits_a_doctype():
+    """A DOCTYPE split by a control character is refused once joined."""
+    data = ("<!DOC\x01TYPE x [<!ENTITY a 'b'>]>" + CLEAN.split("?>", 1)[1]).encode()
+    result = read_bytes(data, today=TODAY)
+    assert not result.ok and result.error_code in ("hostile_xml", "unreadable")
