@@ -55,3 +55,44 @@ counts = Counter(bills.mapped("l10n_it_autoreg_state"))
 print("\nRegistered: %d   To register: %d (not recognized: %d)\n" % (
     counts["registered"], counts["pending"] + counts["unrecognized"],
     counts["unrecognized"]))
+
+# Payments: a bank statement line settles the first installment of the
+# registered bill with the most due dates (partially paid), another one pays
+# a whole bill.  With account_reconcile_oca installed the same is done from
+# Accounting > Bank > Reconcile.
+registered = bills.filtered(lambda b: b.l10n_it_autoreg_state == "registered"
+                            and b.move_type == "in_invoice")
+bank_journal = env["account.journal"].search([
+    ("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
+
+
+def pay_by_bank(payable_lines, label):
+    for line in payable_lines:
+        st_line = env["account.bank.statement.line"].create({
+            "journal_id": bank_journal.id,
+            "date": line.date_maturity,
+            "amount": line.amount_residual,
+            "payment_ref": label,
+            "partner_id": line.partner_id.id,
+            "counterpart_account_id": line.account_id.id,
+        })
+        counterpart = st_line._seek_for_lines()[2]
+        (counterpart + line).reconcile()
+
+
+if registered and bank_journal:
+    def installments(bill):
+        return bill.line_ids.filtered(lambda l: l.display_type == "payment_term") \
+            .sorted("date_maturity")
+    by_terms = registered.sorted(lambda b: -len(installments(b)))
+    partial, full = by_terms[0], by_terms[-1]
+    pay_by_bank(installments(partial)[:1], "Bonifico rata 1 %s" % partial.ref)
+    if full != partial:
+        pay_by_bank(installments(full), "Bonifico %s" % full.ref)
+    env.cr.commit()
+    print("Bank reconciliation:")
+    for bill in (partial | full):
+        print("  %-28s %-10s %d due dates, residual %.2f -> %s" % (
+            bill.partner_id.name[:28], bill.ref, len(installments(bill)),
+            bill.amount_residual, bill.payment_state))
+    print()
