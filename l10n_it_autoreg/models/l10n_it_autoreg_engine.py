@@ -305,7 +305,8 @@ class L10nItAutoregEngine(models.AbstractModel):
             else:
                 done |= move
                 ctx["registered"].append((move, invoice))
-                move.with_context(skip_invoice_sync=True).message_post(body=trace)
+                # a log note: no followers' notification per bill (volume)
+                move.with_context(skip_invoice_sync=True)._message_log(body=trace)
 
         for move, refusal in failures.items():
             text = self._reason_text(refusal.code, **refusal.params)
