@@ -3,6 +3,7 @@ open the outcome with both tabs, open a not recognized bill, register a
 document received before the activation from the list."""
 from datetime import timedelta
 
+import odoo.http
 from odoo import Command
 from odoo.tests import tagged
 
@@ -31,7 +32,10 @@ class TestTourAutoreg(AccountTestInvoicingHttpCommon):
         """Build the views and menus the tour opens before the browser asks
         for them all at once: CPython 3.11's ast module is not thread-safe
         ("SystemError: AST constructor recursion depth mismatch") and the
-        test server parses view expressions in parallel threads."""
+        test server parses in parallel threads, first of all every manifest
+        for the map of static files (``odoo.http.root.statics``, computed by
+        the first static request)."""
+        odoo.http.root.statics  # noqa: B018 -- compute the lazy property here
         env = self.env(user=self.env.ref("base.user_admin"))
         env["ir.ui.menu"].load_menus(False)
         env["res.config.settings"].get_views([(False, "form"), (False, "search")])
