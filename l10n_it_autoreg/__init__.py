@@ -6,3 +6,4 @@ import importlib.util
 # the Odoo models when Odoo itself is importable.
 if importlib.util.find_spec("odoo.models") is not None:
     from . import models
+    from .hooks import post_init_hook

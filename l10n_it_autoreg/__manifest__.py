@@ -35,6 +35,7 @@
             "l10n_it_autoreg/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

@@ -11,6 +11,21 @@ company.write({"l10n_it_codice_fiscale": "07643520567"})
 if "l10n_it_tax_system" in company._fields and not company.l10n_it_tax_system:
     company.l10n_it_tax_system = "RF01"
 
+# Configuration an accountant of a company under split payment (scissione
+# dei pagamenti) does once: a purchase VAT tax whose VAT is both deductible
+# (+100%) and owed to the Treasury (-100%).  The Italian chart has none.
+ChartTemplate = env["account.chart.template"].with_company(company)
+vat22 = ChartTemplate.ref("22am", raise_if_not_found=False)
+sale_vat22 = ChartTemplate.ref("22v", raise_if_not_found=False)
+if vat22 and sale_vat22 and not env["account.tax"].search([
+        ("company_id", "=", company.id), ("name", "=", "22% G SP")]):
+    treasury = sale_vat22.invoice_repartition_line_ids.filtered(
+        lambda l: l.repartition_type == "tax").account_id[:1]
+    split = vat22.copy({"name": "22% G SP", "description": "22% G SP"})
+    owed = {"repartition_type": "tax", "factor_percent": -100, "account_id": treasury.id}
+    split.write({"invoice_repartition_line_ids": [(0, 0, owed)],
+                 "refund_repartition_line_ids": [(0, 0, owed)]})
+
 addon_dir = os.path.dirname(odoo.modules.module.get_module_path("l10n_it_autoreg"))
 einvoice_dir = os.path.join(addon_dir, "l10n_it_autoreg", "demo", "einvoices")
 files = sorted(

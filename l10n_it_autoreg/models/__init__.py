@@ -6,3 +6,4 @@ from . import account_move
 from . import l10n_it_autoreg_preview
 from . import account_journal
 from . import l10n_it_autoreg_engine
+from . import account_chart_template
