@@ -111,7 +111,7 @@ ensure_python_tools() {
 # the `odoo` distribution, which is installed from source, not by pip.
 OCA_RECONCILE_ADDONS="account_reconcile_oca"
 ensure_oca_reconcile() {
-    "$PYTHON" -c 'import odoo.addons.account_reconcile_oca' 2>/dev/null && return 0
+    "$PYTHON" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("odoo.addons.account_reconcile_oca") is None)' 2>/dev/null && return 0
     log "Installing OCA account_reconcile_oca (optional bank reconciliation screen)"
     "$PYTHON" -m pip install -q --no-deps \
         "odoo-addon-account_reconcile_oca==18.0.*" \

@@ -9,6 +9,8 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.tools import html_escape
 
+from odoo.addons.l10n_it_autoreg.fatturapa.codes import PAYMENT_METHODS
+
 _logger = logging.getLogger(__name__)
 
 # Core's FatturaPA file name rule (l10n_it_edi ir_attachment), anchored at the end.
@@ -84,6 +86,17 @@ class AccountMove(models.Model):
     l10n_it_autoreg_supplier_display = fields.Char(
         string="E-invoice supplier", copy=False, readonly=True,
         help="Supplier name and VAT number as written in the e-invoice.",
+    )
+    l10n_it_autoreg_amount_total = fields.Monetary(
+        string="E-invoice total", copy=False, readonly=True,
+        currency_field="currency_id",
+        help="ImportoTotaleDocumento of the e-invoice (or the sum of its VAT "
+        "summary): what the bill must come to once registered.",
+    )
+    l10n_it_autoreg_payment_method = fields.Selection(
+        [(code, "%s %s" % (code, label)) for code, label in PAYMENT_METHODS.items()],
+        string="Payment method (e-invoice)", copy=False, readonly=True,
+        help="ModalitaPagamento of the e-invoice's first installment.",
     )
     l10n_it_autoreg_document_type = fields.Char(
         string="E-invoice document type", copy=False, readonly=True,
@@ -318,6 +331,9 @@ class AccountMove(models.Model):
             outcome["moves"] |= move
             outcome["by_attachment"].setdefault(attachment, Move)
             outcome["by_attachment"][attachment] |= move
+        if outcome["moves"] and company.l10n_it_autoreg_enabled:
+            # Register right away rather than at the cron's next interval.
+            self.env["l10n_it_autoreg.run"]._trigger_cron()
         return outcome
 
     @api.model
@@ -346,7 +362,16 @@ class AccountMove(models.Model):
         if seller.vat or seller.fiscal_code:
             display = "%s (%s)" % (display, seller.vat or seller.fiscal_code)
         move_type, _sign = self.env["l10n_it_autoreg.engine"]._decide_move_type(invoice)
+        total = invoice.total if invoice.total is not None else invoice.amount_total
+        methods = [i.method for p in invoice.payments for i in p.installments
+                   if i.method in PAYMENT_METHODS]
+        currency = self.env["res.currency"].search([("name", "=", invoice.currency)], limit=1) \
+            if invoice.currency else None
+        if currency and currency.active:
+            vals["currency_id"] = currency.id
         vals.update({
+            "l10n_it_autoreg_amount_total": abs(float(total or 0)),
+            "l10n_it_autoreg_payment_method": methods[0] if methods else False,
             "move_type": move_type or "in_invoice",
             "l10n_it_autoreg_body_index": invoice.body_index,
             "l10n_it_autoreg_supplier_display": display.strip()[:256],

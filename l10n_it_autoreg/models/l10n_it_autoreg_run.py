@@ -381,11 +381,11 @@ class L10nItAutoregRun(models.Model):
         """A document the engine could not process at all stays to register,
         marked not recognized with the error."""
         run = self.sudo()
-        reason = _("Unexpected error during the automatic registration: %(error)s",
-                   error=str(error) or error.__class__.__name__)
+        reason = self.env["l10n_it_autoreg.engine"]._reason_text(
+            "internal_error", detail=str(error) or error.__class__.__name__)
         moves.sudo().write({
             "l10n_it_autoreg_state": "unrecognized",
-            "l10n_it_autoreg_reason_code": "error",
+            "l10n_it_autoreg_reason_code": "internal_error",
             "l10n_it_autoreg_reason": reason,
         })
         run.write({

@@ -34,6 +34,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.l10n_it_autoreg_rounding_account_id",
         readonly=False,
     )
+    l10n_it_autoreg_stamp_account_id = fields.Many2one(
+        related="company_id.l10n_it_autoreg_stamp_account_id",
+        readonly=False,
+    )
     l10n_it_autoreg_date_mode = fields.Selection(
         related="company_id.l10n_it_autoreg_date_mode",
         readonly=False,

@@ -65,6 +65,18 @@ class TestPayments(AutoregCommon):
         self.assertEqual(bill.partner_bank_id.partner_id, bill.partner_id)
         self.assertEqual(bill.payment_state, "not_paid")
         self.assertEqual(bill.amount_residual, 1220.0)
+        # ModalitaPagamento kept and shown; the e-invoice total shown while pending
+        self.assertEqual(bill.l10n_it_autoreg_payment_method, "MP05")
+        self.assertEqual(bill.l10n_it_autoreg_amount_total, 1220.0)
+
+    def test_pending_bill_shows_document_total_and_method(self):
+        spec = InvoiceSpec(number="FT-PAY-P", payments=[PaymentSpec("TP02", [
+            InstallmentSpec(method="MP12")])])
+        pending = self.receive(spec)
+        self.assertEqual(pending.l10n_it_autoreg_state, "pending")
+        self.assertEqual(pending.amount_total, 0.0)
+        self.assertEqual(pending.l10n_it_autoreg_amount_total, 122.0)
+        self.assertEqual(pending.l10n_it_autoreg_payment_method, "MP12")
 
     def test_manual_register_payment(self):
         """Register Payment proposes the next installment of the e-invoice,

@@ -204,7 +204,7 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         run = self.Run.search([("company_id", "=", self.company.id)])
         self.assertEqual(good.l10n_it_autoreg_state, "registered")
         self.assertEqual(bad.l10n_it_autoreg_state, "unrecognized")
-        self.assertEqual(bad.l10n_it_autoreg_reason_code, "error")
+        self.assertEqual(bad.l10n_it_autoreg_reason_code, "internal_error")
         self.assertIn("engine crashed", bad.l10n_it_autoreg_reason)
         self.assertEqual(run.unrecognized_move_ids, bad)
         self.assertEqual(run.outcome, "partial")

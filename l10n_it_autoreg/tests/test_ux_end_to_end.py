@@ -58,3 +58,13 @@ class TestUxEndToEnd(AutoregCommon):
         self.assertEqual(run.recognized_move_ids, good)
         self.assertEqual(run.unrecognized_move_ids, bad)
         self.assertEqual(good.state, "posted")
+
+    def test_receiving_wakes_the_cron_only_when_enabled(self):
+        cron = self.env.ref("l10n_it_autoreg.ir_cron_l10n_it_autoreg_register")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        self.receive(InvoiceSpec(number="FT-UX-OFF"))
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before)
+        self.company.l10n_it_autoreg_enabled = True
+        self.receive(InvoiceSpec(number="FT-UX-ON"))
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
