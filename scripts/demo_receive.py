@@ -36,20 +36,29 @@ files = sorted(
 journal = env["account.journal"].search([
     ("type", "=", "purchase"), ("company_id", "=", company.id),
 ], limit=1)
+
+# What an accounting manager does in Settings: switch automatic registration
+# on.  From now on received e-invoices are registered by the scheduled action.
+company.l10n_it_autoreg_enabled = True
+env.cr.commit()
+
 attachments = env["ir.attachment"]
 for name in files:
     with open(os.path.join(einvoice_dir, name), "rb") as f:
         attachments |= env["ir.attachment"].create({"name": name, "raw": f.read()})
 moves = journal._create_document_from_attachment(attachments.ids) if attachments else env["account.move"]
 env.cr.commit()
-print("\nReceived %d files -> %d bills" % (len(files), len(moves)))
+print("\nReceived %d files -> %d bills to register" % (len(files), len(moves)))
 
-to_register = env["account.move"].search([
-    ("company_id", "=", company.id),
-    ("l10n_it_autoreg_state", "in", ("pending", "unrecognized")),
-])
-to_register.action_l10n_it_autoreg_register()
+# The scheduled action "Register received e-invoices" (woken up by the
+# receipt), run here at once rather than waiting for the cron thread.
+env["l10n_it_autoreg.run"]._cron_register()
 env.cr.commit()
+run = env["l10n_it_autoreg.run"].search([("company_id", "=", company.id)], limit=1)
+if run:
+    print("Run %s: %s (recognized %d, not recognized %d)" % (
+        run.display_name, run.outcome_message or run.state,
+        run.recognized_count, run.unrecognized_count))
 
 bills = env["account.move"].search(
     [("company_id", "=", company.id), ("l10n_it_autoreg_state", "!=", False)],
@@ -59,10 +68,10 @@ print("\n%-28s %-14s %-12s %12s  %-13s %s" % (
     "Supplier", "Number", "Date", "Total", "State", "Reason"))
 for bill in bills:
     print("%-28s %-14s %-12s %12s  %-13s %s" % (
-        (bill.partner_id.name or "-")[:28],
+        (bill.partner_id.name or bill.l10n_it_autoreg_supplier_display or "-")[:28],
         (bill.ref or "-")[:14],
         bill.invoice_date or "-",
-        "%.2f" % bill.amount_total,
+        "%.2f" % (bill.amount_total or bill.l10n_it_autoreg_amount_total),
         bill.l10n_it_autoreg_state,
         bill.l10n_it_autoreg_reason_code or "",
     ))
