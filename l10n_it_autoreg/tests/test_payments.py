@@ -109,6 +109,41 @@ class TestPayments(AutoregCommon):
         self.assertEqual(bill.payment_state, "paid")
         self.assertEqual(bill.amount_residual, 0.0)
 
+    def test_several_payment_blocks(self):
+        """An advance (TP03) and the balance (TP02) in two DatiPagamento."""
+        spec = InvoiceSpec(number="FT-PAY-4", date=date(2025, 3, 10), payments=[
+            PaymentSpec("TP03", [InstallmentSpec(amount=D("22.00"), due_date=date(2025, 3, 15))]),
+            PaymentSpec("TP02", [InstallmentSpec(amount=D("100.00"), due_date=date(2025, 4, 30))]),
+        ])
+        bill = self.receive_and_register(spec)
+        self.assertRegistered(bill, 100, 22, 122)
+        self.assertEqual(self.payable_schedule(bill), [
+            (date(2025, 3, 15), 22.0), (date(2025, 4, 30), 100.0)])
+
+    def test_credit_note_schedule(self):
+        spec = InvoiceSpec(document_type="TD04", number="NC-PAY-1", date=date(2025, 3, 10),
+                           payments=[PaymentSpec("TP02", [InstallmentSpec(
+                               due_date=date(2025, 4, 10))])])
+        refund = self.receive_and_register(spec)
+        self.assertRegistered(refund, 100, 22, 122, move_type="in_refund")
+        self.assertEqual(self.payable_schedule(refund), [(date(2025, 4, 10), 122.0)])
+        self.assertEqual(refund.payment_state, "not_paid")
+
+    def test_foreign_currency_installments(self):
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        spec = InvoiceSpec(number="FT-USD-1", currency="USD", date=date(2025, 3, 10),
+                           lines=[LineSpec("Licenza", price_unit=D("1000.00"))],
+                           payments=[PaymentSpec("TP01", [
+                               InstallmentSpec(amount=D("600.00"), due_date=date(2025, 4, 10)),
+                               InstallmentSpec(amount=D("620.00"), due_date=date(2025, 5, 10)),
+                           ])])
+        bill = self.receive_and_register(spec)
+        self.assertRegistered(bill, 1000, 220, 1220)
+        self.assertEqual(bill.currency_id, usd)
+        self.assertEqual(self.payable_schedule(bill), [
+            (date(2025, 4, 10), 600.0), (date(2025, 5, 10), 620.0)])
+
     def test_withholding_installment_net_amount(self):
         """A professional's parcella: the amount due (and its installment) is
         net of the withholding; the bill's payable equals it."""
