@@ -429,49 +429,41 @@ class BodyReader:
         return self.decimal_of(raw, path, required, default)
 
     def decimal_of(self, raw, path, required=False, default=None):
-        if raw is None:
-            if required:
-                raise ReadError(MISSING_FIELD, "/".join(path))
-            return default
-        value = _DECIMALS.get(raw)
-        if value is not None:
-            return value
-        value = _parse_decimal(raw)
-        if value is None:
-            value = _lenient_decimal(raw)
-            if value is not None:
-                self.warnings.append(f"value_recovered: {'/'.join(path)} {raw!r} "
-                                     f"read as {value}")
-                return value
-            if required:
-                raise ReadError(BAD_VALUE, f"{'/'.join(path)} {raw!r}")
-            self.warnings.append(f"bad_value: {'/'.join(path)} {raw!r} is not a number")
-            return default
-        return value
+        return self._value_of(raw, path, required, default, _DECIMALS, _parse_decimal,
+                              _lenient_decimal, "a number")
 
     def date(self, node, *path, required=False):
         raw = node.text(*path) if node is not None else None
         return self.date_of(raw, path, required)
 
     def date_of(self, raw, path, required=False):
+        return self._value_of(raw, path, required, None, _DATES, _parse_date,
+                              _lenient_date, "a date")
+
+    def _value_of(self, raw, path, required, default, cache, parse, lenient, kind):
+        """``raw`` converted by ``parse`` (cached); failing that by
+        ``lenient`` with a ``value_recovered`` warning; failing that a coded
+        error when ``required``, else ``default`` with a ``bad_value``
+        warning."""
         if raw is None:
             if required:
                 raise ReadError(MISSING_FIELD, "/".join(path))
-            return None
-        value = _DATES.get(raw)
+            return default
+        value = cache.get(raw)
         if value is not None:
             return value
-        value = _parse_date(raw)
-        if value is None:
-            value = _lenient_date(raw)
-            if value is not None:
-                self.warnings.append(f"value_recovered: {'/'.join(path)} {raw!r} "
-                                     f"read as {value}")
-                return value
-            if required:
-                raise ReadError(BAD_VALUE, f"{'/'.join(path)} {raw!r}")
-            self.warnings.append(f"bad_value: {'/'.join(path)} {raw!r} is not a date")
-        return value
+        value = parse(raw)
+        if value is not None:
+            return value
+        value = lenient(raw)
+        if value is not None:
+            self.warnings.append(f"value_recovered: {'/'.join(path)} {raw!r} "
+                                 f"read as {value}")
+            return value
+        if required:
+            raise ReadError(BAD_VALUE, f"{'/'.join(path)} {raw!r}")
+        self.warnings.append(f"bad_value: {'/'.join(path)} {raw!r} is not {kind}")
+        return default
 
     def integer(self, node, *path):
         raw = node.text(*path) if node is not None else None
