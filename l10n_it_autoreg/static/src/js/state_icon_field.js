@@ -42,6 +42,7 @@ export const autoregStateIconField = {
     component: AutoregStateIconField,
     displayName: _t("Registration status icon"),
     supportedTypes: ["selection"],
+    listViewWidth: 24,
     fieldDependencies: [{ name: "l10n_it_autoreg_reason", type: "text" }],
 };
 

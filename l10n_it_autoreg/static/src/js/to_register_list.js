@@ -3,6 +3,7 @@
 // registration is on, "Processing documents…" while a run works for the
 // company (refreshed every few seconds and on run notifications), and the
 // outcome of the last run with View details.
+import { formatDateTime } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { listView } from "@web/views/list/list_view";
@@ -65,6 +66,12 @@ export class AutoregBanner extends Component {
             // documents were registered meanwhile: reload the list
             this.env.searchModel?.search();
         }
+    }
+
+    /** "YYYY-MM-DD HH:MM" (user's time zone, from the server) in the user's format */
+    formatDate(value) {
+        const date = value && luxon.DateTime.fromFormat(value, "yyyy-MM-dd HH:mm");
+        return date && date.isValid ? formatDateTime(date, { showSeconds: false }) : value || "";
     }
 
     openRun() {
