@@ -8,6 +8,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DB="${DEMO_DB:-autoreg_demo}"
 PORT="${DEMO_PORT:-8069}"
+# The users are Italian accountants: the demo speaks Italian (DEMO_LANG=en_US
+# for English).
+LANG_CODE="${DEMO_LANG:-it_IT}"
 
 ensure_odoo
 ensure_postgres
@@ -23,7 +26,7 @@ drop_db "$DB"
 # base first, so that the company is Italian before `account` picks its
 # chart of accounts (l10n_it, chart "it") at installation.
 odoo_cmd -c "$CONF" -d "$DB" -i base --without-demo=all --stop-after-init \
-    --log-level=warn --no-http
+    --log-level=warn --no-http --load-language="$LANG_CODE"
 odoo_cmd shell -c "$CONF" -d "$DB" --no-http --log-level=warn <<'PY'
 company = env.ref("base.main_company")
 company.write({
@@ -34,6 +37,15 @@ company.write({
     "city": "Roma",
     "vat": "IT07643520567",
 })
+env.cr.commit()
+PY
+odoo_cmd shell -c "$CONF" -d "$DB" --no-http --log-level=warn <<PY
+lang = "$LANG_CODE"
+if env["res.lang"]._lang_get(lang):
+    # admin, OdooBot (who runs the scheduled actions) and the company
+    for partner in (env.ref("base.user_admin").partner_id, env.ref("base.user_root").partner_id,
+                    env.ref("base.main_company").partner_id):
+        partner.lang = lang
 env.cr.commit()
 PY
 log "Installing l10n_it_autoreg (with l10n_it, l10n_it_edi, l10n_it_edi_withholding)"
