@@ -29,11 +29,31 @@ def _digits(text):
     return "".join((text or "").split()).upper()
 
 
+def is_placeholder_vat(vat):
+    """IdCodice written by convention for a foreign party without a VAT
+    number (99999999999, 0000000...): shared by many parties, it identifies
+    nobody."""
+    code = _digits(vat)
+    if len(code) > 2 and code[:2].isalpha():
+        code = code[2:]
+    return bool(code) and bool(re.fullmatch(r"9+|0+", code))
+
+
 def einvoice_document_key(invoice):
     """What identifies one received document whatever its envelope or
-    channel: seller id, type, number, date (and nothing of the file)."""
+    channel: seller id, type, number, date (and nothing of the file).
+
+    The seller id is the VAT number plus the fiscal code when it is another
+    one: members of a VAT group share the group's VAT number and are told
+    apart by their own fiscal code (their invoices may share number and
+    date).  A placeholder VAT number (foreign party) adds the name."""
     seller = invoice.seller
-    seller_id = seller.vat or _digits(seller.fiscal_code) or ""
+    cf = _digits(seller.fiscal_code)
+    seller_id = seller.vat or cf or ""
+    if seller.vat and cf and cf != _digits(seller.vat)[2:] and cf != _digits(seller.vat):
+        seller_id = "%s/%s" % (seller.vat, cf)
+    if seller.vat and is_placeholder_vat(seller.vat):
+        seller_id = "%s/%s" % (seller_id, _digits(seller.display_name))
     return "%s|%s|%s|%s" % (
         seller_id, invoice.document_type or "", _digits(invoice.number),
         invoice.date.isoformat() if invoice.date else "")
