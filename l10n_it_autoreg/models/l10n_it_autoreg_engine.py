@@ -5,6 +5,7 @@ Decide (supplier, document type, currency, taxes, accounts, lines), build
 the bill, verify it against the document's own figures, post.  A wrong posted
 bill is worse than a bill left pending: every doubt is a reason code.
 """
+import dataclasses
 import logging
 import re
 import traceback
@@ -16,6 +17,8 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_round, html_escape
+
+from odoo.addons.l10n_it_autoreg.models.account_move import is_placeholder_vat
 
 _logger = logging.getLogger(__name__)
 
@@ -43,7 +46,7 @@ REASON_CODES = (
     # supplier
     "supplier_ambiguous", "supplier_not_found", "supplier_invalid",
     # data
-    "currency_not_found", "currency_inactive", "tax_not_found",
+    "currency_not_found", "currency_inactive", "currency_rate_missing", "tax_not_found",
     "withholding_not_configured", "pension_fund_not_configured", "account_not_found",
     # verification
     "totals_mismatch", "payment_schedule_mismatch", "duplicate",
@@ -146,6 +149,10 @@ class L10nItAutoregEngine(models.AbstractModel):
             "currency_inactive": _("The currency %(currency)s of the e-invoice is not active: "
                                    "activate it (Accounting > Configuration > Currencies), then "
                                    "register again."),
+            "currency_rate_missing": _("The currency %(currency)s of the e-invoice has no "
+                                       "exchange rate on or before %(date)s: add the rate "
+                                       "(Accounting > Configuration > Currencies), then register "
+                                       "again."),
             "tax_not_found": _("No purchase tax matches VAT %(rate)s%% %(nature)s: create or "
                                "activate a purchase tax with this rate%(hint)s, then register "
                                "again."),
@@ -416,10 +423,16 @@ class L10nItAutoregEngine(models.AbstractModel):
         company_cf = norm_cf(company.l10n_it_codice_fiscale) if "l10n_it_codice_fiscale" in company._fields else None
         seller_vat, seller_cf = norm_vat(invoice.seller.vat), norm_cf(invoice.seller.fiscal_code)
         buyer_vat, buyer_cf = norm_vat(invoice.buyer.vat), norm_cf(invoice.buyer.fiscal_code)
+        # An 11-digit fiscal code and an Italian VAT number come from the same
+        # register: a party written with only CodiceFiscale = our VAT digits
+        # is this company even when its fiscal code is not set in Settings.
+        company_ids = {company_cf} | (
+            {company_vat[2:]} if company_vat and company_vat.startswith("IT") else set())
+        company_ids.discard(None)
         for_company = bool((company_vat and buyer_vat == company_vat) or (
-            company_cf and buyer_cf == company_cf))
+            buyer_cf and buyer_cf in company_ids))
         from_company = bool((company_vat and seller_vat == company_vat) or (
-            company_cf and seller_cf == company_cf))
+            seller_cf and seller_cf in company_ids))
         if from_company:
             raise Refusal("own_invoice", seller=self._party_label(invoice.seller))
         if not for_company:
@@ -438,6 +451,32 @@ class L10nItAutoregEngine(models.AbstractModel):
         vat, cf = norm_vat(seller.vat), norm_cf(seller.fiscal_code)
         label = self._party_label(seller)
         partners = ctx["partners"]
+        if vat and is_placeholder_vat(vat):
+            # 99999999999 & co. (foreign party without VAT number): shared by
+            # many suppliers, it is matched together with the exact name
+            name = (seller.display_name or "").strip().casefold()
+            same = partners.filtered(lambda p: norm_vat(p.vat) == vat and (
+                p.name or "").strip().casefold() == name)
+            if len(same) > 1:
+                raise Refusal("supplier_ambiguous", seller=label,
+                              partners=", ".join(p.display_name for p in same))
+            if same:
+                return same, self.env._("VAT number %(vat)s and name %(name)s", vat=vat,
+                                        name=seller.display_name)
+            if not name:
+                raise Refusal("supplier_invalid", detail=self.env._(
+                    "placeholder VAT number %s and no name", vat))
+            cf = cf or None
+            key = (vat, cf, name)
+            if key in ctx["created_partners"]:
+                return ctx["created_partners"][key], self.env._("created from this e-invoice")
+            if not ctx["company"].l10n_it_autoreg_create_partner:
+                raise Refusal("supplier_not_found", seller=label)
+            partner = self._create_supplier(seller, ctx["company"])
+            ctx["created_partners"][key] = partner
+            ctx["partners"] |= partner
+            return partner, self.env._("created from the e-invoice (VAT %(vat)s, fiscal code "
+                                       "%(cf)s)", vat=vat, cf=cf or "-")
         if vat:
             by_vat = partners.filtered(lambda p: norm_vat(p.vat) == vat)
             if len(by_vat) == 1 and (not cf or not by_vat.l10n_it_codice_fiscale
@@ -532,6 +571,16 @@ class L10nItAutoregEngine(models.AbstractModel):
             raise Refusal("currency_not_found", currency=code)
         if not currency.active:
             raise Refusal("currency_inactive", currency=code)
+        company = ctx["company"]
+        if currency != company.currency_id and invoice.date:
+            # Odoo converts at 1.0 when a currency has no rate: the bill would
+            # be right in its currency and wrong in the company's books
+            Rate = self.env["res.currency.rate"].sudo()
+            if not Rate.search_count([("currency_id", "=", currency.id),
+                                      ("name", "<=", invoice.date),
+                                      ("company_id", "in", [company.root_id.id, False])],
+                                     limit=1):
+                raise Refusal("currency_rate_missing", currency=code, date=invoice.date)
         return currency
 
     def _vat_taxes(self, ctx):
@@ -738,7 +787,19 @@ class L10nItAutoregEngine(models.AbstractModel):
             linked = self._find_integrated_bill(invoice, company)
             raise Refusal("self_invoice", type=doc_type, linked=(
                 _(" (it integrates bill %s)", linked.display_name) if linked else ""))
+        if (invoice.issuer or "").upper() == "CC":
+            # SoggettoEmittente CC: the buyer (this company) issued the
+            # document for the supplier, as self-invoices were written before
+            # TD16-TD29 (reverse charge, extra-EU services...).  The supplier's
+            # own bill is registered apart: never post this one as a second.
+            raise Refusal("self_invoice", type=_("%s issued by the buyer (SoggettoEmittente CC)",
+                                                 doc_type or "?"), linked="")
         self._check_addressee(invoice, company)
+        if doc_type in REFUND_TYPES and invoice.total and invoice.total == -invoice.amount_total:
+            # credit note whose ImportoTotaleDocumento has the other sign than
+            # its lines and summary (software writing it unsigned): the same
+            # amount, the credit note's sign is the summary's
+            invoice = dataclasses.replace(invoice, total=-invoice.total)
         move_type, sign = self._decide_move_type(invoice)
         if not move_type:
             raise Refusal("document_type_unknown", type=doc_type or "?")
@@ -759,11 +820,19 @@ class L10nItAutoregEngine(models.AbstractModel):
         keys = {}
         for row in invoice.vat_summary:
             key = (r2(row.vat_rate), (row.vat_nature or "").upper() or None)
+            due = (row.due or "").upper() or None
             entry = keys.setdefault(key, {"taxable": ZERO, "tax": ZERO, "rounding": ZERO,
-                                          "due": row.due})
+                                          "due": due})
+            if (entry["due"] == "S") != (due == "S"):
+                # one purchase tax cannot be split payment for part of the
+                # rate only: the amount due would be wrong
+                raise Refusal("totals_mismatch", detail=_(
+                    "VAT %(rate)s%% is split payment (EsigibilitaIVA S) in one summary row "
+                    "and not in another", rate=fmt(key[0])))
             entry["taxable"] += D(row.taxable)
             entry["tax"] += D(row.tax)
             entry["rounding"] += D(row.rounding)
+            entry["expenses"] = entry.get("expenses", ZERO) + D(row.expenses)
         for line in invoice.lines:
             key = (r2(line.vat_rate or 0), (line.vat_nature or "").upper() or None)
             keys.setdefault(key, {"taxable": ZERO, "tax": ZERO, "rounding": ZERO, "due": None})
@@ -868,18 +937,33 @@ class L10nItAutoregEngine(models.AbstractModel):
                 return other
         self.env["account.move"].flush_model(["ref", "commercial_partner_id", "invoice_date",
                                               "move_type", "state"])
+        # The bill may have been typed by hand on another (or an archived)
+        # contact with the same VAT number: those count too.  Not for a
+        # placeholder VAT number, nor for another member of a VAT group
+        # (same VAT, another fiscal code).
+        partner_ids = {partner.commercial_partner_id.id}
+        vat, cf = norm_vat(invoice.seller.vat), norm_cf(invoice.seller.fiscal_code)
+        if vat and not is_placeholder_vat(vat):
+            Partner = self.env["res.partner"].with_context(active_test=False)
+            for other in Partner.search([("vat", "in", [vat, vat[2:]]),
+                                         *Partner._check_company_domain(company)]):
+                other_cf = norm_cf(other.commercial_partner_id.l10n_it_codice_fiscale
+                                   or other.l10n_it_codice_fiscale)
+                if cf and other_cf and other_cf not in (cf, vat[2:]):
+                    continue
+                partner_ids.add(other.commercial_partner_id.id)
         year_dates = company.compute_fiscalyear_dates(invoice.date)
         date_from, date_to = year_dates["date_from"], year_dates["date_to"]
         self.env.cr.execute("""
             SELECT id FROM account_move
              WHERE company_id = %s
                AND id != %s
-               AND commercial_partner_id = %s
+               AND commercial_partner_id IN %s
                AND move_type = %s
                AND upper(regexp_replace(ref, '\\s+', '', 'g')) = %s
                AND COALESCE(invoice_date, date) BETWEEN %s AND %s
              ORDER BY id LIMIT 1
-        """, [company.id, move.id, partner.commercial_partner_id.id, move_type, number,
+        """, [company.id, move.id, tuple(partner_ids), move_type, number,
               date_from or invoice.date.replace(month=1, day=1),
               date_to or invoice.date.replace(month=12, day=31)])
         row = self.env.cr.fetchone()
@@ -998,6 +1082,14 @@ class L10nItAutoregEngine(models.AbstractModel):
         # pension fund contributions join the VAT base of their key
         for fund, _tax in pensions:
             fkey = (r2(fund.vat_rate), (fund.vat_nature or "").upper() or None)
+            other = next((key for line, key, amt, *_r in items if amt and key[1] != "N1"
+                          and key != fkey and not self._is_stamp_line(invoice, line)), None)
+            if other:
+                # Odoo adds the contribution to the VAT base of each line it
+                # applies to; the document puts all of it at its own VAT
+                raise Refusal("totals_mismatch", detail=_(
+                    "the pension fund is at VAT %(fund)s%% but also computed on lines at VAT "
+                    "%(line)s%%", fund=fmt(fkey[0]), line=fmt(other[0])))
             base = sum((amt for line, key, amt, *_r in items if amt and key[1] != "N1"
                         and not self._is_stamp_line(invoice, line)), ZERO)
             built[fkey] += r2(base * D(fund.rate) / 100)
@@ -1040,6 +1132,22 @@ class L10nItAutoregEngine(models.AbstractModel):
             diff = entry["taxable"] - built[key]
             if not diff:
                 continue
+            expenses = entry.get("expenses", ZERO)
+            if expenses and diff - expenses in (ZERO, entry["rounding"]):
+                # SpeseAccessorie: part of ImponibileImporto without a line
+                first = next((v["account_id"] for v in line_vals if v.get("account_id")), None)
+                account = self.env["account.account"].browse(first) if first else rounding_account
+                extra.append({
+                    "name": _("Ancillary expenses (VAT %s%%)", fmt(key[0])),
+                    "account_id": account.id, "quantity": 1,
+                    "price_unit": float(expenses * sign),
+                    "tax_ids": [Command.set(entry["tax_rec"].ids)],
+                })
+                notes.append(_("Ancillary expenses %(amount)s on VAT %(rate)s%% (document "
+                               "summary)", amount=fmt(expenses), rate=fmt(key[0])))
+                diff -= expenses
+                if not diff:
+                    continue
             if diff == entry["rounding"] or abs(diff) <= tolerance:
                 extra.append({
                     "name": _("Rounding (VAT %s%%)", fmt(key[0])),
@@ -1256,27 +1364,57 @@ class L10nItAutoregEngine(models.AbstractModel):
             extra.with_context(skip_invoice_sync=True, dynamic_unlink=True).unlink()
 
     def _apply_schedule(self, move, invoice, installments, sign, tolerance):
+        """The e-invoice's due dates and amounts on the payable lines.  The
+        installments must add up to the amount due (the bill's total):
+        otherwise the bill would tell another amount to pay than the
+        document, and it is not posted."""
         _ = self.env._
         dated = [i for i in installments if i.due_date]
         if not dated:
             return None
         terms = move.line_ids.filtered(lambda l: l.display_type == "payment_term")
-        due = -sum(D(l.amount_currency) for l in terms) * (1 if move.move_type == "in_invoice" else -1)
-        amounts = [D(i.amount) * sign for i in dated]
-        total = sum(amounts, ZERO)
+        due = r2(-sum(D(l.amount_currency) for l in terms)
+                 * (1 if move.move_type == "in_invoice" else -1))
+        amounts = [D(i.amount) for i in dated]
+        if all(a <= 0 for a in amounts) and any(a < 0 for a in amounts):
+            # credit notes written with negative amounts: the bill's sign
+            amounts = [-a for a in amounts]
+        total = r2(sum(amounts, ZERO))
+        note = None
+        if abs(total - due) > tolerance:
+            blocks = [[i for i in p.installments if i.due_date] for p in invoice.payments]
+            blocks = [b for b in blocks if b]
+            doc_total = abs(D(invoice.total)) if invoice.total is not None else None
+            if len(blocks) > 1 and all(
+                    abs(r2(sum((abs(D(i.amount)) for i in b), ZERO)) - due) <= tolerance
+                    for b in blocks):
+                # several DatiPagamento of the whole amount: alternative ways
+                # to pay the same amount (transfer or RIBA), not twice
+                dated = blocks[0]
+                amounts = [abs(D(i.amount)) for i in dated]
+                total = r2(sum(amounts, ZERO))
+                note = _("The e-invoice gives %s alternative payment blocks of the whole amount: "
+                         "the first one is used", len(blocks))
+            elif len(dated) == 1 and doc_total is not None and total == r2(doc_total) \
+                    and due != r2(doc_total) and (invoice.withholdings or any(
+                        (r.due or "").upper() == "S" for r in invoice.vat_summary)):
+                # the supplier wrote the document total as the amount to pay,
+                # forgetting the withholding / split payment VAT the buyer
+                # keeps: the amount due is the law's, the date the document's
+                note = _("Due date %(date)s from the e-invoice (its amount %(amount)s is the "
+                         "document total; the amount due net of withholding / split payment "
+                         "VAT is %(due)s)", date=dated[0].due_date, amount=fmt(total),
+                         due=fmt(due))
+            else:
+                raise Refusal("payment_schedule_mismatch", installments=fmt(total), due=fmt(due))
         if len(dated) == 1:
             schedule = [(dated[0].due_date, None)]
         else:
-            diff = r2(due) - r2(total)
-            if abs(diff) > tolerance:
-                raise Refusal("payment_schedule_mismatch", installments=fmt(total), due=fmt(due))
             direction = -1 if move.move_type == "in_invoice" else 1
             schedule = [(i.due_date, float(a * direction)) for i, a in zip(dated, amounts)]
         self._rebalance_terms(move, schedule)
-        if len(dated) == 1 and r2(total) != r2(due) and abs(r2(total) - r2(due)) > tolerance:
-            return _("Due date %(date)s from the e-invoice (its amount %(amount)s differs from the "
-                     "amount due %(due)s)", date=dated[0].due_date, amount=fmt(total), due=fmt(due))
-        return _("Due dates: %s", ", ".join("%s %s" % (i.due_date, fmt(i.amount)) for i in dated))
+        return note or _("Due dates: %s", ", ".join(
+            "%s %s" % (i.due_date, fmt(i.amount)) for i in dated))
 
     def _attach_allegati(self, move, invoice):
         if not invoice.attachments:

@@ -9,3 +9,4 @@ from . import test_engine_rules
 from . import test_receive_channels
 from . import test_samples_registration
 from . import test_samples_demo
+from . import test_engine_adversarial

@@ -261,6 +261,12 @@ class TestPaymentAndHeader(AutoregCommon):
         move = self.receive_and_register(InvoiceSpec(currency="CHF"))
         self.assertRefused(move, "currency_inactive", "CHF")
         usd.active = True
+        # without a rate Odoo would convert at 1.0: not posted
+        self.register(move)
+        self.assertRefused(move, "currency_rate_missing", "CHF")
+        self.env["res.currency.rate"].create({
+            "name": "2025-01-01", "rate": 0.95, "currency_id": usd.id,
+            "company_id": self.company.id})
         self.register(move)
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(move.currency_id, usd)

@@ -132,6 +132,11 @@ class TestPayments(AutoregCommon):
     def test_foreign_currency_installments(self):
         usd = self.env.ref("base.USD")
         usd.active = True
+        # a rate is needed: without one Odoo would convert at 1.0 and the
+        # engine refuses (currency_rate_missing)
+        self.env["res.currency.rate"].create({
+            "name": "2025-03-01", "rate": 1.08, "currency_id": usd.id,
+            "company_id": self.company.id})
         spec = InvoiceSpec(number="FT-USD-1", currency="USD", date=date(2025, 3, 10),
                            lines=[LineSpec("Licenza", price_unit=D("1000.00"))],
                            payments=[PaymentSpec("TP01", [
