@@ -422,6 +422,25 @@ class TestTaxRows(AdversarialCommon):
         self.assertEqual(self.vat_by_rate(move), {(22.0, None): 0.73, (10.0, None): 0.81})
 
 
+    def test_vat_rounded_per_line_many_lines(self):
+        # 40 lines of 0.35 at 22%: VAT of the total 14.00 x 22% = 3.08; the
+        # supplier added the VAT of each line (0.077 -> 0.08): 3.20, within
+        # half a cent per line; the bill carries the document's VAT
+        lines = [LineSpec("L%s" % i, price_unit=D("0.35")) for i in range(40)]
+        spec = InvoiceSpec(lines=lines, summary=[
+            SummarySpec(vat_rate=D("22"), taxable=D("14.00"), tax=D("3.20"))])
+        move = self.receive_and_register(spec)
+        self.assertRegistered(move, 14, D("3.20"), D("17.20"))
+        self.assertEqual(self.vat_by_rate(move), {(22.0, None): 3.2})
+
+    def test_vat_beyond_per_line_rounding(self):
+        lines = [LineSpec("L%s" % i, price_unit=D("0.35")) for i in range(4)]
+        spec = InvoiceSpec(lines=lines, summary=[
+            SummarySpec(vat_rate=D("22"), taxable=D("1.40"), tax=D("0.40"))])
+        move = self.receive_and_register(spec)
+        self.assertRefused(move, "totals_mismatch", "0.40")
+
+
 class TestWithholdingAndFunds(AdversarialCommon):
 
     def test_withholding_on_some_lines(self):
