@@ -1087,9 +1087,10 @@ class L10nItAutoregEngine(models.AbstractModel):
             if other:
                 # Odoo adds the contribution to the VAT base of each line it
                 # applies to; the document puts all of it at its own VAT
+                # (detail from a translated text: it.po is frozen for now)
                 raise Refusal("totals_mismatch", detail=_(
-                    "the pension fund is at VAT %(fund)s%% but also computed on lines at VAT "
-                    "%(line)s%%", fund=fmt(fkey[0]), line=fmt(other[0])))
+                    "Pension fund %(type)s → %(tax)s", type=fund.type,
+                    tax="%s%% ≠ %s%%" % (fmt(fkey[0]), fmt(other[0]))))
             base = sum((amt for line, key, amt, *_r in items if amt and key[1] != "N1"
                         and not self._is_stamp_line(invoice, line)), ZERO)
             built[fkey] += r2(base * D(fund.rate) / 100)
@@ -1137,14 +1138,15 @@ class L10nItAutoregEngine(models.AbstractModel):
                 # SpeseAccessorie: part of ImponibileImporto without a line
                 first = next((v["account_id"] for v in line_vals if v.get("account_id")), None)
                 account = self.env["account.account"].browse(first) if first else rounding_account
+                # (labels reuse translated texts: it.po is frozen for now)
                 extra.append({
-                    "name": _("Ancillary expenses (VAT %s%%)", fmt(key[0])),
+                    "name": "%s (SpeseAccessorie)" % _(
+                        "Invoice %(number)s, VAT %(rate)s%%%(nature)s", number=invoice.number,
+                        rate=fmt(key[0]), nature=(" " + key[1]) if key[1] else ""),
                     "account_id": account.id, "quantity": 1,
                     "price_unit": float(expenses * sign),
                     "tax_ids": [Command.set(entry["tax_rec"].ids)],
                 })
-                notes.append(_("Ancillary expenses %(amount)s on VAT %(rate)s%% (document "
-                               "summary)", amount=fmt(expenses), rate=fmt(key[0])))
                 diff -= expenses
                 if not diff:
                     continue

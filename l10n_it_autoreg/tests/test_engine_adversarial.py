@@ -119,6 +119,7 @@ class TestRoundingAndDiscounts(AdversarialCommon):
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 110, D("24.20"), D("134.20"))
         self.assertEqual(self.base_by_rate(move), {22.0: 110.0})
+        self.assertIn("SpeseAccessorie", move.invoice_line_ids[-1:].name)
 
     def test_summary_ancillary_expenses_also_a_line(self):
         # the expenses written as a line too: counted once
@@ -511,7 +512,7 @@ class TestWithholdingAndFunds(AdversarialCommon):
         move = self.receive_and_register(spec)
         # cassa 60 at 22%: 22% of 1060 = 233.20, 10% of 500 = 50; Odoo would
         # put the contribution of the 10% line in the 10% base
-        self.assertRefused(move, "totals_mismatch", "pension fund")
+        self.assertRefused(move, "totals_mismatch", "TC22", "22.00% ≠ 10.00%")
 
     def test_pension_fund_on_part_of_the_lines(self):
         # ImponibileCassa = only the fee, not the expenses
