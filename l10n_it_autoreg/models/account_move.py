@@ -367,7 +367,9 @@ class AccountMove(models.Model):
             "l10n_it_autoreg_reason": False,
         }
         if invoice is None:
-            engine = self.env["l10n_it_autoreg.engine"]
+            # stored text: in the company's language (see engine.register)
+            engine = self.env["l10n_it_autoreg.engine"].with_context(
+                lang=journal.company_id.partner_id.lang or self.env.lang)
             vals.update({
                 "move_type": "in_invoice",
                 "l10n_it_autoreg_state": "unrecognized",

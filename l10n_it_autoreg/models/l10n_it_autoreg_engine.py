@@ -225,8 +225,13 @@ class L10nItAutoregEngine(models.AbstractModel):
                     batch = self._lock(ids[start:start + BATCH_SIZE])
                     if not batch:
                         continue
-                    done, failed = self._register_batch(
-                        self.env["account.move"].with_company(move_company).browse(batch))
+                    # Reasons and traces are stored text: write them in the
+                    # company's language, not in the language of whoever runs
+                    # the registration (OdooBot for the scheduled action).
+                    lang = move_company.partner_id.lang or self.env.lang
+                    done, failed = self.with_context(lang=lang)._register_batch(
+                        self.env["account.move"].with_company(move_company)
+                        .with_context(lang=lang).browse(batch))
                     recognized |= done
                     unrecognized |= failed
             vals = {
@@ -1448,6 +1453,42 @@ class L10nItAutoregEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     # Configuration helper (demo, settings)
     # ------------------------------------------------------------------
+    # Integrative contribution (contributo integrativo) of the professional
+    # funds most often found on received parcelle, besides the TC01 and TC22
+    # taxes l10n_it_edi_withholding ships.  A document matches a tax only on
+    # TipoCassa *and* rate, so a fund that charges another rate stays
+    # pension_fund_not_configured.
+    STANDARD_PENSION_FUNDS = {
+        "TC02": 4.0,   # dottori commercialisti (CNPADC)
+        "TC03": 5.0,   # geometri (CIPAG)
+        "TC04": 4.0,   # ingegneri e architetti (Inarcassa)
+        "TC06": 4.0,   # ragionieri (CNPR)
+        "TC20": 2.0,   # psicologi (ENPAP)
+    }
+
+    @api.model
+    def _ensure_pension_fund_purchase_taxes(self, company):
+        """Create the purchase pension fund taxes of STANDARD_PENSION_FUNDS the
+        company lacks, made like the chart's TC01 4% tax.  Returns them."""
+        Tax = self.env["account.tax"].with_context(active_test=False)
+        domain = [*Tax._check_company_domain(company), ("type_tax_use", "=", "purchase"),
+                  ("amount_type", "=", "percent")]
+        template = Tax.search(domain + [("l10n_it_pension_fund_type", "=", "TC01")], limit=1)
+        if not template:
+            return Tax
+        existing = {(t.l10n_it_pension_fund_type, round(t.amount, 2))
+                    for t in Tax.search(domain + [("l10n_it_pension_fund_type", "!=", False)])}
+        created = Tax
+        for fund, rate in self.STANDARD_PENSION_FUNDS.items():
+            if (fund, rate) in existing:
+                continue
+            label = "%s%% %s" % (("%g" % rate), fund)
+            created |= template.copy({
+                "name": label, "description": label, "amount": rate,
+                "l10n_it_pension_fund_type": fund,
+            })
+        return created
+
     @api.model
     def _ensure_exempt_purchase_taxes(self, company, natures=("N2.1", "N2.2", "N3.1", "N3.2",
                                                               "N3.3", "N3.4", "N3.5", "N3.6",

@@ -1,4 +1,5 @@
 from . import test_install
+from . import test_company_setup
 from . import test_payments
 from . import test_ux_automation
 from . import test_ux_end_to_end
