@@ -4,9 +4,11 @@ import logging
 import re
 import zipfile
 
+from lxml import etree
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import html_escape
 
 from odoo.addons.l10n_it_autoreg.fatturapa.codes import PAYMENT_METHODS
@@ -20,6 +22,9 @@ EINVOICE_NAME_RE = re.compile(
 SELF_INVOICE_TYPES = frozenset(
     ["TD16", "TD17", "TD18", "TD19", "TD20", "TD21", "TD22", "TD23",
      "TD26", "TD27", "TD28", "TD29"])
+# Reasons for which filling the draft from the e-invoice makes no sense: the
+# document is no supplier bill of this company, or is already registered.
+NO_FILL_REASONS = frozenset(["self_invoice", "own_invoice", "not_for_company", "duplicate"])
 # ZIP bombs: refuse members / totals beyond these (the SdI caps a file at 5 MB).
 ZIP_MAX_MEMBERS = 1000
 ZIP_MAX_MEMBER_SIZE = 60 * 1024 * 1024
@@ -131,6 +136,52 @@ class AccountMove(models.Model):
 
         Returns the run (``l10n_it_autoreg.run``)."""
         return self.env["l10n_it_autoreg.engine"].register(self)
+
+    def _l10n_it_autoreg_can_fill(self):
+        self.ensure_one()
+        return (
+            self.state == "draft"
+            and self.l10n_it_autoreg_state == "unrecognized"
+            and self.move_type in ("in_invoice", "in_refund")
+            and self.l10n_it_autoreg_reason_code not in NO_FILL_REASONS
+            and bool(self.l10n_it_autoreg_attachment_id)
+            and not self.invoice_line_ids
+        )
+
+    def action_l10n_it_autoreg_fill_from_einvoice(self):
+        """Fill not recognized bills with what Odoo's own FatturaPA import
+        reads from their invoice of the file (supplier when it exists, lines,
+        taxes where it finds them): the accountant completes and confirms
+        the bill by hand.  The bill stays not recognized, with its reason."""
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+        for move in self:
+            if not move._l10n_it_autoreg_can_fill():
+                raise UserError(_(
+                    "%(bill)s cannot be filled from its e-invoice: only draft, not "
+                    "recognized supplier bills without lines can.", bill=move.display_name))
+            attachment = move.l10n_it_autoreg_attachment_id
+            result = move._l10n_it_autoreg_read(attachment.raw, attachment.name)
+            if not result.ok or not result.xml:
+                raise UserError(_("The e-invoice file of %(bill)s cannot be read: %(reason)s",
+                                  bill=move.display_name, reason=result.error_message or ""))
+            tree = etree.fromstring(result.xml, parser=parser)
+            # core imports the first body: keep only this bill's one
+            bodies = [node for node in tree
+                      if isinstance(node.tag, str) and etree.QName(node).localname
+                      == "FatturaElettronicaBody"]
+            for index, body in enumerate(bodies):
+                if index != move.l10n_it_autoreg_body_index:
+                    tree.remove(body)
+            move.with_context(
+                default_move_type=move.move_type, l10n_it_autoreg_no_receive=True,
+            )._l10n_it_edi_import_invoice(move, {
+                "filename": attachment.name, "content": result.xml, "xml_tree": tree,
+                "type": "l10n_it_edi", "sort_weight": 11,
+            }, False)
+            move.message_post(body=_(
+                "Filled from the e-invoice by Odoo's standard import: check every "
+                "line, supplier and tax, then confirm the bill."))
+        return True
 
     # ------------------------------------------------------------------
     # Receiving: every channel of core ends in _extend_with_attachments

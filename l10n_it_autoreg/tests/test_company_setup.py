@@ -1,5 +1,6 @@
 """What the addon adds to an Italian company so that common e-invoices
 register on a fresh database, and the language of the stored reasons."""
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import (
@@ -62,3 +63,44 @@ class TestCompanySetup(AutoregCommon):
         self.assertEqual(bill.l10n_it_autoreg_reason_code, "tax_not_found")
         self.assertIn("15.55", bill.l10n_it_autoreg_reason)
         self.assertIn("imposta", bill.l10n_it_autoreg_reason.lower())
+
+
+@tagged("post_install_l10n", "post_install", "-at_install")
+class TestFillFromEinvoice(AutoregCommon):
+    """Not recognized bills are registered by hand: Odoo's standard import
+    fills the draft from the e-invoice first."""
+
+    def test_fill_not_recognized_bill(self):
+        bill = self.receive_and_register(InvoiceSpec(number="FT-FILL-1", lines=[
+            LineSpec("Carta A4", price_unit=D("10.00"), quantity=D("3")),
+            LineSpec("Toner", price_unit=D("50.00"), vat_rate=D("15.55")),
+        ]))
+        self.assertRefused(bill, "tax_not_found", "15.55")
+        self.assertFalse(bill.invoice_line_ids)
+        bill.action_l10n_it_autoreg_fill_from_einvoice()
+        self.assertEqual(bill.state, "draft")
+        self.assertEqual(bill.l10n_it_autoreg_state, "unrecognized")
+        self.assertEqual(bill.ref, "FT-FILL-1")
+        lines = bill.invoice_line_ids.sorted("sequence")
+        self.assertEqual(lines.mapped("name"), ["Carta A4", "Toner"])
+        self.assertEqual(lines.mapped("price_subtotal"), [30.0, 50.0])
+        # the original file is untouched and still the bill's e-invoice
+        self.assertTrue(bill.l10n_it_autoreg_attachment_id.raw.startswith(b"<?xml"))
+        with self.assertRaises(UserError):
+            bill.action_l10n_it_autoreg_fill_from_einvoice()   # already filled
+
+    def test_fill_second_body_of_a_file(self):
+        first, second = self.receive(
+            InvoiceSpec(number="FT-FILL-A"),
+            InvoiceSpec(number="FT-FILL-B", lines=[LineSpec("Servizio B", vat_rate=D("15.55"))]))
+        self.register(first | second)
+        self.assertRefused(second, "tax_not_found")
+        second.action_l10n_it_autoreg_fill_from_einvoice()
+        self.assertEqual(second.ref, "FT-FILL-B")
+        self.assertEqual(second.invoice_line_ids.mapped("name"), ["Servizio B"])
+
+    def test_no_fill_for_self_invoices(self):
+        bill = self.receive_and_register(InvoiceSpec(number="AF-FILL", document_type="TD17"))
+        self.assertRefused(bill, "self_invoice")
+        with self.assertRaises(UserError):
+            bill.action_l10n_it_autoreg_fill_from_einvoice()
