@@ -6,6 +6,11 @@ a database where l10n_it_autoreg is installed; everything it creates is rolled
 back at the end unless --commit is given.
 
     python3 scripts/bench_register.py -c odoo.conf -d DB [-n 500] [--suppliers 20]
+        [--profile registration.prof]
+
+Prints the time and the SQL queries per file received and per bill
+registered (odoo.sql_db.sql_counter); --profile writes a cProfile of the
+registration (read it with python3 -m pstats FILE).
 """
 import argparse
 import datetime as dt
@@ -24,6 +29,8 @@ def main():
     parser.add_argument("-n", "--count", type=int, default=500)
     parser.add_argument("--suppliers", type=int, default=20)
     parser.add_argument("--commit", action="store_true")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="write a cProfile of the registration to FILE (pstats)")
     args = parser.parse_args()
 
     import odoo
@@ -60,18 +67,32 @@ def main():
                                   vat_rate=Decimal("22") if k % 2 == 0 else Decimal("10"))
                        for k in range(5)])
             files.append(("IT%s_B%04d.xml" % (spec.seller.vat[2:], i % 10000), b.build_xml(spec)))
+        queries = odoo.sql_db.sql_counter
         start = time.perf_counter()
         moves = Move._l10n_it_autoreg_receive_files(files)
-        received = time.perf_counter() - start
         env.flush_all()
+        received = time.perf_counter() - start
+        received_queries = odoo.sql_db.sql_counter - queries
+        profiler = None
+        if args.profile:
+            import cProfile
+            profiler = cProfile.Profile()
+            profiler.enable()
+        queries = odoo.sql_db.sql_counter
         start = time.perf_counter()
         run = moves.action_l10n_it_autoreg_register()
         env.flush_all()
         registered = time.perf_counter() - start
-        print("received %d files in %.1f s (%.1f/s)" % (len(files), received, len(files) / received))
-        print("registered %d, not recognized %d, in %.1f s: %.1f bills/s"
-              % (len(run.recognized_move_ids), len(run.unrecognized_move_ids), registered,
-                 len(moves) / registered))
+        registered_queries = odoo.sql_db.sql_counter - queries
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
+        print("received %d files in %.1f s (%.1f/s, %.1f queries per file)"
+              % (len(files), received, len(files) / received, received_queries / len(files)))
+        print("registered %d, not recognized %d, in %.1f s: %.1f bills/s (%.1f ms, %.1f queries "
+              "per bill)" % (len(run.recognized_move_ids), len(run.unrecognized_move_ids),
+                             registered, len(moves) / registered, 1000 * registered / len(moves),
+                             registered_queries / len(moves)))
         reasons = {}
         for move in run.unrecognized_move_ids:
             reasons[move.l10n_it_autoreg_reason_code] = reasons.get(move.l10n_it_autoreg_reason_code, 0) + 1
