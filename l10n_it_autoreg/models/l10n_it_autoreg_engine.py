@@ -99,6 +99,16 @@ class Refusal(Exception):
         self.params = params
 
 
+class _BillLabel:
+    """A bill's name read when the reason text is written."""
+
+    def __init__(self, move):
+        self.move = move
+
+    def __str__(self):
+        return "%s" % (self.move.display_name or self.move.ref)
+
+
 class L10nItAutoregEngine(models.AbstractModel):
     _name = "l10n_it_autoreg.engine"
     _description = "E-invoice registration engine"
@@ -295,30 +305,18 @@ class L10nItAutoregEngine(models.AbstractModel):
         # 2. prefetch what the decisions need (bounded queries per batch)
         ctx = self._prefetch(company, invoices)
 
-        # 3. decide, build, verify, post: one savepoint per document
-        for move in moves:
-            if move in failures:
-                continue
-            invoice = invoices[move]
-            try:
-                with self.env.cr.savepoint():
-                    trace = self._register_one(move, invoice, ctx)
-            except Refusal as refusal:
-                failures[move] = refusal
-                self._forget_rolled_back(ctx)
-            except (UserError, ValidationError) as error:
-                failures[move] = Refusal("posting_refused", detail=str(error.args[0] if error.args else error))
-                self._forget_rolled_back(ctx)
-            except Exception as error:  # noqa: BLE001 - one document never stops the others
-                _logger.exception("l10n_it_autoreg: internal error on move %s", move.id)
-                failures[move] = Refusal("internal_error", detail="%s: %s" % (
-                    type(error).__name__, error))
-                self._forget_rolled_back(ctx)
+        # 3. decide, build, verify, post: one document after the other, as
+        # if each had its own savepoint (see _register_fast)
+        todo = [move for move in moves if move not in failures]
+        if self._fast_possible(todo, invoices):
+            outcomes = self._register_fast(todo, invoices, ctx)
+        else:
+            outcomes = ((move, self._register_slow(move, invoices[move], ctx)) for move in todo)
+        for move, outcome in outcomes:
+            if isinstance(outcome, Refusal):
+                failures[move] = outcome
             else:
                 done |= move
-                ctx["registered"].append((move, invoice))
-                # a log note: no followers' notification per bill (volume)
-                move.with_context(skip_invoice_sync=True)._message_log(body=trace)
 
         for move, refusal in failures.items():
             text = self._reason_text(refusal.code, **refusal.params)
@@ -329,6 +327,128 @@ class L10nItAutoregEngine(models.AbstractModel):
             })
             failed |= move
         return done, failed
+
+    def _register_slow(self, move, invoice, ctx, log=True):
+        """One document in its own savepoint: the trace note (logged on the
+        bill) or the Refusal."""
+        try:
+            with self.env.cr.savepoint():
+                trace = self._register_one(move, invoice, ctx)
+        except Exception as error:  # noqa: BLE001 - one document never stops the others
+            self._forget_rolled_back(ctx)
+            return self._as_refusal(move, error)
+        ctx["registered"].append((move, invoice))
+        if log:
+            # a log note: no followers' notification per bill (volume)
+            move.with_context(skip_invoice_sync=True)._message_log(body=trace)
+        return trace
+
+    @staticmethod
+    def _as_refusal(move, error):
+        if isinstance(error, Refusal):
+            return error
+        if isinstance(error, (UserError, ValidationError)):
+            return Refusal("posting_refused", detail=str(error.args[0] if error.args else error))
+        _logger.error("l10n_it_autoreg: internal error on move %s", move.id,
+                      exc_info=(type(error), error, error.__traceback__))
+        return Refusal("internal_error", detail="%s: %s" % (type(error).__name__, error))
+
+    # Documents written together: the bill lines of a chunk are created by one
+    # ORM call (Odoo computes the tax and payable lines of all its bills at
+    # once); the rest stays document by document, in the same order.
+    FAST_CHUNK = 25
+
+    def _fast_possible(self, moves, invoices):
+        """Batched writing gives the same bills as document by document
+        writing unless a bill already has lines (filled by hand or from the
+        e-invoice) or a self-invoice looks for the bill it integrates (among
+        bills of this batch possibly)."""
+        if len(moves) < 2:
+            return False
+        if any(move.line_ids for move in moves):
+            return False
+        return not any(
+            (invoices[move].document_type or "").upper() in SELF_INVOICE_TYPES
+            and any(d.kind == "invoice" and d.number for d in invoices[move].linked_documents)
+            for move in moves)
+
+    def _register_fast(self, moves, invoices, ctx):
+        """[(move, trace or Refusal)] in the order of ``moves``, equal to
+        _register_slow on each document in turn.  A chunk of documents is
+        decided one by one (each in its savepoint), written together,
+        verified and posted one by one; when one of them fails after being
+        written, the chunk is rolled back and done again: the documents
+        before it together, that one alone (_register_slow), the rest in the
+        next chunk."""
+        outcomes = []
+        pos = 0
+        while pos < len(moves):
+            chunk = moves[pos:pos + self.FAST_CHUNK]
+            result, failed_at = self._try_fast(chunk, invoices, ctx)
+            if failed_at is None:
+                outcomes.extend(result)
+                pos += len(chunk)
+                continue
+            if failed_at:
+                result, again = self._try_fast(chunk[:failed_at], invoices, ctx)
+                if again is not None:  # not expected: the old way
+                    result = [(m, self._register_slow(m, invoices[m], ctx, log=False))
+                              for m in chunk[:failed_at]]
+                outcomes.extend(result)
+            move = chunk[failed_at]
+            outcomes.append((move, self._register_slow(move, invoices[move], ctx, log=False)))
+            pos += failed_at + 1
+        for move, outcome in outcomes:
+            if not isinstance(outcome, Refusal):
+                # a log note: no followers' notification per bill (volume)
+                move.with_context(skip_invoice_sync=True)._message_log(body=outcome)
+        return outcomes
+
+    def _try_fast(self, chunk, invoices, ctx):
+        """(outcomes, None), or (None, index of the document that failed
+        once written: everything of the chunk rolled back)."""
+        saved = {"registered": list(ctx["registered"]),
+                 "created_partners": dict(ctx["created_partners"]),
+                 "partners": ctx["partners"]}
+        outcomes, plans = [], []
+        failed_at = 0
+        try:
+            with self.env.cr.savepoint():
+                ctx["planned"] = []
+                for move in chunk:
+                    invoice = invoices[move]
+                    try:
+                        with self.env.cr.savepoint():
+                            plan = self._prepare_one(move, invoice, ctx)
+                    except Exception as error:  # noqa: BLE001
+                        self._forget_rolled_back(ctx)
+                        outcomes.append([move, self._as_refusal(move, error)])
+                        continue
+                    plans.append(plan)
+                    outcomes.append([move, plan])
+                    ctx["registered"].append((move, invoice))
+                    ctx["planned"].append({
+                        "id": move.id, "partner_id": plan["partner"].commercial_partner_id.id,
+                        "move_type": plan["move_type"], "ref": plan["vals"]["ref"] or None,
+                        "date": plan["vals"]["invoice_date"]})
+                ctx["planned"] = []
+                index = {move: i for i, move in enumerate(chunk)}
+                failed_at = index[plans[0]["move"]] if plans else 0
+                for plan in plans:
+                    self._write_header(plan)
+                self._write_lines(plans)
+                for plan in plans:
+                    self._write_date(plan)
+                for plan in plans:
+                    failed_at = index[plan["move"]]
+                    outcomes[failed_at][1] = self._finish_one(plan, ctx)
+        except Exception:  # noqa: BLE001 - rolled back, done again in smaller parts
+            _logger.debug("l10n_it_autoreg: chunk rolled back at document %s", failed_at,
+                          exc_info=True)
+            ctx.update(saved)
+            ctx["planned"] = []
+            return None, failed_at
+        return [tuple(o) for o in outcomes], None
 
     def _forget_rolled_back(self, ctx):
         """Suppliers created inside a rolled back savepoint no longer exist."""
@@ -784,6 +904,15 @@ class L10nItAutoregEngine(models.AbstractModel):
     # Register one document
     # ------------------------------------------------------------------
     def _register_one(self, move, invoice, ctx):
+        plan = self._prepare_one(move, invoice, ctx)
+        self._write_header(plan, with_lines=True)
+        self._write_date(plan)
+        return self._finish_one(plan, ctx)
+
+    def _prepare_one(self, move, invoice, ctx):
+        """Every decision and the bill's values, nothing written on the bill
+        (suppliers and bank accounts may be created): a plan for
+        _write_header / _write_lines / _write_date / _finish_one."""
         company = ctx["company"]
         _ = self.env._
         trace = []
@@ -817,7 +946,12 @@ class L10nItAutoregEngine(models.AbstractModel):
         # duplicate: same supplier + number + fiscal year, any state
         other = self._find_duplicate(move, partner, invoice, move_type, ctx)
         if other:
-            raise Refusal("duplicate", other=other.display_name or other.ref,
+            label = other.display_name or other.ref
+            if any(p["id"] == other.id for p in ctx.get("planned", ())):
+                # a bill of this chunk, posted just after it is decided:
+                # named as it will be then (when the reason is written)
+                label = _BillLabel(other)
+            raise Refusal("duplicate", other=label,
                           number=invoice.number, year=invoice.date.year)
 
         # taxes of every VAT summary key
@@ -894,13 +1028,46 @@ class L10nItAutoregEngine(models.AbstractModel):
         if installments and any(i.due_date for i in installments):
             vals["invoice_payment_term_id"] = False
             vals["invoice_date_due"] = max(i.due_date for i in installments if i.due_date)
-        move_ctx = move.with_context(l10n_it_autoreg_no_receive=True, skip_is_manually_modified=True)
-        if move.move_type != move_type:
-            move_ctx.write({"move_type": move_type})
-        move_ctx.write(vals)
-        if "date" in vals and move.date != vals["date"]:
-            move_ctx.date = vals["date"]
+        return {
+            "move": move, "invoice": invoice, "move_type": move_type, "vals": vals,
+            "line_vals": vals.pop("invoice_line_ids"), "trace": trace, "keys": keys,
+            "withholdings": withholdings, "pensions": pensions, "sign": sign,
+            "tolerance": tolerance, "installments": installments, "partner": partner,
+        }
 
+    @staticmethod
+    def _bill_context(move):
+        return move.with_context(l10n_it_autoreg_no_receive=True, skip_is_manually_modified=True)
+
+    def _write_header(self, plan, with_lines=False):
+        move_ctx = self._bill_context(plan["move"])
+        if plan["move"].move_type != plan["move_type"]:
+            move_ctx.write({"move_type": plan["move_type"]})
+        vals = plan["vals"]
+        if with_lines:
+            vals = {**vals, "invoice_line_ids": plan["line_vals"]}
+        move_ctx.write(vals)
+
+    def _write_lines(self, plans):
+        """The bill lines of the plans: one create for all of them (Odoo then
+        computes the tax and payable lines of all the bills at once)."""
+        vals_list = [{**command[2], "move_id": plan["move"].id}
+                     for plan in plans for command in plan["line_vals"]]
+        if vals_list:
+            self._bill_context(self.env["account.move.line"]).create(vals_list)
+
+    def _write_date(self, plan):
+        move, vals = plan["move"], plan["vals"]
+        if "date" in vals and move.date != vals["date"]:
+            self._bill_context(move).date = vals["date"]
+
+    def _finish_one(self, plan, ctx):
+        """Verify the written bill against the document, settle rounding,
+        due dates, attachments; post.  Returns the trace note."""
+        _ = self.env._
+        move, invoice, trace = plan["move"], plan["invoice"], plan["trace"]
+        keys, withholdings, pensions = plan["keys"], plan["withholdings"], plan["pensions"]
+        sign, tolerance, installments = plan["sign"], plan["tolerance"], plan["installments"]
         # verify against the document and settle rounding
         self._verify_and_adjust(move, invoice, keys, withholdings, pensions, sign, tolerance, ctx)
         # due-date schedule of the e-invoice
@@ -959,20 +1126,43 @@ class L10nItAutoregEngine(models.AbstractModel):
                 partner_ids.add(other.commercial_partner_id.id)
         year_dates = company.compute_fiscalyear_dates(invoice.date)
         date_from, date_to = year_dates["date_from"], year_dates["date_to"]
+        date_from = date_from or invoice.date.replace(month=1, day=1)
+        date_to = date_to or invoice.date.replace(month=12, day=31)
+        # bills of this batch already decided but not written yet (batched
+        # writing, see _register_fast): compared with the values they will
+        # have, as when each bill was written before the next was decided
+        planned = [p for p in ctx.get("planned", ()) if p["id"] != move.id]
         self.env.cr.execute("""
             SELECT id FROM account_move
              WHERE company_id = %s
                AND id != %s
+               AND id != ALL(%s)
                AND commercial_partner_id IN %s
                AND move_type = %s
                AND upper(regexp_replace(ref, '\\s+', '', 'g')) = %s
                AND COALESCE(invoice_date, date) BETWEEN %s AND %s
              ORDER BY id LIMIT 1
-        """, [company.id, move.id, tuple(partner_ids), move_type, number,
-              date_from or invoice.date.replace(month=1, day=1),
-              date_to or invoice.date.replace(month=12, day=31)])
+        """, [company.id, move.id, [p["id"] for p in planned] or [0], tuple(partner_ids),
+              move_type, number, date_from, date_to])
         row = self.env.cr.fetchone()
-        return self.env["account.move"].browse(row[0]) if row else None
+        found = [row[0]] if row else []
+        if planned:
+            self.env.cr.execute("""
+                SELECT v.id FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::varchar[],
+                                        %s::date[]) AS v(id, partner_id, move_type, ref, day)
+                 WHERE v.partner_id IN %s
+                   AND v.move_type = %s
+                   AND upper(regexp_replace(v.ref, '\\s+', '', 'g')) = %s
+                   AND v.day BETWEEN %s AND %s
+                 ORDER BY v.id LIMIT 1
+            """, [[p["id"] for p in planned], [p["partner_id"] for p in planned],
+                  [p["move_type"] for p in planned], [p["ref"] for p in planned],
+                  [p["date"] for p in planned], tuple(partner_ids), move_type, number,
+                  date_from, date_to])
+            row = self.env.cr.fetchone()
+            if row:
+                found.append(row[0])
+        return self.env["account.move"].browse(min(found)) if found else None
 
     def _decide_bank(self, partner, iban, company):
         Bank = self.env["res.partner.bank"]
