@@ -441,7 +441,13 @@ class L10nItAutoregEngine(models.AbstractModel):
                     self._write_date(plan)
                 for plan in plans:
                     failed_at = index[plan["move"]]
-                    outcomes[failed_at][1] = self._finish_one(plan, ctx)
+                    self._complete_one(plan, ctx)
+                for group in self._post_groups(plans):
+                    failed_at = index[group[0]["move"]]
+                    moves = self.env["account.move"].browse([p["move"].id for p in group])
+                    self._post_one(group[0], moves.with_env(group[0]["move"].env))
+                    for plan in group:
+                        outcomes[index[plan["move"]]][1] = self._trace_body(plan)
         except Exception:  # noqa: BLE001 - rolled back, done again in smaller parts
             _logger.debug("l10n_it_autoreg: chunk rolled back at document %s", failed_at,
                           exc_info=True)
@@ -1064,7 +1070,12 @@ class L10nItAutoregEngine(models.AbstractModel):
     def _finish_one(self, plan, ctx):
         """Verify the written bill against the document, settle rounding,
         due dates, attachments; post.  Returns the trace note."""
-        _ = self.env._
+        self._complete_one(plan, ctx)
+        return self._post_one(plan)
+
+    def _complete_one(self, plan, ctx):
+        """Verify the written bill against the document, settle rounding,
+        due dates, attachments."""
         move, invoice, trace = plan["move"], plan["invoice"], plan["trace"]
         keys, withholdings, pensions = plan["keys"], plan["withholdings"], plan["pensions"]
         sign, tolerance, installments = plan["sign"], plan["tolerance"], plan["installments"]
@@ -1076,18 +1087,47 @@ class L10nItAutoregEngine(models.AbstractModel):
             trace.append(schedule_note)
         self._attach_allegati(move, invoice)
 
-        move.with_context(skip_invoice_sync=True).action_post()
-        if move.state != "posted":
+    def _post_one(self, plan, moves=None):
+        """Post the bill (or ``moves``, bills of plans posted together);
+        returns the plan's trace note."""
+        _ = self.env._
+        move = plan["move"]
+        moves = moves or move
+        moves.with_context(skip_invoice_sync=True).action_post()
+        if any(m.state != "posted" for m in moves):
             raise Refusal("posting_refused", detail=_("the bill stayed in draft"))
-        move.with_context(skip_invoice_sync=True).write({
+        moves.with_context(skip_invoice_sync=True).write({
             "l10n_it_autoreg_state": "registered",
             "l10n_it_autoreg_reason_code": False,
             "l10n_it_autoreg_reason": False,
         })
-        body = Markup("<p>%s</p><ul>%s</ul>") % (
+        return self._trace_body(plan)
+
+    def _trace_body(self, plan):
+        _ = self.env._
+        return Markup("<p>%s</p><ul>%s</ul>") % (
             _("Registered automatically from the e-invoice."),
-            Markup("").join(Markup("<li>%s</li>") % t for t in trace))
-        return body
+            Markup("").join(Markup("<li>%s</li>") % t for t in plan["trace"]))
+
+    @staticmethod
+    def _post_groups(plans):
+        """Consecutive plans whose bills Odoo numbers in this same order when
+        posted together (it numbers them by date, reference and id): posting
+        such a group at once gives the numbers of posting one after the
+        other.  A bill whose date a lock date would move is posted alone."""
+        groups, group, last = [], [], None
+        for plan in plans:
+            move = plan["move"]
+            key = (move.date, move.ref or "", move.id)
+            alone = bool(move._get_violated_lock_dates(move.date, move._affect_tax_report()))
+            if group and (alone or last is None or key <= last):
+                groups.append(group)
+                group = []
+            group.append(plan)
+            last = None if alone else key
+        if group:
+            groups.append(group)
+        return groups
 
     def _find_integrated_bill(self, invoice, company):
         refs = [d.number for d in invoice.linked_documents if d.kind == "invoice" and d.number]
