@@ -1,5 +1,12 @@
 from odoo import fields, models
 
+# How a registered e-invoice becomes bill lines (company default, supplier override).
+DETAIL_LEVELS = [
+    ("lines", "Full lines"),
+    ("rate", "One line per VAT rate"),
+    ("single", "One line"),
+]
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -24,11 +31,7 @@ class ResCompany(models.Model):
         "no contact has its VAT number or fiscal code.",
     )
     l10n_it_autoreg_detail_level = fields.Selection(
-        [
-            ("lines", "Full lines"),
-            ("rate", "One line per VAT rate"),
-            ("single", "One line"),
-        ],
+        DETAIL_LEVELS,
         string="Bill detail level",
         default="lines",
         help="Default for suppliers that do not set their own.",

@@ -1,15 +1,13 @@
 from odoo import fields, models
 
+from .res_company import DETAIL_LEVELS
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     l10n_it_autoreg_detail_level = fields.Selection(
-        [
-            ("lines", "Full lines"),
-            ("rate", "One line per VAT rate"),
-            ("single", "One line"),
-        ],
+        DETAIL_LEVELS,
         string="E-invoice detail level",
         company_dependent=True,
         help="How this supplier's e-invoices are registered; empty: the "
