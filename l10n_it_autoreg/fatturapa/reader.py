@@ -187,22 +187,6 @@ def namespace_of(element) -> str | None:
     return tag[1:tag.index("}")] if tag.startswith("{") else None
 
 
-def _named_children(element):
-    """(local name, child) of the child elements of ``element``."""
-    for child in element:
-        tag = child.tag
-        if tag.__class__ is not str:  # an entity reference...
-            continue
-        if "}" in tag or ":" in tag:
-            tag = tag[max(tag.rfind("}"), tag.rfind(":")) + 1:]
-            if not tag:
-                continue
-        yield tag, child
-
-
-_CONTAINER = object()  # in Node._texts: the first such child has children
-
-
 def _element_text(element) -> str | None:
     """Stripped text of an element (all its text when it has children,
     which a leaf never should), None when empty."""
@@ -212,93 +196,135 @@ def _element_text(element) -> str | None:
     return value.strip() or None
 
 
-class Node:
-    """An element whose children are looked up by local name.  One pass
-    over the children, on first lookup, indexes them by local name and
-    keeps the stripped text of the first leaf of each name (a lookup of an
-    absent or leaf child is then one dict access)."""
-    __slots__ = ("element", "_children", "_texts", "_nodes", "_mixed")
+class _Tree(dict):
+    """The children of an element by local name, read in one pass (see
+    ``tree``).  The value of a name is the stripped text of a leaf child
+    (None when empty), the ``_Tree`` of a child that has children, or a
+    ``_Many`` of those values when the name is repeated (document order).
+    ``nested`` says that some value is a _Tree or a _Many (a flat tree is
+    read with plain ``dict.get``)."""
+    __slots__ = ("element", "nested")
 
-    def __init__(self, element):
-        self.element = element
-        self._children = None   # local name -> [child elements]
-        self._texts = None      # local name -> text of the first child | _CONTAINER
-        self._nodes = None      # local name -> [Node], made on demand
-        self._mixed = False     # some first child of a name has children
 
-    def _index(self):
-        index, texts = {}, {}
-        for tag, child in _named_children(self.element):
-            elements = index.get(tag)
-            if elements is None:
-                index[tag] = [child]
-                if len(child):
-                    texts[tag] = _CONTAINER
-                    self._mixed = True
-                else:
-                    value = child.text
-                    if value is not None:
-                        value = value.strip()
-                        if value:
-                            texts[tag] = value
+class _Many(list):
+    """The values of a repeated child name, in document order."""
+    __slots__ = ()
+
+
+# What a leaf child is when it is asked for as an element (present, no
+# children): every lookup in it finds nothing.
+_LEAF = _Tree()
+_LEAF.element = None
+_LEAF.nested = False
+
+
+def _tree(element) -> _Tree:
+    """The ``_Tree`` of ``element`` and, recursively, of its descendants.
+    Children whose tag is not a name (entity references...) are skipped;
+    ``{ns}Name`` and ``p:Name`` (a recovered, undeclared prefix) count as
+    ``Name``.  This is the one pass over the document's elements: every
+    lookup after it is a dict access."""
+    node = _Tree()
+    node.element = element
+    nested = False
+    try:
+        for child in element:
+            tag = child.tag
+            if tag.__class__ is not str:
+                continue
+            if "}" in tag or ":" in tag:
+                tag = tag[max(tag.rfind("}"), tag.rfind(":")) + 1:]
+                if not tag:
+                    continue
+            if len(child):
+                value = _tree(child)
+                nested = True
             else:
-                elements.append(child)
-        self._children, self._texts = index, texts
-        return index
+                value = child.text
+                if value is not None:
+                    value = value.strip() or None
+            if tag in node:
+                prior = node[tag]
+                if prior.__class__ is _Many:
+                    prior.append(value)
+                else:
+                    node[tag] = _Many((prior, value))
+                nested = True
+            else:
+                node[tag] = value
+    except UnicodeDecodeError as error:
+        # (Only a tree the recovering parser kept can hold such bytes: an
+        # element that cannot be named cannot be read, whatever it is.)
+        raise ReadError(UNREADABLE, f"element name or text is not valid UTF-8 ({error.reason})") from None
+    node.nested = nested
+    return node
 
-    def texts(self) -> dict:
-        """local name -> stripped text of the first child of that name
-        (absent when empty); ``_CONTAINER`` when that child has children."""
-        texts = self._texts
-        if texts is None:
-            self._index()
-            texts = self._texts
-        return texts
 
-    def leaf_texts(self) -> dict:
-        """``texts()`` with the text of a child that has children resolved
-        (``text(name)`` for every name, without the absent ones)."""
-        texts = self.texts()
-        if self._mixed:
-            texts = {name: _element_text(self._children[name][0]) if value is _CONTAINER
-                     else value for name, value in texts.items()}
-        return texts
+def _text_of_value(value) -> str | None:
+    if value is None or value.__class__ is str:
+        return value
+    if value.__class__ is _Many:
+        return _text_of_value(value[0])
+    return _element_text(value.element)
 
-    def all(self, name) -> list[Node]:
-        nodes = self._nodes
-        if nodes is None:
-            nodes = self._nodes = {}
-        found = nodes.get(name)
-        if found is None:
-            index = self._children
-            if index is None:
-                index = self._index()
-            found = nodes[name] = [Node(element) for element in index.get(name, ())]
-        return found
 
-    def one(self, *path) -> Node | None:
-        node = self
-        for name in path:
-            nodes = node.all(name)
-            if not nodes:
-                return None
-            node = nodes[0]
+def _text(node: _Tree, *path) -> str | None:
+    """Stripped text of the first child ``path[0]``, of its first child
+    ``path[1]``...  (None: absent or empty; a container's joined text)."""
+    if len(path) > 1:
+        node = _one(node, *path[:-1])
+        if node is None:
+            return None
+    value = node.get(path[-1])
+    if value is None or value.__class__ is str:
+        return value
+    return _text_of_value(value)
+
+
+def _one(node: _Tree, *path) -> _Tree | None:
+    """The first child ``path[0]``, its first child ``path[1]``... as a
+    _Tree (an empty one for a leaf), None when absent."""
+    for name in path:
+        value = node.get(name)
+        if value.__class__ is _Tree:
+            node = value
+            continue
+        if value is None and name not in node:
+            return None
+        if value.__class__ is _Many:
+            value = value[0]
+        node = value if value.__class__ is _Tree else _LEAF
+    return node
+
+
+def _every(node: _Tree, name) -> list[_Tree]:
+    """Every child ``name``, as Trees (empty ones for leaves)."""
+    value = node.get(name)
+    if value.__class__ is _Many:
+        return [item if item.__class__ is _Tree else _LEAF for item in value]
+    if value.__class__ is _Tree:
+        return [value]
+    if value is None and name not in node:
+        return []
+    return [_LEAF]
+
+
+def _texts(node: _Tree, name) -> list[str | None]:
+    """The text of every child ``name``."""
+    value = node.get(name)
+    if value.__class__ is _Many:
+        return [_text_of_value(item) for item in value]
+    if value is None and name not in node:
+        return []
+    return [_text_of_value(value)]
+
+
+def _flat(node: _Tree) -> dict:
+    """name -> text of the first child of that name, for every name
+    (``node`` itself when it has only single leaves)."""
+    if not node.nested:
         return node
-
-    def text(self, *path) -> str | None:
-        if not path:
-            return _element_text(self.element)
-        if len(path) == 1:
-            texts = self._texts
-            if texts is None:
-                self._index()
-                texts = self._texts
-            value = texts.get(path[0])
-            if value is _CONTAINER:
-                return _element_text(self._children[path[0]][0])
-            return value
-        node = self.one(*path[:-1])
-        return node.text(path[-1]) if node is not None else None
+    return {name: _text_of_value(value) for name, value in node.items()}
 
 
 # Conversions of the texts that recur in every file (amounts, rates,
@@ -394,27 +420,6 @@ def _code(raw: str) -> str:
     return value
 
 
-_LINE_GROUPS = frozenset(("ScontoMaggiorazione", "CodiceArticolo", "AltriDatiGestionali"))
-
-
-def _line_children(element):
-    """(local name -> text of the first child of that name, as
-    ``Node.text``; {group name -> [Node]} or None) of a DettaglioLinee."""
-    texts, groups = {}, None
-    for tag, child in _named_children(element):
-        if tag in _LINE_GROUPS:
-            if groups is None:
-                groups = {}
-            groups.setdefault(tag, []).append(Node(child))
-        elif tag not in texts:
-            if len(child):
-                texts[tag] = _element_text(child)
-            else:
-                value = child.text
-                texts[tag] = (value.strip() or None) if value else None
-    return texts, groups
-
-
 class BodyReader:
     """Reads one body; collects soft problems as warnings."""
 
@@ -425,7 +430,7 @@ class BodyReader:
     # Each reads the stripped text of ``node``/``path`` (None: absent or
     # empty); the ``*_of`` variants take that text directly (hot paths).
     def decimal(self, node, *path, required=False, default=None):
-        raw = node.text(*path) if node is not None else None
+        raw = _text(node, *path) if node is not None else None
         return self.decimal_of(raw, path, required, default)
 
     def decimal_of(self, raw, path, required=False, default=None):
@@ -433,7 +438,7 @@ class BodyReader:
                               _lenient_decimal, "a number")
 
     def date(self, node, *path, required=False):
-        raw = node.text(*path) if node is not None else None
+        raw = _text(node, *path) if node is not None else None
         return self.date_of(raw, path, required)
 
     def date_of(self, raw, path, required=False):
@@ -466,7 +471,7 @@ class BodyReader:
         return default
 
     def integer(self, node, *path):
-        raw = node.text(*path) if node is not None else None
+        raw = _text(node, *path) if node is not None else None
         return self.integer_of(raw, path)
 
     def integer_of(self, raw, path):
@@ -482,16 +487,16 @@ class BodyReader:
 
     @staticmethod
     def code(node, *path):
-        value = node.text(*path) if node is not None else None
+        value = _text(node, *path) if node is not None else None
         return _code(value) if value else value
 
     # ---- parts --------------------------------------------------------------
     def address(self, node) -> model.Address | None:
         if node is None:
             return None
-        return model.Address(street=node.text("Indirizzo"), number=node.text("NumeroCivico"),
-                             zip=node.text("CAP"), city=node.text("Comune"),
-                             province=node.text("Provincia"),
+        return model.Address(street=_text(node, "Indirizzo"), number=_text(node, "NumeroCivico"),
+                             zip=_text(node, "CAP"), city=_text(node, "Comune"),
+                             province=_text(node, "Provincia"),
                              country=self.code(node, "Nazione"))
 
     def party(self, node) -> model.Party | None:
@@ -503,50 +508,50 @@ class BodyReader:
         for path in (("DatiAnagrafici",), ("DatiAnagrafici", "Anagrafica"),
                      ("DatiAnagraficiVettore",), ("DatiAnagraficiVettore", "Anagrafica"),
                      ("IdentificativiFiscali",), ("AltriDatiIdentificativi",)):
-            scope = node.one(*path)
+            scope = _one(node, *path)
             if scope is not None:
                 scopes.append(scope)
 
         def first(*path):
             for scope in scopes:
-                value = scope.text(*path)
+                value = _text(scope, *path)
                 if value is not None:
                     return value
             return None
 
         def first_node(name):
             for scope in scopes:
-                found = scope.one(name)
+                found = _one(scope, name)
                 if found is not None:
                     return found
             return None
 
         vat_id = first_node("IdFiscaleIVA")
-        rea = node.one("IscrizioneREA")
-        contacts = node.one("Contatti")
+        rea = _one(node, "IscrizioneREA")
+        contacts = _one(node, "Contatti")
         return model.Party(
-            vat_country=self.code(vat_id, "IdPaese") if vat_id else None,
-            vat_code=vat_id.text("IdCodice") if vat_id else None,
+            vat_country=self.code(vat_id, "IdPaese") if vat_id is not None else None,
+            vat_code=_text(vat_id, "IdCodice") if vat_id is not None else None,
             fiscal_code=first("CodiceFiscale"),
             name=first("Denominazione"), first_name=first("Nome"),
             last_name=first("Cognome"), title=first("Titolo"), eori=first("CodEORI"),
             tax_regime=self.code(node, "DatiAnagrafici", "RegimeFiscale")
             or self.code(node, "RegimeFiscale"),
             address=self.address(first_node("Sede")),
-            permanent_establishment=self.address(node.one("StabileOrganizzazione")),
-            rea_office=rea.text("Ufficio") if rea else None,
-            rea_number=rea.text("NumeroREA") if rea else None,
-            rea_capital=self.decimal(rea, "CapitaleSociale") if rea else None,
-            rea_sole_shareholder=rea.text("SocioUnico") if rea else None,
-            rea_liquidation=rea.text("StatoLiquidazione") if rea else None,
-            phone=contacts.text("Telefono") if contacts else None,
-            fax=contacts.text("Fax") if contacts else None,
-            email=contacts.text("Email") if contacts else None,
-            administrative_reference=node.text("RiferimentoAmministrazione"),
+            permanent_establishment=self.address(_one(node, "StabileOrganizzazione")),
+            rea_office=_text(rea, "Ufficio") if rea is not None else None,
+            rea_number=_text(rea, "NumeroREA") if rea is not None else None,
+            rea_capital=self.decimal(rea, "CapitaleSociale") if rea is not None else None,
+            rea_sole_shareholder=_text(rea, "SocioUnico") if rea is not None else None,
+            rea_liquidation=_text(rea, "StatoLiquidazione") if rea is not None else None,
+            phone=_text(contacts, "Telefono") if contacts is not None else None,
+            fax=_text(contacts, "Fax") if contacts is not None else None,
+            email=_text(contacts, "Email") if contacts is not None else None,
+            administrative_reference=_text(node, "RiferimentoAmministrazione"),
         )
 
     def discounts(self, node) -> list[model.Discount]:
-        return self.discount_list(node.all("ScontoMaggiorazione"))
+        return self.discount_list(_every(node, "ScontoMaggiorazione"))
 
     def discount_list(self, items) -> list[model.Discount]:
         return [model.Discount(type=self.code(item, "Tipo") or "",
@@ -559,26 +564,26 @@ class BodyReader:
             return None
         return model.Transmission(
             sender_country=self.code(node, "IdTrasmittente", "IdPaese"),
-            sender_code=node.text("IdTrasmittente", "IdCodice"),
-            sequence=node.text("ProgressivoInvio"),
+            sender_code=_text(node, "IdTrasmittente", "IdCodice"),
+            sequence=_text(node, "ProgressivoInvio"),
             format=self.code(node, "FormatoTrasmissione"),
-            recipient_code=node.text("CodiceDestinatario"),
-            recipient_pec=node.text("PECDestinatario"),
-            phone=node.text("ContattiTrasmittente", "Telefono"),
-            email=node.text("ContattiTrasmittente", "Email"))
+            recipient_code=_text(node, "CodiceDestinatario"),
+            recipient_pec=_text(node, "PECDestinatario"),
+            phone=_text(node, "ContattiTrasmittente", "Telefono"),
+            email=_text(node, "ContattiTrasmittente", "Email"))
 
     def document_data(self, invoice, doc):
-        for item in doc.all("DatiRitenuta"):
+        for item in _every(doc, "DatiRitenuta"):
             invoice.withholdings.append(model.Withholding(
                 type=self.code(item, "TipoRitenuta") or "",
                 amount=self.decimal(item, "ImportoRitenuta", default=Decimal(0)),
                 rate=self.decimal(item, "AliquotaRitenuta", default=Decimal(0)),
-                reason=item.text("CausalePagamento")))
-        stamp = doc.one("DatiBollo")
+                reason=_text(item, "CausalePagamento")))
+        stamp = _one(doc, "DatiBollo")
         if stamp is not None:
             invoice.stamp_duty = model.StampDuty(virtual=self.code(stamp, "BolloVirtuale"),
                                                  amount=self.decimal(stamp, "ImportoBollo"))
-        for item in doc.all("DatiCassaPrevidenziale"):
+        for item in _every(doc, "DatiCassaPrevidenziale"):
             invoice.pension_funds.append(model.PensionFund(
                 type=self.code(item, "TipoCassa") or "",
                 rate=self.decimal(item, "AlCassa", default=Decimal(0)),
@@ -587,75 +592,90 @@ class BodyReader:
                 vat_rate=self.decimal(item, "AliquotaIVA", default=Decimal(0)),
                 withholding=self.code(item, "Ritenuta") == "SI",
                 vat_nature=self.code(item, "Natura"),
-                administrative_reference=item.text("RiferimentoAmministrazione")))
+                administrative_reference=_text(item, "RiferimentoAmministrazione")))
         invoice.discounts = self.discounts(doc)
         invoice.total = self.decimal(doc, "ImportoTotaleDocumento")
         invoice.rounding = self.decimal(doc, "Arrotondamento")
-        invoice.reasons = [item.text() for item in doc.all("Causale") if item.text()]
+        invoice.reasons = [reason for reason in _texts(doc, "Causale") if reason]
         invoice.art73 = self.code(doc, "Art73") == "SI"
 
     def linked_documents(self, invoice, general):
         for tag, kind in (("DatiOrdineAcquisto", "order"), ("DatiContratto", "contract"),
                           ("DatiConvenzione", "agreement"), ("DatiRicezione", "reception"),
                           ("DatiFattureCollegate", "invoice")):
-            for item in general.all(tag):
+            for item in _every(general, tag):
                 invoice.linked_documents.append(model.LinkedDocument(
-                    kind=kind, number=item.text("IdDocumento"), date=self.date(item, "Data"),
-                    line_refs=self.line_refs(item), item=item.text("NumItem"),
-                    order_code=item.text("CodiceCommessaConvenzione"),
-                    cup=item.text("CodiceCUP"), cig=item.text("CodiceCIG")))
-        for item in general.all("DatiDDT"):
+                    kind=kind, number=_text(item, "IdDocumento"), date=self.date(item, "Data"),
+                    line_refs=self.line_refs(item), item=_text(item, "NumItem"),
+                    order_code=_text(item, "CodiceCommessaConvenzione"),
+                    cup=_text(item, "CodiceCUP"), cig=_text(item, "CodiceCIG")))
+        for item in _every(general, "DatiDDT"):
             invoice.delivery_notes.append(model.DeliveryNote(
-                number=item.text("NumeroDDT") or "", date=self.date(item, "DataDDT"),
+                number=_text(item, "NumeroDDT") or "", date=self.date(item, "DataDDT"),
                 line_refs=self.line_refs(item)))
-        transport = general.one("DatiTrasporto")
+        transport = _one(general, "DatiTrasporto")
         if transport is not None:
             invoice.transport = model.Transport(
-                carrier=self.party(transport.one("DatiAnagraficiVettore")),
-                means=transport.text("MezzoTrasporto"),
-                reason=transport.text("CausaleTrasporto"),
+                carrier=self.party(_one(transport, "DatiAnagraficiVettore")),
+                means=_text(transport, "MezzoTrasporto"),
+                reason=_text(transport, "CausaleTrasporto"),
                 packages=self.integer(transport, "NumeroColli"),
-                description=transport.text("Descrizione"),
+                description=_text(transport, "Descrizione"),
                 gross_weight=self.decimal(transport, "PesoLordo"),
                 net_weight=self.decimal(transport, "PesoNetto"),
-                pickup_datetime=transport.text("DataOraRitiro"),
+                pickup_datetime=_text(transport, "DataOraRitiro"),
                 start_date=self.date(transport, "DataInizioTrasporto"),
-                incoterm=transport.text("TipoResa"),
-                delivery_address=self.address(transport.one("IndirizzoResa")),
-                delivery_datetime=transport.text("DataOraConsegna"))
-        main = general.one("FatturaPrincipale")
+                incoterm=_text(transport, "TipoResa"),
+                delivery_address=self.address(_one(transport, "IndirizzoResa")),
+                delivery_datetime=_text(transport, "DataOraConsegna"))
+        main = _one(general, "FatturaPrincipale")
         if main is not None:
-            invoice.main_invoice_number = main.text("NumeroFatturaPrincipale")
+            invoice.main_invoice_number = _text(main, "NumeroFatturaPrincipale")
             invoice.main_invoice_date = self.date(main, "DataFatturaPrincipale")
 
     def line_refs(self, node) -> list[int]:
         refs = []
-        for item in node.all("RiferimentoNumeroLinea"):
-            value = self.integer(item)
+        for raw in _texts(node, "RiferimentoNumeroLinea"):
+            value = self.integer_of(raw, ("RiferimentoNumeroLinea",))
             if value is not None:
                 refs.append(value)
         return refs
 
-    def line(self, element) -> model.Line:
-        """One DettaglioLinee (an lxml element: the hot path of every file,
-        read in one pass over its children)."""
-        texts, groups = _line_children(element)
-        get = texts.get
+    def line(self, node) -> model.Line:
+        """One DettaglioLinee: the hot path of every file (a line without
+        repeated or nested children is read with plain dict lookups, its
+        usual figures from the conversion caches)."""
+        get = _flat(node).get
+        cached = _DECIMALS.get
         decimal, date_of, code = self.decimal_of, self.date_of, _code
         # (Values in the order of the fields: warnings keep that order.)
-        number = self.integer_of(get("NumeroLinea"), ("NumeroLinea",))
+        raw = get("NumeroLinea")
+        number = (int(raw) if raw is not None and raw.isdecimal() and len(raw) < 20
+                  else self.integer_of(raw, ("NumeroLinea",)))
         description = get("Descrizione") or ""
-        price_total = decimal(get("PrezzoTotale"), ("PrezzoTotale",), True)
-        vat_rate = decimal(get("AliquotaIVA"), ("AliquotaIVA",), True)
-        quantity = decimal(get("Quantita"), ("Quantita",))
+        raw = get("PrezzoTotale")
+        price_total = cached(raw)
+        if price_total is None:
+            price_total = decimal(raw, ("PrezzoTotale",), True)
+        raw = get("AliquotaIVA")
+        vat_rate = cached(raw)
+        if vat_rate is None:
+            vat_rate = decimal(raw, ("AliquotaIVA",), True)
+        raw = get("Quantita")
+        quantity = cached(raw) if raw is not None else None
+        if quantity is None and raw is not None:
+            quantity = decimal(raw, ("Quantita",))
         uom = get("UnitaMisura")
-        price_unit = decimal(get("PrezzoUnitario"), ("PrezzoUnitario",))
-        discounts = article_codes = other_data = ()
-        if groups is not None:
-            discounts = self.discount_list(groups.get("ScontoMaggiorazione", ()))
-            article_codes = [model.ArticleCode(type=item.text("CodiceTipo") or "",
-                                               value=item.text("CodiceValore") or "")
-                             for item in groups.get("CodiceArticolo", ())]
+        raw = get("PrezzoUnitario")
+        price_unit = cached(raw) if raw is not None else None
+        if price_unit is None and raw is not None:
+            price_unit = decimal(raw, ("PrezzoUnitario",))
+        discounts, article_codes, other_data = [], [], []
+        if node.nested:
+            discounts = self.discount_list(_every(node, "ScontoMaggiorazione"))
+            article_codes = [model.ArticleCode(type=_text(item, "CodiceTipo") or "",
+                                               value=_text(item, "CodiceValore") or "")
+                             for item in _every(node, "CodiceArticolo")]
         nature = get("Natura")
         withholding = get("Ritenuta")
         kind = get("TipoCessionePrestazione")
@@ -663,22 +683,19 @@ class BodyReader:
         end = get("DataFinePeriodo")
         period_start = date_of(start, ("DataInizioPeriodo",)) if start else None
         period_end = date_of(end, ("DataFinePeriodo",)) if end else None
-        if groups is not None:
-            other_data = [model.OtherData(type=item.text("TipoDato") or "",
-                                          text=item.text("RiferimentoTesto"),
+        if node.nested:
+            other_data = [model.OtherData(type=_text(item, "TipoDato") or "",
+                                          text=_text(item, "RiferimentoTesto"),
                                           number=self.decimal(item, "RiferimentoNumero"),
                                           date=self.date(item, "RiferimentoData"))
-                          for item in groups.get("AltriDatiGestionali", ())]
+                          for item in _every(node, "AltriDatiGestionali")]
+        # (Positional, in the order of model.Line's fields: the hot path.)
         return model.Line(
-            number=number, description=description, price_total=price_total,
-            vat_rate=vat_rate, quantity=quantity, uom=uom, price_unit=price_unit,
-            discounts=list(discounts), vat_nature=code(nature) if nature else nature,
-            withholding=withholding is not None and code(withholding) == "SI",
-            line_kind=code(kind) if kind else kind,
-            article_codes=list(article_codes),
-            period_start=period_start, period_end=period_end,
-            administrative_reference=get("RiferimentoAmministrazione"),
-            other_data=list(other_data))
+            number, description, price_total, vat_rate, quantity, uom, price_unit,
+            discounts, code(nature) if nature else nature,
+            withholding is not None and code(withholding) == "SI",
+            code(kind) if kind else kind, article_codes, period_start, period_end,
+            get("RiferimentoAmministrazione"), other_data)
 
     def summary(self, node) -> model.VatSummary:
         return model.VatSummary(
@@ -689,25 +706,25 @@ class BodyReader:
             expenses=self.decimal(node, "SpeseAccessorie"),
             rounding=self.decimal(node, "Arrotondamento"),
             due=self.code(node, "EsigibilitaIVA"),
-            law_reference=node.text("RiferimentoNormativo"))
+            law_reference=_text(node, "RiferimentoNormativo"))
 
     def payments(self, body) -> list[model.Payment]:
         payments = []
-        for block in body.all("DatiPagamento"):
+        for block in _every(body, "DatiPagamento"):
             payment = model.Payment(conditions=self.code(block, "CondizioniPagamento") or "")
-            for item in block.all("DettaglioPagamento"):
-                iban = item.text("IBAN")
+            for item in _every(block, "DettaglioPagamento"):
+                iban = _text(item, "IBAN")
                 payment.installments.append(model.Installment(
                     method=self.code(item, "ModalitaPagamento") or "",
                     amount=self.decimal(item, "ImportoPagamento", default=Decimal(0)),
                     due_date=self.date(item, "DataScadenzaPagamento"),
                     reference_date=self.date(item, "DataRiferimentoTerminiPagamento"),
                     term_days=self.integer(item, "GiorniTerminiPagamento"),
-                    beneficiary=item.text("Beneficiario"),
-                    bank_name=item.text("IstitutoFinanziario"),
+                    beneficiary=_text(item, "Beneficiario"),
+                    bank_name=_text(item, "IstitutoFinanziario"),
                     iban="".join(iban.split()).upper() if iban else None,
-                    abi=item.text("ABI"), cab=item.text("CAB"), bic=item.text("BIC"),
-                    payment_code=item.text("CodicePagamento"),
+                    abi=_text(item, "ABI"), cab=_text(item, "CAB"), bic=_text(item, "BIC"),
+                    payment_code=_text(item, "CodicePagamento"),
                     early_discount=self.decimal(item, "ScontoPagamentoAnticipato"),
                     early_deadline=self.date(item, "DataLimitePagamentoAnticipato"),
                     late_penalty=self.decimal(item, "PenalitaPagamentiRitardati")))
@@ -716,14 +733,17 @@ class BodyReader:
 
     def attachments(self, body, attachment_source) -> list[model.Attachment]:
         result = []
-        for item in body.all("Allegati"):
-            content = item.one("Attachment")
+        for item in _every(body, "Allegati"):
+            # (The element itself: its content is found by its place.)
+            content = (next((child for child in item.element
+                             if local_name(child.tag) == "Attachment"), None)
+                       if item.element is not None else None)
             loader, size = attachment_source(content)
             result.append(model.Attachment(
-                name=item.text("NomeAttachment") or "",
-                compression=item.text("AlgoritmoCompressione"),
-                format=item.text("FormatoAttachment"),
-                description=item.text("DescrizioneAttachment"),
+                name=_text(item, "NomeAttachment") or "",
+                compression=_text(item, "AlgoritmoCompressione"),
+                format=_text(item, "FormatoAttachment"),
+                description=_text(item, "DescrizioneAttachment"),
                 size=size, _loader=loader))
         return result
 
@@ -765,12 +785,14 @@ class _AttachmentSource:
             elements = [el for el in root.iter() if local_name(el.tag) == "Attachment"]
             self.spans = dict(zip(elements, spans))
 
-    def __call__(self, node):
-        if node is None:
+    def __call__(self, element):
+        """(loader of the decoded content, decoded size) of an Attachment
+        element ((None, None) without one)."""
+        if element is None:
             return None, None
-        span = self.spans.get(node.element)
+        span = self.spans.get(element)
         if span is None:  # small attachment left in the tree
-            text = node.element.text or ""
+            text = element.text or ""
             raw = text.encode("ascii", errors="ignore")
             size = _base64_size(raw, 0, len(raw))
             return (lambda: _decode_base64(raw)), size
@@ -800,11 +822,20 @@ def read_invoices(xml: bytes, warnings: list[str]) -> list[model.Invoice]:
     if namespace not in KNOWN_NAMESPACES:
         warnings.append(f"unknown_namespace: root namespace {namespace!r} is not a "
                         "FatturaPA namespace; read by element names")
-    top = Node(root)
-    header = top.one("FatturaElettronicaHeader")
+    # Only the header and the bodies are read: a signature (XAdES) or any
+    # other child of the root is never walked.
+    header, bodies = None, []
+    for child in root:
+        try:
+            name = local_name(child.tag)
+        except UnicodeDecodeError:  # (a damaged name the recovering parser kept)
+            continue
+        if name == "FatturaElettronicaBody":
+            bodies.append(_tree(child))
+        elif name == "FatturaElettronicaHeader" and header is None:
+            header = _tree(child)
     if header is None:
         raise ReadError(MISSING_FIELD, "FatturaElettronicaHeader")
-    bodies = top.all("FatturaElettronicaBody")
     if not bodies:
         raise ReadError(NO_BODY)
     simplified = root_name == SIMPLIFIED_ROOT
@@ -822,12 +853,12 @@ def read_invoices(xml: bytes, warnings: list[str]) -> list[model.Invoice]:
 
 
 def _read_body(reader, header, body, index, simplified, version, attachment_source):
-    general = body.one("DatiGenerali")
-    doc = general.one("DatiGeneraliDocumento") if general is not None else None
+    general = _one(body, "DatiGenerali")
+    doc = _one(general, "DatiGeneraliDocumento") if general is not None else None
     if doc is None:
         raise ReadError(MISSING_FIELD, f"body {index + 1}: DatiGeneraliDocumento")
     for field_name in ("TipoDocumento", "Numero"):
-        if not doc.text(field_name):
+        if not _text(doc, field_name):
             raise ReadError(MISSING_FIELD, f"body {index + 1}: {field_name}")
     currency = reader.code(doc, "Divisa")
     if not currency:
@@ -837,13 +868,13 @@ def _read_body(reader, header, body, index, simplified, version, attachment_sour
         document_type=reader.code(doc, "TipoDocumento"),
         currency=currency,
         date=reader.date(doc, "Data", required=True),
-        number=doc.text("Numero"),
-        seller=reader.party(header.one("CedentePrestatore")) or model.Party(),
-        buyer=reader.party(header.one("CessionarioCommittente")) or model.Party(),
-        fiscal_representative=reader.party(header.one("RappresentanteFiscale")),
-        intermediary=reader.party(header.one("TerzoIntermediarioOSoggettoEmittente")),
+        number=_text(doc, "Numero"),
+        seller=reader.party(_one(header, "CedentePrestatore")) or model.Party(),
+        buyer=reader.party(_one(header, "CessionarioCommittente")) or model.Party(),
+        fiscal_representative=reader.party(_one(header, "RappresentanteFiscale")),
+        intermediary=reader.party(_one(header, "TerzoIntermediarioOSoggettoEmittente")),
         issuer=reader.code(header, "SoggettoEmittente"),
-        transmission=reader.transmission(header.one("DatiTrasmissione")),
+        transmission=reader.transmission(_one(header, "DatiTrasmissione")),
         version=version, simplified=simplified,
     )
     invoice.attachments = reader.attachments(body, attachment_source)
@@ -852,17 +883,17 @@ def _read_body(reader, header, body, index, simplified, version, attachment_sour
         return invoice
     reader.document_data(invoice, doc)
     reader.linked_documents(invoice, general)
-    goods = body.one("DatiBeniServizi")
+    goods = _one(body, "DatiBeniServizi")
     if goods is None:
         raise ReadError(MISSING_FIELD, f"body {index + 1}: DatiBeniServizi")
-    invoice.lines = [reader.line(item.element) for item in goods.all("DettaglioLinee")]
-    invoice.vat_summary = [reader.summary(item) for item in goods.all("DatiRiepilogo")]
+    invoice.lines = [reader.line(item) for item in _every(goods, "DettaglioLinee")]
+    invoice.vat_summary = [reader.summary(item) for item in _every(goods, "DatiRiepilogo")]
     if not invoice.vat_summary:
         raise ReadError(MISSING_FIELD, f"body {index + 1}: DatiRiepilogo")
-    vehicle = body.one("DatiVeicoli")
+    vehicle = _one(body, "DatiVeicoli")
     if vehicle is not None:
         invoice.vehicle = model.Vehicle(date=reader.date(vehicle, "Data"),
-                                        distance=vehicle.text("TotalePercorso"))
+                                        distance=_text(vehicle, "TotalePercorso"))
     invoice.payments = reader.payments(body)
     invoice.amount_untaxed = sum((row.taxable for row in invoice.vat_summary), Decimal(0))
     invoice.amount_tax = sum((row.tax for row in invoice.vat_summary), Decimal(0))
@@ -884,20 +915,20 @@ def simplified_line_tax(amount: Decimal, rate: Decimal | None, tax: Decimal | No
 
 def _read_simplified_body(reader, invoice, body, doc):
     invoice.stamp_duty = (model.StampDuty(virtual=reader.code(doc, "BolloVirtuale"))
-                          if doc.text("BolloVirtuale") else None)
-    corrected = body.one("DatiGenerali", "DatiFatturaRettificata")
+                          if _text(doc, "BolloVirtuale") else None)
+    corrected = _one(body, "DatiGenerali", "DatiFatturaRettificata")
     if corrected is not None:
         invoice.linked_documents.append(model.LinkedDocument(
-            kind="invoice", number=corrected.text("NumeroFR"),
+            kind="invoice", number=_text(corrected, "NumeroFR"),
             date=reader.date(corrected, "DataFR")))
     groups = {}
-    for number, item in enumerate(body.all("DatiBeniServizi"), 1):
+    for number, item in enumerate(_every(body, "DatiBeniServizi"), 1):
         amount = reader.decimal(item, "Importo", required=True)
         tax, rate = simplified_line_tax(amount, reader.decimal(item, "DatiIVA", "Aliquota"),
                                         reader.decimal(item, "DatiIVA", "Imposta"))
         nature = reader.code(item, "Natura")
         invoice.lines.append(model.Line(
-            number=number, description=item.text("Descrizione") or "", price_total=amount,
+            number=number, description=_text(item, "Descrizione") or "", price_total=amount,
             vat_rate=rate, vat_nature=nature, vat_included=True,
             tax_amount=reader.decimal(item, "DatiIVA", "Imposta")))
         key = (rate if rate is not None else Decimal(0), nature)
