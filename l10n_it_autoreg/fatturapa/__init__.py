@@ -17,8 +17,8 @@ import os
 from . import codes, errors
 from .checks import check_invoice
 from .envelope import open_envelope
-from .errors import (BAD_ENVELOPE, BAD_VALUE, HOSTILE_XML, MISSING_FIELD, NO_BODY,
-                     NOT_AN_INVOICE, TOO_LARGE, UNREADABLE, ReadError)
+from .errors import (BAD_ENVELOPE, BAD_VALUE, HOSTILE_XML, INTERNAL_ERROR, MISSING_FIELD,
+                     NO_BODY, NOT_AN_INVOICE, TOO_LARGE, UNREADABLE, ReadError)
 from .model import (Address, ArticleCode, Attachment, DeliveryNote, Discount, Installment,
                     Invoice, Line, LinkedDocument, OtherData, Party, Payment, PensionFund,
                     ReadResult, StampDuty, Transmission, Transport, VatSummary, Vehicle,
@@ -33,7 +33,7 @@ DEFAULT_MAX_SIZE = 50 * 1024 * 1024
 __all__ = [
     "read_bytes", "read_file", "DEFAULT_MAX_SIZE", "codes", "errors", "check_invoice",
     "ReadError", "UNREADABLE", "NOT_AN_INVOICE", "BAD_ENVELOPE", "TOO_LARGE", "HOSTILE_XML",
-    "NO_BODY", "MISSING_FIELD", "BAD_VALUE",
+    "NO_BODY", "MISSING_FIELD", "BAD_VALUE", "INTERNAL_ERROR",
     "Address", "ArticleCode", "Attachment", "DeliveryNote", "Discount", "Installment",
     "Invoice", "Line", "LinkedDocument", "OtherData", "Party", "Payment", "PensionFund",
     "ReadResult", "StampDuty", "Transmission", "Transport", "VatSummary", "Vehicle",
@@ -71,10 +71,11 @@ def read_bytes(data: bytes, filename: str | None = None, *,
         result.error_code = error.code
         result.error_message = errors.message(error.code, error.detail)
     except Exception as error:  # noqa: BLE001
-        # Last line of defence: a file must never crash the caller (the
-        # type is in the message, so that a reader bug stays visible).
-        result.error_code = UNREADABLE
-        result.error_message = errors.message(UNREADABLE, f"{type(error).__name__}: {error}")
+        # Last line of defence: a file must never crash the caller.  Coded
+        # as the reader's defect, not as a bad file (the type is in the
+        # message, so that the bug can be reported).
+        result.error_code = INTERNAL_ERROR
+        result.error_message = errors.message(INTERNAL_ERROR, f"{type(error).__name__}: {error}")
     return result
 
 

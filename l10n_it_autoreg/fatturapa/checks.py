@@ -207,8 +207,10 @@ def _plausible_totals(invoice) -> set[Decimal]:
     stamp = (invoice.stamp_duty.amount or ZERO) if invoice.stamp_duty else ZERO
     split_tax = sum((row.tax for row in invoice.vat_summary if row.due == "S"), ZERO)
     summary_rounding = sum((row.rounding or ZERO for row in invoice.vat_summary), ZERO)
+    # (Arrotondamento may be in ImponibileImporto, as the specification
+    # says, with a total of the unrounded figures, or out of both.)
     options = _distinct_options(
-        (ZERO, invoice.rounding or ZERO, summary_rounding),
+        (ZERO, invoice.rounding or ZERO, summary_rounding, -summary_rounding),
         (ZERO, -withholding),
         (ZERO, stamp),
         (ZERO, -_document_discount(invoice, base)),
@@ -243,10 +245,13 @@ def check_installments(invoice) -> list[str]:
     totals = _plausible_totals(invoice)
     if invoice.total is not None:
         totals.add(invoice.total)
-    expected = {total - parts[0] - parts[1] + parts[2]
+    self_assessed = (invoice.amount_tax
+                     if invoice.document_type in codes.SELF_ASSESSED_DOCUMENT_TYPES else ZERO)
+    expected = {total - parts[0] - parts[1] + parts[2] - parts[3]
                 for total in totals
                 for parts in itertools.product(*_distinct_options(
-                    (ZERO, withholding), (ZERO, split_tax), (ZERO, stamp)))}
+                    (ZERO, withholding), (ZERO, split_tax), (ZERO, stamp),
+                    (ZERO, self_assessed)))}
     # Several DatiPagamento are alternatives (e.g. TP02 or TP01) or parts
     # (TP03 anticipo + TP01 rate): either reading may hold.
     sums = set(blocks) | {sum(blocks, ZERO)}

@@ -29,6 +29,10 @@ DOCUMENT_TYPES = {
 }
 # Only these may appear in a simplified invoice (FSM10).
 SIMPLIFIED_DOCUMENT_TYPES = ("TD07", "TD08", "TD09")
+# Documents whose VAT the buyer accounts for itself (integrations and self-
+# invoices of reverse charge, San Marino purchases): what is paid to the
+# supplier may be the taxable amount alone.
+SELF_ASSESSED_DOCUMENT_TYPES = ("TD16", "TD17", "TD18", "TD19", "TD28")
 
 VAT_NATURES = {
     "N1": "Escluse ex art. 15 del DPR 633/72",

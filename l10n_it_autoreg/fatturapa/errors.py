@@ -14,6 +14,8 @@ HOSTILE_XML = "hostile_xml"
 NO_BODY = "no_body"
 MISSING_FIELD = "missing_field"
 BAD_VALUE = "bad_value"
+# Not the file's fault: the reader itself failed (a defect to report).
+INTERNAL_ERROR = "internal_error"
 
 MESSAGES = {
     UNREADABLE: "The file is empty or is not well-formed XML.",
@@ -27,6 +29,8 @@ MESSAGES = {
     MISSING_FIELD: "A mandatory field of the invoice is missing.",
     BAD_VALUE: "A field of the invoice holds a value that cannot be read "
                "(amount, date, number).",
+    INTERNAL_ERROR: "The reader failed on this file: a defect of the reader, not "
+                    "necessarily of the file.",
 }
 
 

@@ -46,7 +46,6 @@ def _parser(recover=False):
 
 
 _STRICT_PARSER = _parser()
-_RECOVER_PARSER = _parser(recover=True)
 
 
 # --------------------------------------------------------------------------
@@ -128,15 +127,40 @@ def _parse(xml: bytes, warnings: list[str]):
             return root
         except etree.XMLSyntaxError as error:
             text = str(error)
-    if "Namespace" in text or "namespace" in text:
-        try:
-            root = etree.fromstring(xml, _RECOVER_PARSER)
-        except etree.XMLSyntaxError:
-            root = None
+    if "amespace" in text or "xmlns" in text:
+        root = _recover_namespaces(xml)
         if root is not None:
             warnings.append(f"xml_recovered: broken namespace declaration ({text})")
             return root
     raise ReadError(UNREADABLE, text)
+
+
+def _recover_namespaces(xml: bytes):
+    """The root of a document whose only faults are namespace ones (an
+    undeclared prefix, a declaration whose URI is not valid: names are then
+    kept as written), or None.  The recovering parser also mends truncated
+    files, broken tags and the like without a word: a document where it met
+    anything but namespace faults is not taken (its figures may be cut):
+    None, or ReadError when the document is cut short."""
+    parser = _parser(recover=True)  # (its own: the error log is this document's)
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError:
+        return None
+    faults = [entry for entry in parser.error_log
+              if entry.level >= etree.ErrorLevels.ERROR and entry.domain_name != "NAMESPACE"]
+    if root is None or faults:
+        return None
+    # A truncated document is mended without any error: it must end with
+    # the closing tag of its root, as written.
+    written = root.tag
+    if written.startswith("{"):
+        written = (f"{root.prefix}:" if root.prefix else "") + written.rpartition("}")[2]
+    closing = re.compile(rb"</\s*" + re.escape(written.encode()) + rb"\s*>[\s\x00]*$")
+    if not closing.search(xml[-4096:]):
+        raise ReadError(UNREADABLE, f"the document is cut short: it does not end with "
+                                    f"</{written}>")
+    return root
 
 
 _BAD_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]+")
@@ -836,6 +860,11 @@ def read_invoices(xml: bytes, warnings: list[str]) -> list[model.Invoice]:
             header = _tree(child)
     if header is None:
         raise ReadError(MISSING_FIELD, "FatturaElettronicaHeader")
+    # Every invoice has both: the seller is what a bill is matched on, the
+    # buyer whom it is for.
+    for name in ("CedentePrestatore", "CessionarioCommittente"):
+        if name not in header:
+            raise ReadError(MISSING_FIELD, f"FatturaElettronicaHeader/{name}")
     if not bodies:
         raise ReadError(NO_BODY)
     simplified = root_name == SIMPLIFIED_ROOT
@@ -845,8 +874,14 @@ def read_invoices(xml: bytes, warnings: list[str]) -> list[model.Invoice]:
     for index, body in enumerate(bodies):
         body_warnings = []
         reader = BodyReader(body_warnings)
-        invoice = _read_body(reader, header, body, index, simplified, version,
-                             attachment_source)
+        try:
+            invoice = _read_body(reader, header, body, index, simplified, version,
+                                 attachment_source)
+        except ReadError as error:  # (which body: the detail says)
+            detail = error.detail or ""
+            if not detail.startswith("body ") and error.code in (MISSING_FIELD, BAD_VALUE):
+                raise ReadError(error.code, f"body {index + 1}: {detail}") from None
+            raise
         invoice.warnings = body_warnings
         invoices.append(invoice)
     return invoices
@@ -869,8 +904,8 @@ def _read_body(reader, header, body, index, simplified, version, attachment_sour
         currency=currency,
         date=reader.date(doc, "Data", required=True),
         number=_text(doc, "Numero"),
-        seller=reader.party(_one(header, "CedentePrestatore")) or model.Party(),
-        buyer=reader.party(_one(header, "CessionarioCommittente")) or model.Party(),
+        seller=reader.party(_one(header, "CedentePrestatore")),
+        buyer=reader.party(_one(header, "CessionarioCommittente")),
         fiscal_representative=reader.party(_one(header, "RappresentanteFiscale")),
         intermediary=reader.party(_one(header, "TerzoIntermediarioOSoggettoEmittente")),
         issuer=reader.code(header, "SoggettoEmittente"),
@@ -886,7 +921,11 @@ def _read_body(reader, header, body, index, simplified, version, attachment_sour
     goods = _one(body, "DatiBeniServizi")
     if goods is None:
         raise ReadError(MISSING_FIELD, f"body {index + 1}: DatiBeniServizi")
-    invoice.lines = [reader.line(item) for item in _every(goods, "DettaglioLinee")]
+    for number, item in enumerate(_every(goods, "DettaglioLinee"), 1):
+        try:
+            invoice.lines.append(reader.line(item))
+        except ReadError as error:  # (which line: the detail says)
+            raise ReadError(error.code, f"line {number}: {error.detail}") from None
     invoice.vat_summary = [reader.summary(item) for item in _every(goods, "DatiRiepilogo")]
     if not invoice.vat_summary:
         raise ReadError(MISSING_FIELD, f"body {index + 1}: DatiRiepilogo")

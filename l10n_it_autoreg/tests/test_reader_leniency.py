@@ -13,7 +13,7 @@ import pytest
 
 from odoo.addons.l10n_it_autoreg.fatturapa import read_bytes
 from odoo.addons.l10n_it_autoreg.tests.builder import (
-    AttachmentSpec, InstallmentSpec, InvoiceSpec, LineSpec, PaymentSpec, build_xml)
+    AttachmentSpec, InstallmentSpec, InvoiceSpec, LineSpec, PaymentSpec, SummarySpec, build_xml)
 
 TODAY = date(2025, 6, 1)
 CLEAN = build_xml(InvoiceSpec()).decode()   # one 22% line of 100.00, total 122.00
@@ -199,3 +199,99 @@ def test_repair_never_admits_a_doctype():
     data = ("<!DOC\x01TYPE x [<!ENTITY a 'b'>]>" + CLEAN.split("?>", 1)[1]).encode()
     result = read_bytes(data, today=TODAY)
     assert not result.ok and result.error_code in ("hostile_xml", "unreadable")
+
+
+# --------------------------------------------------------------------------
+# Namespace faults are mended, nothing else the recovering parser would mend
+# --------------------------------------------------------------------------
+UNDECLARED = edit('xmlns:p="', 'xmlns:q="')   # the root's prefix p is undeclared
+
+
+def test_invalid_namespace_uri_on_an_unused_prefix_is_recovered():
+    """Seen in the wild: xmlns:ds="http://www.w3.org/2000/09/xmldsig#&quot;"."""
+    xml = edit('xmldsig#"', 'xmldsig#&quot;"')
+    result = read(xml)
+    assert_clean_figures(result.invoices[0])
+    assert any(w.startswith("xml_recovered:") for w in result.envelope_warnings)
+
+
+def test_undeclared_prefix_in_a_truncated_file_is_unreadable():
+    """The recovering parser closes a truncated file without a word: the
+    figures after the cut would be lost (here the whole summary)."""
+    cut = UNDECLARED[:UNDECLARED.index("<DatiRiepilogo>")]
+    result = read_bytes(cut.encode(), today=TODAY)
+    assert result.error_code == "unreadable"
+    assert "cut short" in result.error_message
+
+
+def test_undeclared_prefix_with_a_broken_tag_is_unreadable():
+    broken = edit("<PrezzoTotale>100.00</PrezzoTotale>", "<PrezzoTotale>100.00</PrezzoTot",
+                  UNDECLARED)
+    result = read_bytes(broken.encode(), today=TODAY)
+    assert result.error_code == "unreadable"
+
+
+def test_a_name_that_is_not_utf8_in_a_mended_tree_is_coded():
+    data = UNDECLARED.encode().replace(b"<ModalitaPagamento>MP05</ModalitaPagamento>",
+                                       b"<ModalitaPagamento>MP05<\xe9/ModalitaPagamento>")
+    result = read_bytes(data, today=TODAY)
+    assert result.error_code == "unreadable"
+
+
+# --------------------------------------------------------------------------
+# Missing mandatory data: coded, with where it is missing
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("block", ["CedentePrestatore", "CessionarioCommittente"])
+def test_missing_party_is_a_missing_field(block):
+    start, end = CLEAN.index(f"<{block}>"), CLEAN.index(f"</{block}>") + len(f"</{block}>")
+    result = read_bytes((CLEAN[:start] + CLEAN[end:]).encode(), today=TODAY)
+    assert result.error_code == "missing_field"
+    assert f"FatturaElettronicaHeader/{block}" in result.error_message
+
+
+def test_missing_line_field_names_body_and_line():
+    xml = build_xml(InvoiceSpec(lines=[LineSpec(), LineSpec("Seconda")])).decode()
+    second = xml.index("<NumeroLinea>2</NumeroLinea>")
+    rate = xml.index("<AliquotaIVA>", second)
+    xml = xml[:rate] + xml[xml.index("</AliquotaIVA>", rate) + len("</AliquotaIVA>"):]
+    result = read_bytes(xml.encode(), today=TODAY)
+    assert result.error_code == "missing_field"
+    assert "(body 1: line 2: AliquotaIVA)" in result.error_message
+
+
+def test_a_reader_defect_is_not_blamed_on_the_file(monkeypatch):
+    from odoo.addons.l10n_it_autoreg.fatturapa import reader
+
+    def defect(*args, **kwargs):
+        raise KeyError("boom")
+    monkeypatch.setattr(reader.BodyReader, "line", defect)
+    result = read_bytes(CLEAN.encode(), today=TODAY)
+    assert result.error_code == "internal_error"
+    assert "KeyError" in result.error_message and "defect of the reader" in result.error_message
+
+
+# --------------------------------------------------------------------------
+# Checks: readings real suppliers use are not reported
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("document_type", ["TD17", "TD18", "TD19", "TD16", "TD28"])
+def test_self_assessed_vat_documents_may_schedule_the_taxable_only(document_type):
+    """Integrations and self-invoices: the buyer accounts for the VAT, the
+    supplier is paid the taxable amount."""
+    spec = InvoiceSpec(document_type=document_type, payments=[
+        PaymentSpec("TP02", [InstallmentSpec(amount=D("100.00"))])])
+    invoice = read(build_xml(spec)).invoices[0]
+    assert not [w for w in invoice.warnings if w.startswith("installments_vs_total")]
+    ordinary = read(build_xml(InvoiceSpec(payments=spec.payments))).invoices[0]
+    assert [w for w in ordinary.warnings if w.startswith("installments_vs_total")]
+
+
+def test_rounding_inside_the_taxable_with_an_unrounded_total():
+    """ImponibileImporto = lines + Arrotondamento (as the specification
+    says), ImportoTotaleDocumento = lines + tax: 100.02 + 22.00."""
+    spec = InvoiceSpec(lines=[LineSpec(price_unit=D("100.02"))],
+                       summary=[SummarySpec(D("22.00"), D("100.00"), D("22.00"),
+                                            rounding=D("-0.02"))],
+                       total=D("122.02"))
+    invoice = read(build_xml(spec)).invoices[0]
+    assert invoice.amount_total == D("122.00")
+    assert not [w for w in invoice.warnings if w.startswith(("summary_vs_total", "lines_vs"))]
