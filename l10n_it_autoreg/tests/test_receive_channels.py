@@ -157,6 +157,30 @@ class TestRegisterBatch(AutoregCommon):
         self.assertRefused(by_ref["E-1"], "internal_error", "boom")
         self.assertRegistered(by_ref["E-2"], 100, 22, 122)
 
+    def test_reader_defect_keeps_the_file_pending_as_internal_error(self):
+        """A defect of the reader (not of the file) on one body: that
+        document stays pending with internal_error and the file kept, the
+        next file is received and registered."""
+        from odoo.addons.l10n_it_autoreg.fatturapa import reader
+
+        original = reader.BodyReader.line
+
+        def broken(body_reader, node):
+            if node.get("Descrizione") == "Guasto":
+                raise KeyError("boom")
+            return original(body_reader, node)
+
+        bad_data = build_xml(InvoiceSpec(number="R-1", lines=[LineSpec("Guasto")]))
+        with patch.object(reader.BodyReader, "line", broken):
+            bad = self.receive_bytes(bad_data)
+            good = self.receive(InvoiceSpec(number="R-2"))
+        self.assertEqual(bad.l10n_it_autoreg_state, "unrecognized")
+        self.assertEqual(bad.l10n_it_autoreg_reason_code, "internal_error")
+        self.assertIn("KeyError", bad.l10n_it_autoreg_reason)
+        self.assertEqual(bad.l10n_it_autoreg_attachment_id.raw, bad_data)
+        self.register(good)
+        self.assertRegistered(good, 100, 22, 122)
+
     def test_duplicate_of_existing_bill(self):
         partner = self.env["res.partner"].with_context(no_vat_validation=True).create({
             "name": "Fornitore", "vat": "IT01234567890"})
