@@ -70,12 +70,14 @@ def read_bytes(data: bytes, filename: str | None = None, *,
     except ReadError as error:
         result.error_code = error.code
         result.error_message = errors.message(error.code, error.detail)
+        result.error_detail = error.detail
     except Exception as error:  # noqa: BLE001
         # Last line of defence: a file must never crash the caller.  Coded
         # as the reader's defect, not as a bad file (the type is in the
         # message, so that the bug can be reported).
         result.error_code = INTERNAL_ERROR
-        result.error_message = errors.message(INTERNAL_ERROR, f"{type(error).__name__}: {error}")
+        result.error_detail = f"{type(error).__name__}: {error}"
+        result.error_message = errors.message(INTERNAL_ERROR, result.error_detail)
     return result
 
 
@@ -85,11 +87,12 @@ def read_file(path, *, max_size: int = DEFAULT_MAX_SIZE, today=None) -> ReadResu
     try:
         size = os.path.getsize(path)
         if size > max_size:
-            return ReadResult(filename=name, error_code=TOO_LARGE,
-                              error_message=errors.message(TOO_LARGE, f"{size} bytes > {max_size}"))
+            detail = f"{size} bytes > {max_size}"
+            return ReadResult(filename=name, error_code=TOO_LARGE, error_detail=detail,
+                              error_message=errors.message(TOO_LARGE, detail))
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as error:
-        return ReadResult(filename=name, error_code=UNREADABLE,
+        return ReadResult(filename=name, error_code=UNREADABLE, error_detail=str(error),
                           error_message=errors.message(UNREADABLE, str(error)))
     return read_bytes(data, name, max_size=max_size, today=today)

@@ -315,7 +315,8 @@ class ReadResult:
     filename: str | None
     invoices: list[Invoice] = field(default_factory=list)
     error_code: str | None = None      # see errors.py
-    error_message: str | None = None
+    error_message: str | None = None   # English sentence of the code + the detail
+    error_detail: str | None = None    # what and where, in the format's words
     envelope: str | None = None        # xml, p7m-der, p7m-ber, p7m-base64, xades, ...
     envelope_warnings: list[str] = field(default_factory=list)  # e.g. tampered signature
     xml: bytes | None = None           # the extracted XML (not the received bytes)

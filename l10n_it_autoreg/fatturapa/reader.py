@@ -877,10 +877,11 @@ def read_invoices(xml: bytes, warnings: list[str]) -> list[model.Invoice]:
         try:
             invoice = _read_body(reader, header, body, index, simplified, version,
                                  attachment_source)
-        except ReadError as error:  # (which body: the detail says)
+        except ReadError as error:  # (which body: the detail says, in the format's words)
             detail = error.detail or ""
-            if not detail.startswith("body ") and error.code in (MISSING_FIELD, BAD_VALUE):
-                raise ReadError(error.code, f"body {index + 1}: {detail}") from None
+            if error.code in (MISSING_FIELD, BAD_VALUE):
+                raise ReadError(error.code,
+                                f"FatturaElettronicaBody {index + 1}: {detail}") from None
             raise
         invoice.warnings = body_warnings
         invoices.append(invoice)
@@ -891,13 +892,13 @@ def _read_body(reader, header, body, index, simplified, version, attachment_sour
     general = _one(body, "DatiGenerali")
     doc = _one(general, "DatiGeneraliDocumento") if general is not None else None
     if doc is None:
-        raise ReadError(MISSING_FIELD, f"body {index + 1}: DatiGeneraliDocumento")
+        raise ReadError(MISSING_FIELD, "DatiGeneraliDocumento")
     for field_name in ("TipoDocumento", "Numero"):
         if not _text(doc, field_name):
-            raise ReadError(MISSING_FIELD, f"body {index + 1}: {field_name}")
+            raise ReadError(MISSING_FIELD, field_name)
     currency = reader.code(doc, "Divisa")
     if not currency:
-        raise ReadError(MISSING_FIELD, f"body {index + 1}: Divisa")
+        raise ReadError(MISSING_FIELD, "Divisa")
     invoice = model.Invoice(
         body_index=index,
         document_type=reader.code(doc, "TipoDocumento"),
@@ -920,15 +921,15 @@ def _read_body(reader, header, body, index, simplified, version, attachment_sour
     reader.linked_documents(invoice, general)
     goods = _one(body, "DatiBeniServizi")
     if goods is None:
-        raise ReadError(MISSING_FIELD, f"body {index + 1}: DatiBeniServizi")
+        raise ReadError(MISSING_FIELD, "DatiBeniServizi")
     for number, item in enumerate(_every(goods, "DettaglioLinee"), 1):
         try:
             invoice.lines.append(reader.line(item))
         except ReadError as error:  # (which line: the detail says)
-            raise ReadError(error.code, f"line {number}: {error.detail}") from None
+            raise ReadError(error.code, f"DettaglioLinee {number}: {error.detail}") from None
     invoice.vat_summary = [reader.summary(item) for item in _every(goods, "DatiRiepilogo")]
     if not invoice.vat_summary:
-        raise ReadError(MISSING_FIELD, f"body {index + 1}: DatiRiepilogo")
+        raise ReadError(MISSING_FIELD, "DatiRiepilogo")
     vehicle = _one(body, "DatiVeicoli")
     if vehicle is not None:
         invoice.vehicle = model.Vehicle(date=reader.date(vehicle, "Data"),
@@ -976,7 +977,7 @@ def _read_simplified_body(reader, invoice, body, doc):
         invoice.amount_untaxed += amount - tax
         invoice.amount_tax += tax
     if not invoice.lines:
-        raise ReadError(MISSING_FIELD, f"body {invoice.body_index + 1}: DatiBeniServizi")
+        raise ReadError(MISSING_FIELD, "DatiBeniServizi")
     invoice.vat_summary = [
         model.VatSummary(vat_rate=rate, taxable=taxable, tax=tax, vat_nature=nature,
                          law_reference=None)

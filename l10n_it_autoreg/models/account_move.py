@@ -426,7 +426,7 @@ class AccountMove(models.Model):
                 "l10n_it_autoreg_state": "unrecognized",
                 "l10n_it_autoreg_reason_code": result.error_code,
                 "l10n_it_autoreg_reason": engine._reason_text(
-                    result.error_code, detail=result.error_message or ""),
+                    result.error_code, detail=result.error_detail or result.error_message or ""),
                 "l10n_it_autoreg_supplier_display": result.filename,
             })
             return vals

@@ -294,7 +294,7 @@ class L10nItAutoregEngine(models.AbstractModel):
             result = results[attachment.id]
             if not result.ok:
                 failures[move] = Refusal(result.error_code or "unreadable",
-                                         detail=result.error_message or "")
+                                         detail=result.error_detail or result.error_message or "")
                 continue
             index = move.l10n_it_autoreg_body_index or 0
             if index >= len(result.invoices):

@@ -256,7 +256,7 @@ def test_missing_line_field_names_body_and_line():
     xml = xml[:rate] + xml[xml.index("</AliquotaIVA>", rate) + len("</AliquotaIVA>"):]
     result = read_bytes(xml.encode(), today=TODAY)
     assert result.error_code == "missing_field"
-    assert "(body 1: line 2: AliquotaIVA)" in result.error_message
+    assert result.error_detail == "FatturaElettronicaBody 1: DettaglioLinee 2: AliquotaIVA"
 
 
 def test_a_reader_defect_is_not_blamed_on_the_file(monkeypatch):

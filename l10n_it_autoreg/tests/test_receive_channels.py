@@ -55,6 +55,10 @@ class TestReceive(AutoregCommon):
         self.assertEqual(len(moves), 1)
         self.assertRefused(moves, "unreadable")
         self.assertEqual(moves.l10n_it_autoreg_attachment_id.raw, b"<FatturaElettronica><broken")
+        # the reason is the engine's (translated) sentence with the parser's
+        # detail, not the reader's English sentence inside it
+        self.assertIn("Couldn't find end of Start Tag", moves.l10n_it_autoreg_reason)
+        self.assertNotIn("not well-formed XML", moves.l10n_it_autoreg_reason)
         # registering again keeps the reason, nothing crashes
         run = self.register(moves)
         self.assertEqual(run.unrecognized_move_ids, moves)
