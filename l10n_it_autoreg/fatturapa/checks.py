@@ -54,6 +54,8 @@ def check_invoice(invoice, today: date | None = None) -> list[str]:
 # --------------------------------------------------------------------------
 def check_codes(invoice) -> list[str]:
     found = [("TipoDocumento", invoice.document_type)]
+    if invoice.version:
+        found.append(("versione", invoice.version))
     if invoice.seller.tax_regime:
         found.append(("RegimeFiscale", invoice.seller.tax_regime))
     found += [("Natura", line.vat_nature) for line in invoice.lines if line.vat_nature]

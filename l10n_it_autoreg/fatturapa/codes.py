@@ -156,6 +156,16 @@ VAT_DUE = {
     "S": "Scissione dei pagamenti (split payment)",
 }
 
+# The root's versione attribute: the formats of schema 1.2.x and the
+# legacy 1.0 / 1.1 files.
+VERSIONS = {
+    "FPA12": "Fattura verso PA",
+    "FPR12": "Fattura verso privati",
+    "FSM10": "Fattura semplificata",
+    "1.1": "Fattura (formato 1.1)",
+    "1.0": "Fattura (formato 1.0)",
+}
+
 # Which table each coded field is checked against (field label -> table).
 TABLES = {
     "TipoDocumento": DOCUMENT_TYPES,
@@ -166,6 +176,7 @@ TABLES = {
     "TipoRitenuta": WITHHOLDING_TYPES,
     "TipoCassa": PENSION_FUND_TYPES,
     "EsigibilitaIVA": VAT_DUE,
+    "versione": VERSIONS,
 }
 
 

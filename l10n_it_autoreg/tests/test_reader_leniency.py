@@ -295,3 +295,9 @@ def test_rounding_inside_the_taxable_with_an_unrounded_total():
     invoice = read(build_xml(spec)).invoices[0]
     assert invoice.amount_total == D("122.00")
     assert not [w for w in invoice.warnings if w.startswith(("summary_vs_total", "lines_vs"))]
+
+
+def test_unknown_format_version_is_reported():
+    invoice = read(edit('versione="FPR12"', 'versione="FPC12"')).invoices[0]
+    assert "unknown_code: versione 'FPC12' is not in the FatturaPA tables" in invoice.warnings
+    assert_clean_figures(invoice)

@@ -5,6 +5,8 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
+import psycopg2
+
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.l10n_it_autoreg.fatturapa import read_bytes
@@ -114,16 +116,25 @@ class SampleRegistrationCase(AutoregCommon):
         except (UserError, ValidationError):
             # sample buyers often have a fiscal code Odoo refuses (09876543210):
             # store it as the file says, the engine compares the strings
-            self.env.cr.execute(
-                "UPDATE res_partner SET vat = %s, l10n_it_codice_fiscale = %s WHERE id = %s",
-                [vals["vat"] or None, vals["l10n_it_codice_fiscale"] or None,
-                 self.company.partner_id.id])
-            if "l10n_it_codice_fiscale" in self.env["res.company"]._fields and \
-                    self.env["res.company"]._fields["l10n_it_codice_fiscale"].store:
-                self.env.cr.execute(
-                    "UPDATE res_company SET l10n_it_codice_fiscale = %s WHERE id = %s",
-                    [vals["l10n_it_codice_fiscale"] or None, self.company.id])
+            try:
+                with self.env.cr.savepoint():
+                    self._store_buyer_codes(vals)
+            except psycopg2.Error:
+                # not even the database takes it (a code under 11
+                # characters): the company stays another buyer
+                pass
             self.env.invalidate_all()
+
+    def _store_buyer_codes(self, vals):
+        self.env.cr.execute(
+            "UPDATE res_partner SET vat = %s, l10n_it_codice_fiscale = %s WHERE id = %s",
+            [vals["vat"] or None, vals["l10n_it_codice_fiscale"] or None,
+             self.company.partner_id.id])
+        if "l10n_it_codice_fiscale" in self.env["res.company"]._fields and \
+                self.env["res.company"]._fields["l10n_it_codice_fiscale"].store:
+            self.env.cr.execute(
+                "UPDATE res_company SET l10n_it_codice_fiscale = %s WHERE id = %s",
+                [vals["l10n_it_codice_fiscale"] or None, self.company.id])
 
     def _sample_outcome(self, path):
         data = path.read_bytes()
