@@ -940,6 +940,16 @@ class L10nItAutoregEngine(models.AbstractModel):
             # its lines and summary (software writing it unsigned): the same
             # amount, the credit note's sign is the summary's
             invoice = dataclasses.replace(invoice, total=-invoice.total)
+        withheld = sum((D(w.amount) for w in invoice.withholdings), ZERO)
+        if withheld and invoice.total is not None \
+                and D(invoice.total) + withheld == invoice.amount_total:
+            # ImportoTotaleDocumento written net of the withholding (the
+            # amount to pay), exactly: the document's total is its summary's
+            trace.append(_("ImportoTotaleDocumento %(total)s is written net of the withholding "
+                           "%(withholding)s: document total %(gross)s",
+                           total=fmt(invoice.total), withholding=fmt(withheld),
+                           gross=fmt(invoice.amount_total)))
+            invoice = dataclasses.replace(invoice, total=invoice.amount_total)
         move_type, sign = self._decide_move_type(invoice)
         if not move_type:
             raise Refusal("document_type_unknown", type=doc_type or "?")
@@ -1364,6 +1374,7 @@ class L10nItAutoregEngine(models.AbstractModel):
         _ = self.env._
         extra, notes = [], []
         rounding_account = self._special_account(ctx, "l10n_it_autoreg_rounding_account_id", "4910")
+        summary_rounding_used = False
         for key, entry in keys.items():
             diff = entry["taxable"] - built[key]
             if not diff:
@@ -1386,6 +1397,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                 if not diff:
                     continue
             if diff == entry["rounding"] or abs(diff) <= tolerance:
+                summary_rounding_used = summary_rounding_used or diff == entry["rounding"]
                 extra.append({
                     "name": _("Rounding (VAT %s%%)", fmt(key[0])),
                     "account_id": rounding_account.id, "quantity": 1,
@@ -1437,6 +1449,13 @@ class L10nItAutoregEngine(models.AbstractModel):
                 add(_("Document discount") if discount > 0 else _("Document surcharge"),
                     -discount, account, _("Document discount %s", fmt(discount)))
                 gap += discount
+        summary_rounding = sum((e["rounding"] for e in keys.values()), ZERO)
+        if gap and gap == summary_rounding and not summary_rounding_used:
+            # the summary's Arrotondamento applied to the total, not to its
+            # ImponibileImporto (which equals the lines)
+            add(_("Rounding (Arrotondamento)"), gap, rounding_account,
+                _("Document rounding %s", fmt(gap)))
+            gap = ZERO
         if gap:
             if abs(gap) <= tolerance:
                 add(_("Rounding"), gap, rounding_account,

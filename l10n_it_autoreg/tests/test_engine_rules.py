@@ -164,6 +164,25 @@ class TestTaxes(AutoregCommon):
         self.assertAlmostEqual(move.l10n_it_amount_vat_signed, -228.80)
         self.assertEqual(self.payable_schedule(move)[0][1], 1060.80)
 
+    def test_total_written_net_of_the_withholding(self):
+        """Many programs write ImportoTotaleDocumento as the amount to pay:
+        when it is the summary's total less the withholding to the cent, the
+        bill is the document's (and says so in its trace)."""
+        spec = InvoiceSpec(document_type="TD06", total=D("1060.80"), lines=[
+            LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
+            pension_funds=[PensionFundSpec(type="TC22", rate=D("4"), withholding=True)],
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("1060.80"))])])
+        move = self.receive_and_register(spec)
+        self.assertRegistered(move, 1000, D("60.80"), D("1060.80"))
+        self.assertAlmostEqual(move.l10n_it_amount_withholding_signed, 208.0)
+        self.assertIn("1268.80", " ".join(move.message_ids.mapped("body")))
+        # any other gap is not explained by the withholding
+        spec.number, spec.total = "FT-2", D("1070.80")
+        spec.payments = [PaymentSpec("TP02", [InstallmentSpec(amount=D("1070.80"))])]
+        move = self.receive_and_register(spec)
+        self.assertRefused(move, "totals_mismatch", "1070.80")
+
     def test_withholding_not_configured(self):
         spec = InvoiceSpec(lines=[LineSpec(withholding=True)],
                            withholdings=[WithholdingSpec(type="RT02", rate=D("30"))])
@@ -188,6 +207,17 @@ class TestTotals(AutoregCommon):
                                                 tax=D("24.20"))])
         move = self.receive_and_register(spec)
         self.assertRefused(move, "totals_mismatch", "110.00", "100.00")
+
+    def test_summary_rounding_applied_to_the_total(self):
+        """Arrotondamento of a DatiRiepilogo whose ImponibileImporto equals
+        the lines, applied to ImportoTotaleDocumento: a rounding line."""
+        spec = InvoiceSpec(summary=[SummarySpec(D("22"), D("100.00"), D("22.00"),
+                                                rounding=D("-0.02"))], total=D("121.98"))
+        move = self.receive_and_register(spec)
+        self.assertRegistered(move, D("99.98"), D("22.00"), D("121.98"))
+        rounding = move.invoice_line_ids.filtered(lambda l: not l.tax_ids)
+        self.assertEqual(rounding.price_subtotal, -0.02)
+        self.assertTrue(rounding.account_id.code.startswith("4910"))
 
     def test_document_rounding(self):
         move = self.receive_and_register(InvoiceSpec(
