@@ -1044,6 +1044,10 @@ class L10nItAutoregEngine(models.AbstractModel):
         if installments and any(i.due_date for i in installments):
             vals["invoice_payment_term_id"] = False
             vals["invoice_date_due"] = max(i.due_date for i in installments if i.due_date)
+        elif not partner.with_company(company).property_supplier_payment_term_id:
+            # no due date in the document nor terms of the supplier: due on
+            # the document's date (Odoo would keep the day of receipt)
+            vals["invoice_date_due"] = invoice.date
         return {
             "move": move, "invoice": invoice, "move_type": move_type, "vals": vals,
             "line_vals": vals.pop("invoice_line_ids"), "trace": trace, "keys": keys,
@@ -1634,7 +1638,12 @@ class L10nItAutoregEngine(models.AbstractModel):
         _ = self.env._
         dated = [i for i in installments if i.due_date]
         if not dated:
-            return None
+            unreadable = [w.partition(":")[2].strip() for w in invoice.warnings
+                          if w.startswith("bad_value: DataScadenzaPagamento")]
+            # (the date is the supplier's terms' or the document's: say why)
+            return _("The e-invoice's due date cannot be read (%s): due date from the "
+                     "supplier's payment terms, or the document date", "; ".join(unreadable)) \
+                if unreadable else None
         terms = move.line_ids.filtered(lambda l: l.display_type == "payment_term")
         due = r2(-sum(D(l.amount_currency) for l in terms)
                  * (1 if move.move_type == "in_invoice" else -1))

@@ -278,6 +278,12 @@ class TestPaymentAndHeader(AutoregCommon):
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(move.invoice_date_due, date(2025, 2, 14))
 
+    def test_no_payment_data_nor_terms_is_due_on_the_document_date(self):
+        move = self.receive_and_register(InvoiceSpec(payments=[]))
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(move.invoice_date_due, date(2025, 1, 15))
+        self.assertEqual(self.payable_schedule(move), [(date(2025, 1, 15), 122.0)])
+
     def test_installments_not_matching(self):
         spec = InvoiceSpec(payments=[PaymentSpec(conditions="TP01", installments=[
             InstallmentSpec(amount=D("50"), due_date=date(2025, 2, 1)),
