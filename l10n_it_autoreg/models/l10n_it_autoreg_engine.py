@@ -18,6 +18,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_round, html_escape
 
+from odoo.addons.l10n_it_autoreg.fatturapa.model import Withholding as _Withholding
 from odoo.addons.l10n_it_autoreg.models.account_move import is_placeholder_vat
 
 _logger = logging.getLogger(__name__)
@@ -779,6 +780,46 @@ class L10nItAutoregEngine(models.AbstractModel):
             raise Refusal("tax_not_found", rate=fmt(rate), nature="", hint="")
         return chosen["tax"], "normal"
 
+    def _enasarco_from_other_data(self, invoice):
+        """ENASARCO written as Odoo (and older programs) write it: no RT04
+        DatiRitenuta, each agent's line saying its contribution in
+        AltriDatiGestionali (TipoDato CASSA-PREV, RiferimentoTesto naming
+        ENASARCO or TC07, RiferimentoNumero the amount).  Read as the RT04
+        withholding it is, when those lines are the withholding lines (or
+        the document has no other withholding): (invoice, trace note).
+        Anything else is left as written (the verification then decides)."""
+        if any((w.type or "").upper() == "RT04" for w in invoice.withholdings):
+            return invoice, None
+        marked = {}
+        for index, line in enumerate(invoice.lines):
+            for data in line.other_data:
+                text = (data.text or "").upper()
+                if (data.type or "").strip().upper() == "CASSA-PREV" and data.number \
+                        and ("ENASARCO" in text or "TC07" in text):
+                    marked[index] = marked.get(index, ZERO) + abs(D(data.number))
+        if not marked:
+            return invoice, None
+        flagged = {i for i, line in enumerate(invoice.lines) if line.withholding}
+        if invoice.withholdings and flagged != set(marked):
+            return invoice, None
+        base = sum((D(invoice.lines[i].price_total) for i in marked), ZERO)
+        amount = sum(marked.values(), ZERO)
+        if not base:
+            return invoice, None
+        rate = r2(abs(amount * 100 / base))
+        # (every line at that rate, or it is not one contribution)
+        if any(abs(r2(abs(D(invoice.lines[i].price_total)) * rate / 100) - value) > Decimal("0.01")
+               for i, value in marked.items()):
+            return invoice, None
+        lines = [dataclasses.replace(line, withholding=True) if i in marked else line
+                 for i, line in enumerate(invoice.lines)]
+        withholding = _Withholding(type="RT04", amount=amount, rate=rate)
+        invoice = dataclasses.replace(invoice, lines=lines,
+                                      withholdings=[*invoice.withholdings, withholding])
+        return invoice, self.env._(
+            "ENASARCO %(rate)s%% (%(amount)s) from the lines' AltriDatiGestionali CASSA-PREV",
+            rate=fmt(rate), amount=fmt(amount))
+
     def _decide_withholding_taxes(self, invoice, ctx):
         """Withholding taxes of the document (DatiRitenuta)."""
         result = []
@@ -940,6 +981,9 @@ class L10nItAutoregEngine(models.AbstractModel):
             # its lines and summary (software writing it unsigned): the same
             # amount, the credit note's sign is the summary's
             invoice = dataclasses.replace(invoice, total=-invoice.total)
+        invoice, enasarco_note = self._enasarco_from_other_data(invoice)
+        if enasarco_note:
+            trace.append(enasarco_note)
         withheld = sum((D(w.amount) for w in invoice.withholdings), ZERO)
         if withheld and invoice.total is not None \
                 and D(invoice.total) + withheld == invoice.amount_total:

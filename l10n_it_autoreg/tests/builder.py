@@ -115,6 +115,8 @@ class LineSpec:
     article_codes: list[tuple[str, str]] = field(default_factory=list)
     period_start: dt.date | None = None
     period_end: dt.date | None = None
+    # AltriDatiGestionali: (TipoDato, RiferimentoTesto, RiferimentoNumero)
+    other_data: list[tuple[str, str | None, Decimal | None]] = field(default_factory=list)
 
     def total(self) -> Decimal:
         if self.price_total is not None:
@@ -483,6 +485,13 @@ def _body(root, spec: InvoiceSpec):
             _sub(node, "Ritenuta", "SI")
         if line.nature:
             _sub(node, "Natura", line.nature)
+        for kind, text, number in line.other_data:
+            data = _sub(node, "AltriDatiGestionali")
+            _sub(data, "TipoDato", kind)
+            if text is not None:
+                _sub(data, "RiferimentoTesto", text)
+            if number is not None:
+                _sub(data, "RiferimentoNumero", _fmt_price(number))
     for row in spec.summary_rows():
         node = _sub(goods, "DatiRiepilogo")
         _sub(node, "AliquotaIVA", _fmt2(row.vat_rate))

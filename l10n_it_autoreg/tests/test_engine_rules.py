@@ -183,6 +183,30 @@ class TestTaxes(AutoregCommon):
         move = self.receive_and_register(spec)
         self.assertRefused(move, "totals_mismatch", "1070.80")
 
+    def _enasarco_spec(self, flag_second=True):
+        """What Odoo itself sends for a sales agent: RT02 23% ZO in
+        DatiRitenuta, ENASARCO 8.5% only in each line's AltriDatiGestionali."""
+        def agent_line(amount, flagged=True):
+            return LineSpec("Provvigioni", price_unit=amount, withholding=flagged, other_data=[
+                ("CASSA-PREV", "TC07 - ENASARCO (8.5%)", (amount * D("0.085")).quantize(D("0.01")))])
+        return InvoiceSpec(
+            lines=[agent_line(D("500.00")), agent_line(D("250.00"), flag_second)],
+            withholdings=[WithholdingSpec(type="RT02", rate=D("23"), reason="ZO",
+                                          amount=D("86.25"))],
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("765.00"))])])
+
+    def test_enasarco_in_other_data_is_the_rt04_withholding(self):
+        move = self.receive_and_register(self._enasarco_spec())
+        # 750 + 165 VAT - 86.25 withholding - 63.75 ENASARCO = 765 to pay
+        self.assertRegistered(move, 750, D("15.00"), 765)
+        self.assertEqual(self.payable_schedule(move)[0][1], 765.0)
+        trace = " ".join(move.message_ids.mapped("body"))
+        self.assertIn("ENASARCO 8.50%", trace)
+
+    def test_enasarco_in_other_data_of_other_lines_is_not_guessed(self):
+        move = self.receive_and_register(self._enasarco_spec(flag_second=False))
+        self.assertEqual(move.l10n_it_autoreg_state, "unrecognized")
+
     def test_withholding_not_configured(self):
         spec = InvoiceSpec(lines=[LineSpec(withholding=True)],
                            withholdings=[WithholdingSpec(type="RT02", rate=D("30"))])

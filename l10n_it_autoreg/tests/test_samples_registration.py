@@ -165,6 +165,12 @@ class SampleRegistrationCase(AutoregCommon):
         split = sum((r.tax for r in invoice.vat_summary if r.due == "S"), Decimal(0))
         rc = any((r.vat_nature or "").startswith("N6") for r in invoice.vat_summary)
         withholding = sum((w.amount for w in invoice.withholdings), Decimal(0))
+        if not any(w.type == "RT04" for w in invoice.withholdings):
+            # ENASARCO written in the lines' AltriDatiGestionali (CASSA-PREV)
+            withholding += sum((abs(data.number) for line in invoice.lines
+                                for data in line.other_data
+                                if data.type.upper() == "CASSA-PREV" and data.number
+                                and "ENASARCO" in (data.text or "").upper()), Decimal(0))
         total = invoice.total if invoice.total is not None else invoice.amount_total
         if withholding and total + withholding == invoice.amount_total:
             # ImportoTotaleDocumento written as the amount to pay: the
