@@ -145,6 +145,12 @@ class L10nItAutoregEngine(models.AbstractModel):
             "self_invoice": _("Document %(type)s is a self-invoice or integration, never "
                               "registered as a supplier bill: record it in the VAT registers "
                               "as an integration%(linked)s."),
+            "self_invoice_by_buyer": _(
+                "Document %(type)s was issued by this company for the supplier "
+                "(SoggettoEmittente CC): it is never registered automatically. If it is the "
+                "supplier's invoice issued on its behalf (e.g. an agricultural producer, art. 34), "
+                "register it by hand as a supplier bill; if it is a self-invoice (reverse "
+                "charge), record it in the VAT registers as an integration."),
             "document_type_unknown": _("Unknown document type %(type)s: register the bill by "
                                        "hand."),
             "supplier_ambiguous": _("Several contacts match the supplier %(seller)s: %(partners)s. "
@@ -190,8 +196,10 @@ class L10nItAutoregEngine(models.AbstractModel):
                                 "bill by hand and report the problem."),
         }
 
-    def _reason_text(self, code, **params):
-        template = self._reason_texts().get(code) or self._reason_texts()["internal_error"]
+    def _reason_text(self, code, text=None, **params):
+        """The reason of ``code`` (or of its variant ``text``) with ``params``."""
+        texts = self._reason_texts()
+        template = texts.get(text or code) or texts["internal_error"]
 
         class _Params(dict):
             def __missing__(self, key):
@@ -973,8 +981,9 @@ class L10nItAutoregEngine(models.AbstractModel):
             # document for the supplier, as self-invoices were written before
             # TD16-TD29 (reverse charge, extra-EU services...).  The supplier's
             # own bill is registered apart: never post this one as a second.
-            raise Refusal("self_invoice", type=_("%s issued by the buyer (SoggettoEmittente CC)",
-                                                 doc_type or "?"), linked="")
+            # (It may also be an agricultural producer's invoice the buyer
+            # issues for it, art. 34: the advice says both.)
+            raise Refusal("self_invoice", text="self_invoice_by_buyer", type=doc_type or "?")
         self._check_addressee(invoice, company)
         if doc_type in REFUND_TYPES and invoice.total and invoice.total == -invoice.amount_total:
             # credit note whose ImportoTotaleDocumento has the other sign than

@@ -267,7 +267,8 @@ class TestSignsAndTypes(AdversarialCommon):
             header = find("FatturaElettronicaHeader")[0]
             sub(header, "SoggettoEmittente", "CC")
         move = self.receive_xml_and_register(edit_xml(xml, change))
-        self.assertRefused(move, "self_invoice")
+        self.assertRefused(move, "self_invoice", "TD01", "SoggettoEmittente CC", "art. 34",
+                           "integration")
 
     def test_own_invoice_by_fiscal_code(self):
         move = self.receive_and_register(InvoiceSpec(
