@@ -156,6 +156,10 @@ class SampleRegistrationCase(AutoregCommon):
                 outcomes.append(move.l10n_it_autoreg_reason_code)
                 if os.environ.get("AUTOREG_PRINT_SAMPLES"):
                     print("REASON %s: %s" % (path.name, move.l10n_it_autoreg_reason))
+        if result.ok and len(result.invoices) > len(moves.filtered("l10n_it_autoreg_state")):
+            # bodies repeating another of the file: received as that one
+            outcomes += ["repeated_in_file"] * (
+                len(result.invoices) - len(moves.filtered("l10n_it_autoreg_state")))
         return outcomes, moves
 
     def _check_amounts(self, move, invoice):
