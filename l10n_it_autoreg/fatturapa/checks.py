@@ -9,7 +9,8 @@ none of them is reported.
 Stable codes: ``unknown_code``, ``line_total``, ``lines_vs_summary``,
 ``summary_tax``, ``summary_vs_total``, ``installments_vs_total``,
 ``pension_fund_amount``, ``simplified_tax``, ``date_in_future``, ``date_implausible``,
-``due_before_date``, ``missing_nature``, ``no_lines``.
+``due_before_date``, ``missing_nature``, ``no_lines``; the reader adds
+``value_recovered``, ``bad_value``, ``missing_vat`` (FSM10) while reading.
 """
 from __future__ import annotations
 

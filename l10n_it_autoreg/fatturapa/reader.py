@@ -964,9 +964,13 @@ def _read_simplified_body(reader, invoice, body, doc):
     groups = {}
     for number, item in enumerate(_every(body, "DatiBeniServizi"), 1):
         amount = reader.decimal(item, "Importo", required=True)
-        tax, rate = simplified_line_tax(amount, reader.decimal(item, "DatiIVA", "Aliquota"),
-                                        reader.decimal(item, "DatiIVA", "Imposta"))
+        given_rate = reader.decimal(item, "DatiIVA", "Aliquota")
+        given_tax = reader.decimal(item, "DatiIVA", "Imposta")
+        tax, rate = simplified_line_tax(amount, given_rate, given_tax)
         nature = reader.code(item, "Natura")
+        if given_rate is None and given_tax is None and not nature:
+            reader.warnings.append(f"missing_vat: line {number}: DatiIVA gives neither Aliquota "
+                                   "nor Imposta, and there is no Natura (read as 0)")
         invoice.lines.append(model.Line(
             number=number, description=_text(item, "Descrizione") or "", price_total=amount,
             vat_rate=rate, vat_nature=nature, vat_included=True,

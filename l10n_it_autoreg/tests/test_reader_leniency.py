@@ -301,3 +301,15 @@ def test_unknown_format_version_is_reported():
     invoice = read(edit('versione="FPR12"', 'versione="FPC12"')).invoices[0]
     assert "unknown_code: versione 'FPC12' is not in the FatturaPA tables" in invoice.warnings
     assert_clean_figures(invoice)
+
+
+def test_simplified_line_without_vat_data_is_reported():
+    from odoo.addons.l10n_it_autoreg.tests.builder import (SimplifiedLineSpec, SimplifiedSpec,
+                                                            build_simplified_xml)
+    xml = build_simplified_xml(SimplifiedSpec(lines=[SimplifiedLineSpec(amount=D("122.00"),
+                                                                        vat_rate=D("22"))]))
+    data = xml.decode()
+    start, end = data.index("<DatiIVA>"), data.index("</DatiIVA>") + len("</DatiIVA>")
+    invoice = read(data[:start] + "<DatiIVA></DatiIVA>" + data[end:]).invoices[0]
+    assert invoice.amount_tax == 0
+    assert any(w.startswith("missing_vat: line 1") for w in invoice.warnings)
