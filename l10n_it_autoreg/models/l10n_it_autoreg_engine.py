@@ -1730,6 +1730,12 @@ class L10nItAutoregEngine(models.AbstractModel):
                          "document total; the amount due net of withholding / split payment "
                          "VAT is %(due)s)", date=dated[0].due_date, amount=fmt(total),
                          due=fmt(due))
+            elif move.move_type == "in_refund" and not any(amounts):
+                # a credit note "paying" 0.00: no money is asked for, the
+                # date is the document's, the amount the credit note's
+                dated = dated[:1]
+                note = _("Due date %(date)s from the e-invoice (a credit note whose installment "
+                         "amount is 0.00)", date=dated[0].due_date)
             else:
                 raise Refusal("payment_schedule_mismatch", installments=fmt(total), due=fmt(due))
         if len(dated) == 1:

@@ -142,6 +142,19 @@ class TestPayments(AutoregCommon):
         self.assertEqual(self.payable_schedule(refund), [(date(2025, 4, 10), 122.0)])
         self.assertEqual(refund.payment_state, "not_paid")
 
+    def test_credit_note_with_zero_installment(self):
+        """Seen in the wild: a credit note whose ImportoPagamento is 0.00."""
+        spec = InvoiceSpec(document_type="TD04", number="NC-PAY-0", date=date(2025, 3, 10),
+                           payments=[PaymentSpec("TP02", [InstallmentSpec(
+                               amount=D("0.00"), due_date=date(2025, 4, 10))])])
+        refund = self.receive_and_register(spec)
+        self.assertRegistered(refund, 100, 22, 122, move_type="in_refund")
+        self.assertEqual(self.payable_schedule(refund), [(date(2025, 4, 10), 122.0)])
+        # an invoice asking 0.00 is still a schedule that does not add up
+        bill = self.receive_and_register(InvoiceSpec(number="FT-PAY-0", payments=[
+            PaymentSpec("TP02", [InstallmentSpec(amount=D("0.00"), due_date=date(2025, 4, 10))])]))
+        self.assertRefused(bill, "payment_schedule_mismatch")
+
     def test_foreign_currency_installments(self):
         usd = self.env.ref("base.USD")
         usd.active = True
