@@ -156,8 +156,13 @@ def _recover_namespaces(xml: bytes):
     written = root.tag
     if written.startswith("{"):
         written = (f"{root.prefix}:" if root.prefix else "") + written.rpartition("}")[2]
-    closing = re.compile(rb"</\s*" + re.escape(written.encode()) + rb"\s*>[\s\x00]*$")
-    if not closing.search(xml[-4096:]):
+    tail = xml[-4096:].rstrip(b" \t\r\n\x00")
+    while tail.endswith((b"-->", b"?>")):  # comments and PIs may follow the root
+        start = tail.rfind(b"<!--" if tail.endswith(b"-->") else b"<?")
+        if start < 0:
+            break
+        tail = tail[:start].rstrip(b" \t\r\n\x00")
+    if not re.search(rb"</\s*" + re.escape(written.encode()) + rb"\s*>$", tail):
         raise ReadError(UNREADABLE, f"the document is cut short: it does not end with "
                                     f"</{written}>")
     return root

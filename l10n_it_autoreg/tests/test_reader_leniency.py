@@ -224,6 +224,11 @@ def test_undeclared_prefix_in_a_truncated_file_is_unreadable():
     assert "cut short" in result.error_message
 
 
+def test_undeclared_prefix_with_a_comment_after_the_root_is_recovered():
+    result = read(UNDECLARED + "\n<!-- firmato -->\n<?fine?>\n")
+    assert_clean_figures(result.invoices[0])
+
+
 def test_undeclared_prefix_with_a_broken_tag_is_unreadable():
     broken = edit("<PrezzoTotale>100.00</PrezzoTotale>", "<PrezzoTotale>100.00</PrezzoTot",
                   UNDECLARED)
