@@ -793,40 +793,43 @@ class L10nItAutoregEngine(models.AbstractModel):
         DatiRitenuta, each agent's line saying its contribution in
         AltriDatiGestionali (TipoDato CASSA-PREV, RiferimentoTesto naming
         ENASARCO or TC07, RiferimentoNumero the amount).  Read as the RT04
-        withholding it is, when those lines are the withholding lines (or
-        the document has no other withholding): (invoice, trace note).
-        Anything else is left as written (the verification then decides)."""
+        withholding it is when those lines are the withholding lines (or
+        the document has no other withholding) at one rate: (invoice, trace
+        note).  ENASARCO stated in the lines any other way is refused: the
+        bill would ask for the contribution the buyer keeps."""
         if any((w.type or "").upper() == "RT04" for w in invoice.withholdings):
             return invoice, None
-        marked = {}
+        stated, marked = False, {}
         for index, line in enumerate(invoice.lines):
             for data in line.other_data:
-                text = (data.text or "").upper()
-                if (data.type or "").strip().upper() == "CASSA-PREV" and data.number \
-                        and ("ENASARCO" in text or "TC07" in text):
-                    marked[index] = marked.get(index, ZERO) + abs(D(data.number))
-        if not marked:
+                words = ("%s %s" % (data.type or "", data.text or "")).upper()
+                if "ENASARCO" not in words and "TC07" not in words:
+                    continue
+                stated = True
+                if (data.type or "").strip().upper() == "CASSA-PREV" and data.number is not None:
+                    marked[index] = marked.get(index, ZERO) + D(data.number)
+        if not stated:
             return invoice, None
         flagged = {i for i, line in enumerate(invoice.lines) if line.withholding}
-        if invoice.withholdings and flagged != set(marked):
-            return invoice, None
         base = sum((D(invoice.lines[i].price_total) for i in marked), ZERO)
         amount = sum(marked.values(), ZERO)
-        if not base:
-            return invoice, None
-        rate = r2(abs(amount * 100 / base))
-        # (every line at that rate, or it is not one contribution)
-        if any(abs(r2(abs(D(invoice.lines[i].price_total)) * rate / 100) - value) > Decimal("0.01")
-               for i, value in marked.items()):
-            return invoice, None
+        rate = r2(abs(amount * 100 / base)) if base and amount else ZERO
+        sign = -1 if (amount < 0) != (base < 0) else 1
+        # one contribution: on the withholding lines, every line at one rate
+        if not rate or (invoice.withholdings and flagged != set(marked)) or any(
+                abs(r2(D(invoice.lines[i].price_total) * rate * sign / 100) - value)
+                > Decimal("0.01") for i, value in marked.items()):
+            raise Refusal("totals_mismatch", detail=self.env._(
+                "ENASARCO is stated in the lines' AltriDatiGestionali, not as one contribution "
+                "of the withholding lines (no RT04 DatiRitenuta)"))
         lines = [dataclasses.replace(line, withholding=True) if i in marked else line
                  for i, line in enumerate(invoice.lines)]
-        withholding = _Withholding(type="RT04", amount=amount, rate=rate)
+        withholding = _Withholding(type="RT04", amount=abs(amount), rate=rate)
         invoice = dataclasses.replace(invoice, lines=lines,
                                       withholdings=[*invoice.withholdings, withholding])
         return invoice, self.env._(
             "ENASARCO %(rate)s%% (%(amount)s) from the lines' AltriDatiGestionali CASSA-PREV",
-            rate=fmt(rate), amount=fmt(amount))
+            rate=fmt(rate), amount=fmt(abs(amount)))
 
     def _decide_withholding_taxes(self, invoice, ctx):
         """Withholding taxes of the document (DatiRitenuta)."""
@@ -995,9 +998,13 @@ class L10nItAutoregEngine(models.AbstractModel):
             trace.append(enasarco_note)
         withheld = sum((D(w.amount) for w in invoice.withholdings), ZERO)
         if withheld and invoice.total is not None \
-                and D(invoice.total) + withheld == invoice.amount_total:
+                and D(invoice.total) + withheld == invoice.amount_total \
+                and not invoice.discounts and not invoice.rounding \
+                and not any(row.rounding for row in invoice.vat_summary) \
+                and not (invoice.stamp_duty and invoice.stamp_duty.amount):
             # ImportoTotaleDocumento written net of the withholding (the
-            # amount to pay), exactly: the document's total is its summary's
+            # amount to pay), exactly, and nothing else that could explain
+            # the gap (discount, rounding, bollo): the total is the summary's
             trace.append(_("ImportoTotaleDocumento %(total)s is written net of the withholding "
                            "%(withholding)s: document total %(gross)s",
                            total=fmt(invoice.total), withholding=fmt(withheld),
@@ -1507,9 +1514,10 @@ class L10nItAutoregEngine(models.AbstractModel):
                     -discount, account, _("Document discount %s", fmt(discount)))
                 gap += discount
         summary_rounding = sum((e["rounding"] for e in keys.values()), ZERO)
-        if gap and gap == summary_rounding and not summary_rounding_used:
+        if gap and gap == summary_rounding and abs(gap) < 1 and not summary_rounding_used:
             # the summary's Arrotondamento applied to the total, not to its
-            # ImponibileImporto (which equals the lines)
+            # ImponibileImporto (which equals the lines); a rounding is less
+            # than one unit (a bigger "rounding" is something else)
             add(_("Rounding (Arrotondamento)"), gap, rounding_account,
                 _("Document rounding %s", fmt(gap)))
             gap = ZERO

@@ -11,3 +11,4 @@ from . import test_receive_channels
 from . import test_samples_registration
 from . import test_samples_demo
 from . import test_engine_adversarial
+from . import test_engine_attacks
