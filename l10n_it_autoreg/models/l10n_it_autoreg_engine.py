@@ -831,6 +831,24 @@ class L10nItAutoregEngine(models.AbstractModel):
             "ENASARCO %(rate)s%% (%(amount)s) from the lines' AltriDatiGestionali CASSA-PREV",
             rate=fmt(rate), amount=fmt(abs(amount)))
 
+    def _total_net_of_withholding(self, invoice):
+        """ImportoTotaleDocumento written net of the withholding (the amount
+        to pay), exactly, with nothing else that could explain the gap
+        (discount, rounding, bollo): the document's total is its summary's.
+        (invoice, trace note)."""
+        withheld = sum((D(w.amount) for w in invoice.withholdings), ZERO)
+        if not withheld or invoice.total is None \
+                or D(invoice.total) + withheld != invoice.amount_total \
+                or invoice.discounts or invoice.rounding \
+                or any(row.rounding for row in invoice.vat_summary) \
+                or (invoice.stamp_duty and invoice.stamp_duty.amount):
+            return invoice, None
+        note = self.env._("ImportoTotaleDocumento %(total)s is written net of the withholding "
+                          "%(withholding)s: document total %(gross)s",
+                          total=fmt(invoice.total), withholding=fmt(withheld),
+                          gross=fmt(invoice.amount_total))
+        return dataclasses.replace(invoice, total=invoice.amount_total), note
+
     def _decide_withholding_taxes(self, invoice, ctx):
         """Withholding taxes of the document (DatiRitenuta)."""
         result = []
@@ -993,23 +1011,10 @@ class L10nItAutoregEngine(models.AbstractModel):
             # its lines and summary (software writing it unsigned): the same
             # amount, the credit note's sign is the summary's
             invoice = dataclasses.replace(invoice, total=-invoice.total)
-        invoice, enasarco_note = self._enasarco_from_other_data(invoice)
-        if enasarco_note:
-            trace.append(enasarco_note)
-        withheld = sum((D(w.amount) for w in invoice.withholdings), ZERO)
-        if withheld and invoice.total is not None \
-                and D(invoice.total) + withheld == invoice.amount_total \
-                and not invoice.discounts and not invoice.rounding \
-                and not any(row.rounding for row in invoice.vat_summary) \
-                and not (invoice.stamp_duty and invoice.stamp_duty.amount):
-            # ImportoTotaleDocumento written net of the withholding (the
-            # amount to pay), exactly, and nothing else that could explain
-            # the gap (discount, rounding, bollo): the total is the summary's
-            trace.append(_("ImportoTotaleDocumento %(total)s is written net of the withholding "
-                           "%(withholding)s: document total %(gross)s",
-                           total=fmt(invoice.total), withholding=fmt(withheld),
-                           gross=fmt(invoice.amount_total)))
-            invoice = dataclasses.replace(invoice, total=invoice.amount_total)
+        for reading in (self._enasarco_from_other_data, self._total_net_of_withholding):
+            invoice, note = reading(invoice)
+            if note:
+                trace.append(note)
         move_type, sign = self._decide_move_type(invoice)
         if not move_type:
             raise Refusal("document_type_unknown", type=doc_type or "?")
