@@ -1,0 +1,172 @@
+"""Readings of a document before any record is involved: what kind of bill
+it is, and the ways suppliers write figures that the engine reads as what
+they mean (ENASARCO in the lines, a total net of the withholding, an
+unsigned credit note, due dates by terms).
+
+Pure Python: takes and returns the reader's dataclasses (new copies, never
+changed in place), Texts and Refusals.
+"""
+import dataclasses
+import datetime
+
+from ..fatturapa.model import Withholding
+from .outcome import Refusal, Text, _lt
+from .amounts import CENT, ZERO, D, fmt, r2
+
+SELF_INVOICE_TYPES = frozenset(
+    ["TD16", "TD17", "TD18", "TD19", "TD20", "TD21", "TD22", "TD23",
+     "TD26", "TD27", "TD28", "TD29"])
+INVOICE_TYPES = frozenset(
+    ["TD01", "TD02", "TD03", "TD05", "TD06", "TD07", "TD09", "TD24", "TD25"])
+REFUND_TYPES = frozenset(["TD04", "TD08"])
+# Reverse charge natures (the buyer integrates the VAT).
+REVERSE_CHARGE_PREFIX = "N6"
+
+
+def document_type(invoice):
+    return (invoice.document_type or "").upper()
+
+
+def move_type(invoice):
+    """(move_type, sign): sign -1 when the document's amounts must be negated
+    to give the bill's positive amounts.  (None, 0) when the document is not
+    a supplier bill at all."""
+    doc_type = document_type(invoice)
+    total = invoice.amount_total if invoice.total is None else invoice.total
+    negative = total is not None and D(total) < 0
+    if doc_type in SELF_INVOICE_TYPES:
+        return None, 0
+    if doc_type in REFUND_TYPES:
+        return "in_refund", -1 if negative else 1
+    if doc_type in INVOICE_TYPES:
+        return ("in_refund", -1) if negative else ("in_invoice", 1)
+    return None, 0
+
+
+def check_not_self_invoice(invoice, integrated=None):
+    """Refuse self-invoices and integrations (TD16-TD29) and documents the
+    buyer issued for the supplier (SoggettoEmittente CC): never posted as a
+    supplier bill.  ``integrated``: the bill it integrates, when known."""
+    doc_type = document_type(invoice)
+    if doc_type in SELF_INVOICE_TYPES:
+        raise Refusal("self_invoice", type=doc_type, linked=Text(
+            _lt(" (it integrates bill %s)"), integrated) if integrated else "")
+    if (invoice.issuer or "").upper() == "CC":
+        # SoggettoEmittente CC: the buyer (this company) issued the document
+        # for the supplier, as self-invoices were written before TD16-TD29.
+        # The supplier's own bill is registered apart: never post this one as
+        # a second.  (It may also be an agricultural producer's invoice the
+        # buyer issues for it, art. 34: the advice says both.)
+        raise Refusal("self_invoice", text="self_invoice_by_buyer", type=doc_type or "?")
+
+
+def integrated_numbers(invoice):
+    """Numbers of the invoices a self-invoice integrates (DatiFattureCollegate)."""
+    if document_type(invoice) not in SELF_INVOICE_TYPES:
+        return []
+    return [d.number for d in invoice.linked_documents if d.kind == "invoice" and d.number]
+
+
+def unsigned_credit_note(invoice):
+    """A credit note whose ImportoTotaleDocumento has the other sign than its
+    lines and summary (software writing it unsigned): the same amount, with
+    the summary's sign."""
+    if document_type(invoice) in REFUND_TYPES and invoice.total \
+            and invoice.total == -invoice.amount_total:
+        return dataclasses.replace(invoice, total=-invoice.total)
+    return invoice
+
+
+def enasarco_from_other_data(invoice):
+    """ENASARCO written as Odoo (and older programs) write it: no RT04
+    DatiRitenuta, each agent's line saying its contribution in
+    AltriDatiGestionali (TipoDato CASSA-PREV, RiferimentoTesto naming ENASARCO
+    or TC07, RiferimentoNumero the amount).  Read as the RT04 withholding it
+    is when those lines are the withholding lines (or the document has no
+    other withholding) at one rate: (invoice, trace note).  ENASARCO stated in
+    the lines any other way is refused: the bill would ask for the
+    contribution the buyer keeps."""
+    if any((w.type or "").upper() == "RT04" for w in invoice.withholdings):
+        return invoice, None
+    stated, marked = False, {}
+    for index, line in enumerate(invoice.lines):
+        for data in line.other_data:
+            words = ("%s %s" % (data.type or "", data.text or "")).upper()
+            if "ENASARCO" not in words and "TC07" not in words:
+                continue
+            stated = True
+            if (data.type or "").strip().upper() == "CASSA-PREV" and data.number is not None:
+                marked[index] = marked.get(index, ZERO) + D(data.number)
+    if not stated:
+        return invoice, None
+    flagged = {i for i, line in enumerate(invoice.lines) if line.withholding}
+    base = sum((D(invoice.lines[i].price_total) for i in marked), ZERO)
+    amount = sum(marked.values(), ZERO)
+    rate = r2(abs(amount * 100 / base)) if base and amount else ZERO
+    sign = -1 if (amount < 0) != (base < 0) else 1
+    # one contribution: on the withholding lines, every line at one rate
+    if not rate or (invoice.withholdings and flagged != set(marked)) or any(
+            abs(r2(D(invoice.lines[i].price_total) * rate * sign / 100) - value) > CENT
+            for i, value in marked.items()):
+        raise Refusal("totals_mismatch", detail=Text(_lt(
+            "ENASARCO is stated in the lines' AltriDatiGestionali, not as one contribution of "
+            "the withholding lines (no RT04 DatiRitenuta)")))
+    lines = [dataclasses.replace(line, withholding=True) if i in marked else line
+             for i, line in enumerate(invoice.lines)]
+    withholding = Withholding(type="RT04", amount=abs(amount), rate=rate)
+    invoice = dataclasses.replace(invoice, lines=lines,
+                                  withholdings=[*invoice.withholdings, withholding])
+    return invoice, Text(_lt(
+        "ENASARCO %(rate)s%% (%(amount)s) from the lines' AltriDatiGestionali CASSA-PREV"),
+        rate=fmt(rate), amount=fmt(abs(amount)))
+
+
+def total_net_of_withholding(invoice):
+    """ImportoTotaleDocumento written net of the withholding (the amount to
+    pay), exactly, with nothing else that could explain the gap (discount,
+    rounding, bollo): the document's total is its summary's.
+    (invoice, trace note)."""
+    withheld = sum((D(w.amount) for w in invoice.withholdings), ZERO)
+    if not withheld or invoice.total is None \
+            or D(invoice.total) + withheld != invoice.amount_total \
+            or invoice.discounts or invoice.rounding \
+            or any(row.rounding for row in invoice.vat_summary) \
+            or (invoice.stamp_duty and invoice.stamp_duty.amount):
+        return invoice, None
+    note = Text(_lt("ImportoTotaleDocumento %(total)s is written net of the withholding "
+                    "%(withholding)s: document total %(gross)s"),
+                total=fmt(invoice.total), withholding=fmt(withheld),
+                gross=fmt(invoice.amount_total))
+    return dataclasses.replace(invoice, total=invoice.amount_total), note
+
+
+def readings(invoice):
+    """The document as the engine reads it, and the trace notes of the
+    readings applied (in order: unsigned credit note, ENASARCO in the lines,
+    total net of the withholding)."""
+    notes = []
+    invoice = unsigned_credit_note(invoice)
+    for reading in (enasarco_from_other_data, total_net_of_withholding):
+        invoice, note = reading(invoice)
+        if note:
+            notes.append(note)
+    return invoice, notes
+
+
+def payment_blocks(invoice):
+    """The installments of each DatiPagamento block, with their due date when
+    the document gives it by terms (reference date or document date + days)."""
+    blocks = []
+    for payment in invoice.payments:
+        block = []
+        for installment in payment.installments:
+            if not installment.due_date and installment.term_days is not None:
+                start = installment.reference_date or invoice.date
+                try:
+                    due = start + datetime.timedelta(days=installment.term_days)
+                except (OverflowError, TypeError):
+                    due = None
+                installment = dataclasses.replace(installment, due_date=due)
+            block.append(installment)
+        blocks.append(block)
+    return blocks

@@ -1,0 +1,133 @@
+"""Which purchase tax a figure of the document takes, among plain candidates.
+
+Pure Python: the engine describes the company's purchase taxes as
+:class:`TaxInfo` once per batch; a rate is never replaced by another one.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .document import REVERSE_CHARGE_PREFIX
+from .amounts import fmt, r2
+from .outcome import Refusal, Text, _lt
+
+STANDARD_RATE = Decimal("22.00")
+
+
+@dataclass(frozen=True)
+class TaxInfo:
+    """A purchase tax (percent) as the decisions see it."""
+
+    id: int
+    name: str
+    amount: Decimal                       # rate, rounded to the cent
+    active: bool = True
+    nature: str | None = None             # l10n_it_exempt_reason (N1..N7)
+    withholding_type: str | None = None   # l10n_it_withholding_type (RT01..)
+    withholding_reason: str | None = None
+    pension_type: str | None = None       # l10n_it_pension_fund_type (TC01..)
+    negative: bool = False                # a tax repartition line below 0
+    rc_tags: frozenset = field(default_factory=frozenset)  # reverse charge grids
+    price_include: bool = False
+    default: bool = False                 # the company's default purchase tax
+
+    @property
+    def is_vat(self):
+        return not self.withholding_type and not self.pension_type \
+            and self.amount >= 0 and not self.price_include
+
+
+# kinds of VAT tax
+NORMAL, EXEMPT, REVERSE_CHARGE, SPLIT_PAYMENT = "normal", "exempt", "reverse_charge", "split_payment"
+
+
+def pick(candidates):
+    """Active taxes first (then archived ones of the chart), the company's
+    default purchase tax first among equals."""
+    if not candidates:
+        return None
+    return sorted(candidates, key=lambda t: (not t.active, not t.default))[0]
+
+
+def vat_key(rate, nature):
+    """The key of a VAT summary row or line: (rate to the cent, Natura)."""
+    return r2(rate or 0), (nature or "").upper() or None
+
+
+def choose_vat_tax(key, due, taxes, rc_tag=None):
+    """The purchase tax for a VAT summary key ((rate, Natura), EsigibilitaIVA)
+    -> (TaxInfo, kind).  ``rc_tag``: the VAT report grid of the key's
+    reverse charge Natura."""
+    rate, nature = key
+    vat_taxes = [t for t in taxes if t.is_vat]
+    if nature and nature.startswith(REVERSE_CHARGE_PREFIX):
+        rc = [t for t in vat_taxes if t.negative and t.amount > 0 and (
+            t.nature == nature or (rc_tag and rc_tag in t.rc_tags))]
+        # the buyer integrates VAT at the standard rate unless only another
+        # rate is configured for this nature
+        standard = [t for t in rc if t.amount == STANDARD_RATE]
+        chosen = pick(standard or rc)
+        if not chosen:
+            raise Refusal("tax_not_found", rate=fmt(rate), nature=nature, hint=Text(_lt(
+                " (a reverse charge purchase tax with exoneration %s or its VAT report grid)"),
+                nature))
+        return chosen, REVERSE_CHARGE
+    if nature:
+        exact = [t for t in vat_taxes if t.amount == rate and not t.negative
+                 and t.nature == nature]
+        if not exact and "." not in nature:  # generic N2 / N3 of old files
+            family = [t for t in vat_taxes if t.amount == rate and not t.negative
+                      and (t.nature or "").startswith(nature + ".")]
+            if len({t.nature for t in family}) == 1:
+                exact = family
+        chosen = pick(exact)
+        if not chosen:
+            raise Refusal("tax_not_found", rate=fmt(rate), nature=nature, hint=Text(
+                _lt(" and exoneration %s"), nature))
+        return chosen, EXEMPT
+    if due == "S":
+        split = [t for t in vat_taxes if t.amount == rate and t.negative and not t.rc_tags
+                 and not t.nature]
+        chosen = pick(split)
+        if not chosen:
+            raise Refusal("tax_not_found", rate=fmt(rate), nature=Text(_lt("split payment")),
+                          hint=Text(_lt(" for split payment (VAT paid to the Treasury: a "
+                                        "+%s%% / -%s%% purchase tax)"),
+                                    fmt(rate), fmt(rate)))
+        return chosen, SPLIT_PAYMENT
+    if not rate:
+        raise Refusal("tax_not_found", rate=fmt(rate), nature=Text(_lt("without Natura")),
+                      hint="")
+    normal = [t for t in vat_taxes if t.amount == rate and not t.negative and not t.nature]
+    chosen = pick(normal)
+    if not chosen:
+        raise Refusal("tax_not_found", rate=fmt(rate), nature="", hint="")
+    return chosen, NORMAL
+
+
+def choose_withholding_tax(withholding, taxes):
+    """The purchase tax of a DatiRitenuta (RT04 ENASARCO: core models it as
+    the TC07 pension fund tax, negative)."""
+    rate = r2(withholding.rate)
+    wtype = (withholding.type or "").upper()
+    reason = (withholding.reason or "").upper() or None
+    if wtype == "RT04":
+        found = [t for t in taxes if t.pension_type == "TC07" and t.amount == -rate]
+    else:
+        amounts = {-rate, -(rate / 2)} if reason == "ZO" or rate == Decimal("23.00") else {-rate}
+        found = [t for t in taxes if t.withholding_type == wtype and t.amount in amounts
+                 and (not reason or t.withholding_reason == reason)]
+    chosen = pick(found)
+    if not chosen:
+        raise Refusal("withholding_not_configured", detail=Text(
+            "%s %s%% %s", wtype, fmt(rate), Text(_lt("reason %s"), reason) if reason else ""))
+    return chosen
+
+
+def choose_pension_tax(fund, taxes):
+    """The purchase tax of a DatiCassaPrevidenziale (TipoCassa and AlCassa)."""
+    rate = r2(fund.rate)
+    ftype = (fund.type or "").upper()
+    chosen = pick([t for t in taxes if t.pension_type == ftype and t.amount == rate])
+    if not chosen:
+        raise Refusal("pension_fund_not_configured", detail="%s %s%%" % (ftype, fmt(rate)))
+    return chosen
