@@ -3,7 +3,13 @@ from . import res_partner
 from . import res_config_settings
 from . import l10n_it_autoreg_run
 from . import account_move
+from . import account_move_receive
 from . import l10n_it_autoreg_preview
 from . import account_journal
 from . import l10n_it_autoreg_engine
+from . import l10n_it_autoreg_engine_document
+from . import l10n_it_autoreg_engine_supplier
+from . import l10n_it_autoreg_engine_taxes
+from . import l10n_it_autoreg_engine_lines
+from . import l10n_it_autoreg_engine_totals
 from . import account_chart_template

@@ -5,10 +5,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
-_logger = logging.getLogger(__name__)
+from ..registration.outcome import Refusal
+from .l10n_it_autoreg_engine import BATCH_SIZE
 
-# Documents handed to the engine at once; the cron commits after each batch.
-BATCH_SIZE = 20
+_logger = logging.getLogger(__name__)
 # A manual selection up to this size is registered at once (outcome dialog);
 # a larger one is queued for the cron (banner, then outcome notification).
 SYNC_LIMIT = 50
@@ -30,9 +30,10 @@ class L10nItAutoregRun(models.Model):
 
     Lifecycle: created ``running`` with the documents it takes
     (``move_ids``); the documents are handed to the engine
-    (``account.move.action_l10n_it_autoreg_register``) batch by batch and
-    sorted into recognized / not recognized; at the end the run is ``done``
-    and the users concerned are notified of the outcome.
+    (``l10n_it_autoreg.engine.register``, which returns what it did) batch
+    by batch and sorted into recognized / not recognized; at the end the run
+    is ``done`` and the users concerned are notified of the outcome.  Runs
+    are written by this model's code only.
     """
 
     _name = "l10n_it_autoreg.run"
@@ -215,6 +216,22 @@ class L10nItAutoregRun(models.Model):
         return runs._action_outcome()
 
     @api.model
+    def _register_now(self, moves):
+        """Register ``moves`` now, in this transaction, in one run per
+        company (account.move.action_l10n_it_autoreg_register): the runs."""
+        moves = moves.filtered_domain(self._to_register_domain()) - self._busy_moves()
+        runs = self.browse()
+        for company in moves.company_id or self.env.company:
+            run = self.sudo().create({
+                "company_id": company.id,
+                "trigger": "manual",
+                "move_ids": [Command.set(moves.filtered(lambda m, c=company: m.company_id == c).ids)],
+            })
+            run._process(notify=False)
+            runs |= run
+        return runs
+
+    @api.model
     def _trigger_cron(self, at=None):
         """Wake the registration cron up (e.g. right after receiving
         e-invoices): it registers what was received after the activation
@@ -335,54 +352,25 @@ class L10nItAutoregRun(models.Model):
             self._record_failure(moves, error)
 
     def _call_engine(self, moves):
-        """Call the engine on ``moves`` and sort them into this run.
-
-        The engine fills the run given in the context key
-        ``l10n_it_autoreg_run_id`` or returns another run: either way the
-        result is merged into ``self`` (another run is deleted), and the
-        documents' own state completes it.  Documents the engine left
-        pending (e.g. locked by another transaction) leave the run."""
+        """Hand ``moves`` to the engine and sort them into this run; the
+        documents another transaction holds leave the run."""
         self.ensure_one()
         run = self.sudo()
-        before_rec, before_unrec = run.recognized_move_ids, run.unrecognized_move_ids
-        result = moves.with_company(run.company_id).with_context(
-            l10n_it_autoreg_run_id=run.id,
-        ).action_l10n_it_autoreg_register()
-        other = self._run_from_result(result) - run
-        moves.invalidate_recordset(["l10n_it_autoreg_state"])
-        run.invalidate_recordset(["recognized_move_ids", "unrecognized_move_ids", "move_ids"])
-        recognized = (
-            before_rec | run.recognized_move_ids | other.recognized_move_ids
-            | moves.filtered(lambda m: m.l10n_it_autoreg_state == "registered")
-        )
-        unrecognized = (
-            before_unrec | run.unrecognized_move_ids | other.unrecognized_move_ids
-            | moves.filtered(lambda m: m.l10n_it_autoreg_state == "unrecognized")
-        ) - recognized
-        untouched = moves - recognized - unrecognized
-        other.unlink()
+        result = self.env["l10n_it_autoreg.engine"].with_company(run.company_id).register(
+            moves.with_company(run.company_id))
+        untouched = moves - result.registered - result.refused
         run.write({
-            "recognized_move_ids": [Command.set(recognized.ids)],
-            "unrecognized_move_ids": [Command.set(unrecognized.ids)],
+            "recognized_move_ids": [Command.link(m.id) for m in result.registered],
+            "unrecognized_move_ids": [Command.link(m.id) for m in result.refused],
             "move_ids": [Command.unlink(m.id) for m in untouched],
-            "state": "running",
-            "date_end": False,
         })
-
-    def _run_from_result(self, result):
-        Run = self.sudo().browse()
-        if isinstance(result, models.BaseModel) and result._name == self._name:
-            return result.sudo()
-        if isinstance(result, dict) and result.get("res_model") == self._name and result.get("res_id"):
-            return Run.browse(result["res_id"]).exists()
-        return Run
 
     def _record_failure(self, moves, error):
         """A document the engine could not process at all stays to register,
         marked not recognized with the error."""
         run = self.sudo()
         reason = self.env["l10n_it_autoreg.engine"]._reason_text(
-            "internal_error", detail=str(error) or error.__class__.__name__)
+            Refusal("internal_error", detail=str(error) or error.__class__.__name__))
         moves.sudo().write({
             "l10n_it_autoreg_state": "unrecognized",
             "l10n_it_autoreg_reason_code": "internal_error",
