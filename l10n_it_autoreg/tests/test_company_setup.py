@@ -29,8 +29,8 @@ class TestCompanySetup(AutoregCommon):
             tax = self._purchase_taxes(l10n_it_pension_fund_type=fund)
             self.assertEqual(tax.mapped("amount"), [rate], fund)
         # setting them up again creates nothing
-        self.assertFalse(self.engine._ensure_pension_fund_purchase_taxes(self.company))
-        self.assertFalse(self.engine._ensure_exempt_purchase_taxes(self.company))
+        self.assertFalse(self.env["account.chart.template"]._l10n_it_autoreg_ensure_pension_fund_purchase_taxes(self.company))
+        self.assertFalse(self.env["account.chart.template"]._l10n_it_autoreg_ensure_exempt_purchase_taxes(self.company))
 
     def test_engineer_parcella_with_inarcassa_registers(self):
         """An engineer's parcella: Inarcassa TC04 4% on 1000, VAT 22% on

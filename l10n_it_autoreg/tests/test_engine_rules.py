@@ -107,7 +107,7 @@ class TestTaxes(AutoregCommon):
         n4_taxes.unlink()
         move = self.receive_and_register(spec)
         self.assertRefused(move, "tax_not_found", "0.00", "N4")
-        self.engine._ensure_exempt_purchase_taxes(self.company)
+        self.env["account.chart.template"]._l10n_it_autoreg_ensure_exempt_purchase_taxes(self.company)
         self.register(move)
         self.assertRegistered(move, 130, 22, 152)
         exempt = move.invoice_line_ids.filtered(lambda l: l.name == "Esente")

@@ -203,12 +203,22 @@ class TestRegisterBatch(AutoregCommon):
         self.assertRegistered(first, 100, 22, 122)
         self.assertRefused(second, "duplicate")
 
-    def test_run_given_by_the_caller_is_filled(self):
-        run = self.env["l10n_it_autoreg.run"].create({"company_id": self.company.id})
+    def test_engine_returns_outcomes_and_writes_no_run(self):
+        """The run is the only writer of runs: the engine says what it did."""
+        Run = self.env["l10n_it_autoreg.run"]
+        good, bad = self.receive(InvoiceSpec(number="O-1")), self.receive(
+            InvoiceSpec(number="O-2", total=D("500")))
+        runs_before = Run.search_count([])
+        result = self.engine.register(good | bad)
+        self.assertEqual((result.registered, result.refused, result.skipped),
+                         (good, bad, self.env["account.move"]))
+        self.assertEqual(Run.search_count([]), runs_before)
+
+    def test_action_returns_the_run_it_made(self):
         move = self.receive(InvoiceSpec())
-        result = move.with_context(l10n_it_autoreg_run_id=run.id).action_l10n_it_autoreg_register()
-        self.assertEqual(result, run)
-        self.assertEqual(run.recognized_move_ids, move)
+        run = move.action_l10n_it_autoreg_register()
+        self.assertEqual(run._name, "l10n_it_autoreg.run")
+        self.assertEqual((run.state, run.trigger, run.recognized_move_ids), ("done", "manual", move))
 
     def test_locked_documents_are_skipped(self):
         move = self.receive(InvoiceSpec())

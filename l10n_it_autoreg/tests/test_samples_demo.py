@@ -26,7 +26,7 @@ class TestDemoFiles(AutoregCommon):
     def test_demo_files(self):
         self.company.partner_id.write({"vat": "IT07643520567",
                                        "l10n_it_codice_fiscale": "07643520567"})
-        self.engine._ensure_exempt_purchase_taxes(self.company)
+        self.env["account.chart.template"]._l10n_it_autoreg_ensure_exempt_purchase_taxes(self.company)
         self.make_split_payment_tax()
         moves_by_file = {}
         for name in sorted(EXPECTED):  # A* before B*

@@ -96,7 +96,7 @@ class SampleRegistrationCase(AutoregCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.engine._ensure_exempt_purchase_taxes(cls.company)
+        cls.env["account.chart.template"]._l10n_it_autoreg_ensure_exempt_purchase_taxes(cls.company)
         cls.split_payment_tax = cls.make_split_payment_tax(cls)
 
     def _as_buyer(self, invoice):

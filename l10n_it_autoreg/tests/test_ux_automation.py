@@ -15,15 +15,16 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.l10n_it_autoreg.models import l10n_it_autoreg_run as run_module
+from odoo.addons.l10n_it_autoreg.models.l10n_it_autoreg_engine import RegistrationResult
 
 
-def fake_engine(honour_context=False, fail_refs=()):
-    """A stand-in for ``account.move.action_l10n_it_autoreg_register``: bills
-    whose number starts with ``OK`` are registered, the others are not
-    recognized (``tax_not_found``); numbers in ``fail_refs`` raise."""
+def fake_engine(fail_refs=()):
+    """A stand-in for ``l10n_it_autoreg.engine.register``: bills whose number
+    starts with ``OK`` are registered, the others are not recognized
+    (``tax_not_found``); numbers in ``fail_refs`` raise."""
 
-    def register(self):
-        moves = self.filtered(lambda m: m.l10n_it_autoreg_state in ("pending", "unrecognized"))
+    def register(self, moves):
+        moves = moves.filtered(lambda m: m.l10n_it_autoreg_state in ("pending", "unrecognized"))
         if any(m.ref in fail_refs for m in moves):
             raise ValueError("engine crashed on %s" % moves.mapped("ref"))
         ok = moves.filtered(lambda m: (m.ref or "").startswith("OK"))
@@ -34,26 +35,14 @@ def fake_engine(honour_context=False, fail_refs=()):
             "l10n_it_autoreg_reason_code": "tax_not_found",
             "l10n_it_autoreg_reason": "No purchase tax with rate 4% and no Natura",
         })
-        Run = self.env["l10n_it_autoreg.run"]
-        run = Run.browse(self.env.context.get("l10n_it_autoreg_run_id")) if honour_context else Run
-        vals = {
-            "recognized_move_ids": [Command.set(ok.ids)],
-            "unrecognized_move_ids": [Command.set((moves - ok).ids)],
-            "state": "done",
-            "date_end": fields.Datetime.now(),
-        }
-        if run:
-            run.write(vals)
-            return run
-        return Run.create(dict(vals, company_id=(moves.company_id[:1] or self.env.company).id))
+        return RegistrationResult(ok, moves - ok, moves.browse())
 
     return register
 
 
 @contextmanager
 def patched_engine(env, **kwargs):
-    with patch.object(env.registry["account.move"], "action_l10n_it_autoreg_register",
-                      fake_engine(**kwargs)):
+    with patch.object(env.registry["l10n_it_autoreg.engine"], "register", fake_engine(**kwargs)):
         yield
 
 
@@ -182,13 +171,13 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         self.assertEqual(run.recognized_move_ids, bills)
         self.assertEqual(progress, [(2, 3), (4, 1), (5, 0)])
 
-    def test_engine_filling_the_context_run(self):
-        """An engine that fills the run of the context (and overwrites its
-        lists at each batch) loses nothing."""
+    def test_batches_of_one_document_lose_nothing(self):
+        """The run sorts what the engine returns batch after batch: with
+        batches of one document, every outcome lands in the one run."""
         self._enable()
         bills = self._bill("OK-1", self.after) | self._bill("KO-2", self.after) \
             | self._bill("OK-3", self.after)
-        with patch.object(run_module, "BATCH_SIZE", 1), patched_engine(self.env, honour_context=True):
+        with patch.object(run_module, "BATCH_SIZE", 1), patched_engine(self.env):
             self._cron()
         run = self.Run.search([("company_id", "=", self.company.id)])
         self.assertEqual(len(run), 1)
