@@ -12,3 +12,11 @@ from . import test_samples_registration
 from . import test_samples_demo
 from . import test_engine_adversarial
 from . import test_engine_attacks
+from . import test_registration_identity
+from . import test_registration_document
+from . import test_registration_taxes
+from . import test_registration_lines
+from . import test_registration_totals
+from . import test_registration_schedule
+from . import test_registration_duplicates
+from . import test_registration_outcome

@@ -1,0 +1,249 @@
+"""registration.document without a database: the kind of bill and its sign,
+self-invoices, and the readings of figures suppliers write their own way
+(unsigned credit note, ENASARCO in AltriDatiGestionali, total net of the
+withholding), due dates by terms."""
+import dataclasses
+import datetime
+from datetime import date
+from decimal import Decimal as D
+
+from odoo.addons.l10n_it_autoreg.fatturapa.model import Withholding
+from odoo.addons.l10n_it_autoreg.registration.document import (
+    check_not_self_invoice, enasarco_from_other_data, integrated_numbers, move_type,
+    payment_blocks, readings, total_net_of_withholding, unsigned_credit_note)
+from odoo.addons.l10n_it_autoreg.registration.outcome import Refusal
+from odoo.addons.l10n_it_autoreg.tests.builder import (
+    DiscountSpec, InstallmentSpec, LineSpec, PaymentSpec, WithholdingSpec)
+from odoo.addons.l10n_it_autoreg.tests.registration_case import RegistrationCase, T, read
+
+
+def agent_line(amount="1000.00", contribution="85.00", kind="CASSA-PREV",
+               text="ENASARCO TC07", **kw):
+    return LineSpec("Provvigioni", price_unit=D(amount), other_data=[
+        (kind, text, D(contribution) if contribution is not None else None)], **kw)
+
+
+ENASARCO_REFUSED = T("ENASARCO")
+
+SELF_TYPES = ("TD16", "TD17", "TD18", "TD19", "TD20", "TD21", "TD22", "TD23",
+              "TD26", "TD27", "TD28", "TD29")
+
+
+class TestMoveType(RegistrationCase):
+
+    def test_invoice_types_are_bills(self):
+        for doc_type in ("TD01", "TD02", "TD03", "TD05", "TD06", "TD07", "TD09", "TD24", "TD25",
+                         "td01"):
+            self.assertEqual(move_type(read(document_type=doc_type)), ("in_invoice", 1), doc_type)
+
+    def test_negative_invoice_is_a_refund_with_negated_amounts(self):
+        invoice = read(lines=[LineSpec(price_unit=D("-100.00"))])
+        self.assertEqual(invoice.total, D("-122.00"))
+        self.assertEqual(move_type(invoice), ("in_refund", -1))
+
+    def test_credit_note_is_a_refund_signed_by_its_total(self):
+        self.assertEqual(move_type(read(document_type="TD04")), ("in_refund", 1))
+        self.assertEqual(move_type(read(document_type="TD08")), ("in_refund", 1))
+        negative = read(document_type="TD04", lines=[LineSpec(price_unit=D("-50.00"))])
+        self.assertEqual(move_type(negative), ("in_refund", -1))
+
+    def test_without_total_the_summary_decides_the_sign(self):
+        invoice = read(omit_total=True, lines=[LineSpec(price_unit=D("-100.00"))])
+        self.assertIsNone(invoice.total)
+        self.assertEqual(move_type(invoice), ("in_refund", -1))
+
+    def test_self_invoices_and_unknown_types_are_no_bill(self):
+        for doc_type in SELF_TYPES + ("TD99",):
+            self.assertEqual(move_type(read(document_type=doc_type)), (None, 0), doc_type)
+
+
+class TestSelfInvoice(RegistrationCase):
+
+    def test_self_invoice_types_refused(self):
+        for doc_type in SELF_TYPES:
+            with self.assertRaises(Refusal) as caught:
+                check_not_self_invoice(read(document_type=doc_type))
+            refusal = caught.exception
+            self.assertEqual((refusal.code, refusal.text, refusal.params),
+                             ("self_invoice", None, {"type": doc_type, "linked": ""}), doc_type)
+
+    def test_self_invoice_names_the_bill_it_integrates(self):
+        invoice = read(document_type="TD17", linked_invoices=[("FT 12", date(2025, 1, 2))])
+        self.assertEqual(integrated_numbers(invoice), ["FT 12"])
+        with self.assertRaises(Refusal) as caught:
+            check_not_self_invoice(invoice, "BILL/2025/0007")
+        self.assertEqual(caught.exception.params["linked"],
+                         T("%s", "BILL/2025/0007"))
+
+    def test_integrated_numbers_only_for_self_invoices(self):
+        self.assertEqual(integrated_numbers(read(linked_invoices=[("FT 12", date(2025, 1, 2))])),
+                         [])
+
+    def test_td24_td25_deferred_invoices_are_not_self_invoices(self):
+        for doc_type in ("TD01", "TD24", "TD25", "TD04"):
+            self.assertIsNone(check_not_self_invoice(read(document_type=doc_type)))
+
+    def test_soggetto_emittente_cc_refused_with_its_own_advice(self):
+        invoice = dataclasses.replace(read(), issuer="cc")
+        with self.assertRaises(Refusal) as caught:
+            check_not_self_invoice(invoice)
+        refusal = caught.exception
+        self.assertEqual((refusal.code, refusal.text, refusal.params),
+                         ("self_invoice", "self_invoice_by_buyer", {"type": "TD01"}))
+        self.assertIsNone(check_not_self_invoice(dataclasses.replace(read(), issuer="TZ")))
+
+
+class TestUnsignedCreditNote(RegistrationCase):
+
+    def test_td04_unsigned_total_takes_the_summary_sign(self):
+        invoice = read(document_type="TD04", lines=[LineSpec(price_unit=D("-50.00"))],
+                       total=D("61.00"))
+        self.assertEqual(invoice.amount_total, D("-61.00"))
+        read_as = unsigned_credit_note(invoice)
+        self.assertEqual(read_as.total, D("-61.00"))
+        self.assertEqual(invoice.total, D("61.00"))  # a copy, the reader's data unchanged
+        self.assertEqual(move_type(read_as), ("in_refund", -1))
+
+    def test_td04_positive_summary_negative_total(self):
+        invoice = read(document_type="TD04", total=D("-122.00"))
+        self.assertEqual(unsigned_credit_note(invoice).total, D("122.00"))
+        self.assertEqual(move_type(unsigned_credit_note(invoice)), ("in_refund", 1))
+
+    def test_invoice_or_consistent_credit_note_kept_as_is(self):
+        invoice = read(total=D("-122.00"))
+        self.assertIs(unsigned_credit_note(invoice), invoice)
+        credit_note = read(document_type="TD04")
+        self.assertIs(unsigned_credit_note(credit_note), credit_note)
+        other_amount = read(document_type="TD04", total=D("-120.00"))
+        self.assertIs(unsigned_credit_note(other_amount), other_amount)
+
+
+class TestEnasarco(RegistrationCase):
+
+    def test_enasarco_cassa_prev_read_as_rt04_of_its_lines(self):
+        invoice = read(lines=[agent_line(), LineSpec("Rimborso spese", price_unit=D("10.00"))])
+        read_as, note = enasarco_from_other_data(invoice)
+        self.assertEqual(read_as.withholdings,
+                         [Withholding(type="RT04", amount=D("85.00"), rate=D("8.50"))])
+        self.assertEqual([line.withholding for line in read_as.lines], [True, False])
+        self.assertEqual(note, T("CASSA-PREV", rate="8.50", amount="85.00"))
+        self.assertEqual(invoice.withholdings, [])  # the reader's data unchanged
+        self.assertFalse(invoice.lines[0].withholding)
+
+    def test_enasarco_beside_the_income_tax_withholding_of_the_same_lines(self):
+        invoice = read(lines=[agent_line(withholding=True)], withholdings=[
+            WithholdingSpec(type="RT01", rate=D("23.00"), reason="ZO", amount=D("115.00"))])
+        read_as, _note = enasarco_from_other_data(invoice)
+        self.assertEqual([(w.type, w.amount, w.rate) for w in read_as.withholdings],
+                         [("RT01", D("115.00"), D("23.00")), ("RT04", D("85.00"), D("8.50"))])
+
+    def test_enasarco_contribution_written_with_either_sign(self):
+        invoice = read(lines=[agent_line(contribution="-85.00")])
+        read_as, _note = enasarco_from_other_data(invoice)
+        self.assertEqual(read_as.withholdings,
+                         [Withholding(type="RT04", amount=D("85.00"), rate=D("8.50"))])
+
+    def test_enasarco_on_a_storno_line_is_read_signed(self):
+        invoice = read(lines=[agent_line(), agent_line("-100.00", "-8.50")])
+        read_as, _note = enasarco_from_other_data(invoice)
+        self.assertEqual(read_as.withholdings,
+                         [Withholding(type="RT04", amount=D("76.50"), rate=D("8.50"))])
+
+    def test_enasarco_on_other_lines_than_the_withholding_ones_refused(self):
+        invoice = read(lines=[LineSpec(withholding=True), agent_line()],
+                       withholdings=[WithholdingSpec()])
+        with self.assertRaises(Refusal) as caught:
+            enasarco_from_other_data(invoice)
+        self.assertEqual((caught.exception.code, caught.exception.params),
+                         ("totals_mismatch", {"detail": ENASARCO_REFUSED}))
+
+    def test_enasarco_at_several_rates_refused(self):
+        invoice = read(lines=[agent_line(), agent_line("500.00", "50.00")])
+        with self.assertRaises(Refusal) as caught:
+            enasarco_from_other_data(invoice)
+        self.assertEqual(caught.exception.params, {"detail": ENASARCO_REFUSED})
+
+    def test_enasarco_named_without_its_amount_refused(self):
+        for other in (("NOTE", "Contributo ENASARCO a carico agente", None),
+                      ("TC07", "contributo", D("85.00")),
+                      ("CASSA-PREV", "ENASARCO", None)):
+            invoice = read(lines=[agent_line(kind=other[0], text=other[1],
+                                             contribution=other[2])])
+            with self.assertRaises(Refusal, msg=other) as caught:
+                enasarco_from_other_data(invoice)
+            self.assertEqual(caught.exception.code, "totals_mismatch")
+
+    def test_rt04_datiritenuta_or_no_enasarco_kept_as_is(self):
+        with_rt04 = read(lines=[agent_line(withholding=True)], withholdings=[
+            WithholdingSpec(type="RT04", rate=D("8.50"), reason="ZC")])
+        self.assertEqual(enasarco_from_other_data(with_rt04), (with_rt04, None))
+        other = read(lines=[LineSpec(other_data=[("CASSA-PREV", "INPS", D("4.00"))])])
+        self.assertEqual(enasarco_from_other_data(other), (other, None))
+
+
+class TestNetOfWithholding(RegistrationCase):
+
+    def spec(self, **kw):
+        return dict(lines=[LineSpec(withholding=True)], withholdings=[WithholdingSpec()],
+                    total=D("102.00"), **kw)
+
+    def test_total_written_net_of_withholding_read_as_the_summary_total(self):
+        invoice = read(**self.spec())
+        read_as, note = total_net_of_withholding(invoice)
+        self.assertEqual(read_as.total, D("122.00"))
+        self.assertEqual(invoice.total, D("102.00"))
+        self.assertEqual(note, T("net of the withholding", total="102.00", withholding="20.00",
+                                 gross="122.00"))
+
+    def test_net_reading_not_when_something_else_could_explain_the_gap(self):
+        for extra in (dict(discounts=[DiscountSpec(amount=D("1.00"))]),
+                      dict(rounding=D("0.01")),
+                      dict(stamp_duty=D("2.00"))):
+            invoice = read(**self.spec(**extra))
+            self.assertEqual(total_net_of_withholding(invoice), (invoice, None), extra)
+
+    def test_net_reading_only_for_the_exact_withholding(self):
+        invoice = read(**dict(self.spec(), total=D("102.01")))
+        self.assertEqual(total_net_of_withholding(invoice), (invoice, None))
+        gross = read(lines=[LineSpec(withholding=True)], withholdings=[WithholdingSpec()])
+        self.assertEqual(total_net_of_withholding(gross), (gross, None))
+
+    def test_readings_apply_enasarco_then_net_total(self):
+        invoice = read(lines=[agent_line()], total=D("1135.00"))
+        read_as, notes = readings(invoice)
+        self.assertEqual(read_as.total, D("1220.00"))
+        self.assertEqual([w.type for w in read_as.withholdings], ["RT04"])
+        self.assertEqual(notes, [T("CASSA-PREV", rate="8.50", amount="85.00"),
+                                 T("net of the withholding", total="1135.00",
+                                   withholding="85.00", gross="1220.00")])
+
+    def test_readings_of_a_plain_invoice_change_nothing(self):
+        invoice = read()
+        self.assertEqual(readings(invoice), (invoice, []))
+
+
+class TestPaymentBlocks(RegistrationCase):
+
+    def with_installments(self, *installments):
+        invoice = read(payments=[PaymentSpec(installments=[InstallmentSpec()])])
+        template = invoice.payments[0].installments[0]
+        payment = dataclasses.replace(invoice.payments[0], installments=[
+            dataclasses.replace(template, **values) for values in installments])
+        return dataclasses.replace(invoice, payments=[payment, payment])
+
+    def test_due_date_by_terms_from_document_or_reference_date(self):
+        invoice = self.with_installments(
+            dict(due_date=None, term_days=30),
+            dict(due_date=None, term_days=60, reference_date=date(2025, 2, 1)),
+            dict(due_date=date(2025, 5, 5), term_days=10),
+            dict(due_date=None, term_days=None))
+        blocks = payment_blocks(invoice)
+        self.assertEqual(len(blocks), 2)
+        self.assertEqual([i.due_date for i in blocks[0]],
+                         [date(2025, 2, 14), date(2025, 4, 2), date(2025, 5, 5), None])
+        self.assertIsNone(invoice.payments[0].installments[0].due_date)  # not changed in place
+
+    def test_due_date_beyond_the_calendar_is_none(self):
+        invoice = self.with_installments(dict(due_date=None, term_days=10,
+                                              reference_date=datetime.date.max))
+        self.assertEqual([i.due_date for i in payment_blocks(invoice)[0]], [None])

@@ -1,0 +1,203 @@
+"""registration.taxes without a database: which purchase tax a VAT summary
+key, a DatiRitenuta or a DatiCassaPrevidenziale takes among the company's
+taxes (plain TaxInfo); a rate is never replaced by another one."""
+from decimal import Decimal as D
+
+from odoo.addons.l10n_it_autoreg.fatturapa.model import PensionFund, Withholding
+from odoo.addons.l10n_it_autoreg.registration.outcome import Refusal
+from odoo.addons.l10n_it_autoreg.registration.taxes import (
+    EXEMPT, NORMAL, REVERSE_CHARGE, SPLIT_PAYMENT, TaxInfo, choose_pension_tax,
+    choose_vat_tax, choose_withholding_tax, pick, vat_key)
+from odoo.addons.l10n_it_autoreg.tests.registration_case import RegistrationCase, T
+
+
+def tax(id, amount, **kw):  # noqa: A002
+    return TaxInfo(id=id, name=kw.pop("name", "T%s" % id), amount=D(amount), **kw)
+
+
+# The purchase taxes of an Italian company, as the engine describes them.
+CHART = [
+    tax(1, "22.00", name="22% G"),
+    tax(2, "10.00", name="10% G"),
+    tax(3, "22.00", name="22% G archived", active=False),
+    tax(4, "0.00", nature="N4", name="0% N4"),
+    tax(5, "0.00", nature="N2.2", name="0% N2.2"),
+    tax(6, "22.00", negative=True, rc_tags=frozenset({"VJ3"}), name="22% RC N6.3 grid"),
+    tax(7, "10.00", negative=True, nature="N6.3", name="10% RC N6.3"),
+    tax(8, "22.00", negative=True, name="22% split payment"),
+    tax(9, "22.00", price_include=True, name="22% included"),
+    tax(10, "-20.00", withholding_type="RT01", withholding_reason="A", name="RA 20% A"),
+    tax(11, "-11.50", withholding_type="RT01", withholding_reason="ZO", name="RA 23% on 50%"),
+    tax(12, "-8.50", pension_type="TC07", name="ENASARCO 8.5%"),
+    tax(13, "4.00", pension_type="TC22", name="INPS 4%"),
+    tax(14, "22.00", negative=True, nature="N6.7", name="22% RC N6.7"),
+]
+
+
+def key(rate, nature=None):
+    return vat_key(D(rate), nature)
+
+
+class TestPick(RegistrationCase):
+
+    def test_active_tax_before_archived_one(self):
+        active, archived = tax(1, "22.00"), tax(2, "22.00", active=False, default=True)
+        self.assertIs(pick([archived, active]), active)
+
+    def test_company_default_first_among_equals(self):
+        first, default = tax(1, "22.00"), tax(2, "22.00", default=True)
+        self.assertIs(pick([first, default]), default)
+        self.assertEqual(pick([tax(3, "22.00"), tax(4, "22.00")]).id, 3)
+
+    def test_archived_tax_used_when_no_active_one(self):
+        archived = tax(3, "22.00", active=False)
+        self.assertIs(pick([archived]), archived)
+        self.assertIsNone(pick([]))
+
+    def test_vat_key_rounds_rate_and_upper_cases_nature(self):
+        self.assertEqual(vat_key(D("22"), None), (D("22.00"), None))
+        self.assertEqual(vat_key(None, "n2.1"), (D("0.00"), "N2.1"))
+        self.assertEqual(vat_key(D("4.999"), ""), (D("5.00"), None))
+
+    def test_is_vat_excludes_withholding_pension_and_price_included(self):
+        self.assertEqual([t.id for t in CHART if t.is_vat], [1, 2, 3, 4, 5, 6, 7, 8, 14])
+
+
+class TestVatTax(RegistrationCase):
+
+    def assertRefused(self, vat_key_, due=None, taxes=CHART, rc_tag=None):
+        with self.assertRaises(Refusal) as caught:
+            choose_vat_tax(vat_key_, due, taxes, rc_tag)
+        self.assertEqual(caught.exception.code, "tax_not_found")
+        return caught.exception.params
+
+    def test_normal_rate_takes_the_active_plain_tax(self):
+        self.assertEqual(choose_vat_tax(key("22"), "I", CHART), (CHART[0], NORMAL))
+        self.assertEqual(choose_vat_tax(key("10"), None, CHART), (CHART[1], NORMAL))
+
+    def test_archived_tax_of_the_rate_when_it_is_the_only_one(self):
+        taxes = [t for t in CHART if t.id != 1]
+        self.assertEqual(choose_vat_tax(key("22"), "D", taxes)[0].id, 3)
+
+    def test_company_default_purchase_tax_first(self):
+        taxes = CHART + [tax(20, "22.00", default=True)]
+        self.assertEqual(choose_vat_tax(key("22"), "I", taxes)[0].id, 20)
+
+    def test_rate_never_replaced_by_another(self):
+        self.assertEqual(self.assertRefused(key("15.55")),
+                         {"rate": "15.55", "nature": "", "hint": ""})
+        self.assertEqual(self.assertRefused(key("4")), {"rate": "4.00", "nature": "", "hint": ""})
+
+    def test_zero_rate_without_natura_refused(self):
+        self.assertEqual(self.assertRefused(key("0")),
+                         {"rate": "0.00", "nature": T("without Natura"), "hint": ""})
+
+    def test_exempt_nature_takes_its_zero_tax(self):
+        self.assertEqual(choose_vat_tax(key("0", "N4"), None, CHART), (CHART[3], EXEMPT))
+        self.assertEqual(self.assertRefused(key("0", "N3.5")),
+                         {"rate": "0.00", "nature": "N3.5",
+                          "hint": T("exoneration", "N3.5")})
+
+    def test_generic_n2_legacy_takes_the_one_sub_code_tax(self):
+        self.assertEqual(choose_vat_tax(key("0", "N2"), None, CHART), (CHART[4], EXEMPT))
+        # the same sub-code twice (active and archived) is still one sub-code
+        taxes = CHART + [tax(21, "0.00", nature="N2.2", active=False)]
+        self.assertEqual(choose_vat_tax(key("0", "N2"), None, taxes)[0].id, 5)
+
+    def test_generic_n2_with_several_sub_code_taxes_refused(self):
+        taxes = CHART + [tax(22, "0.00", nature="N2.1")]
+        self.assertEqual(self.assertRefused(key("0", "N2"), taxes=taxes)["nature"], "N2")
+        self.assertEqual(self.assertRefused(key("0", "N3"))["hint"],
+                         T("exoneration", "N3"))
+
+    def test_generic_n2_prefers_an_exact_n2_tax(self):
+        taxes = CHART + [tax(22, "0.00", nature="N2.1"), tax(23, "0.00", nature="N2")]
+        self.assertEqual(choose_vat_tax(key("0", "N2"), None, taxes)[0].id, 23)
+
+    def test_reverse_charge_n6_picks_22_by_report_grid(self):
+        # N6.3 at 0% in the document: the buyer integrates the standard rate
+        # (tax 6 by its VAT report grid, over tax 7 at 10% by its nature)
+        self.assertEqual(choose_vat_tax(key("0", "N6.3"), None, CHART, "VJ3"),
+                         (CHART[5], REVERSE_CHARGE))
+
+    def test_reverse_charge_other_rate_when_only_one_configured(self):
+        self.assertEqual(choose_vat_tax(key("0", "N6.3"), None, CHART, None)[0].id, 7)
+
+    def test_reverse_charge_by_exoneration_code(self):
+        self.assertEqual(choose_vat_tax(key("0", "N6.7"), None, CHART, "VJ99")[0].id, 14)
+
+    def test_reverse_charge_without_tax_refused(self):
+        params = self.assertRefused(key("0", "N6.1"), rc_tag="VJ6")
+        self.assertEqual(params, {"rate": "0.00", "nature": "N6.1",
+                                  "hint": T("reverse charge", "N6.1")})
+
+    def test_reverse_charge_never_takes_a_positive_only_tax(self):
+        taxes = [tax(1, "22.00", nature="N6.2"), tax(2, "22.00", rc_tags=frozenset({"VJ2"}))]
+        self.assertRefused(key("0", "N6.2"), taxes=taxes, rc_tag="VJ2")
+
+    def test_split_payment_takes_the_plus_minus_tax(self):
+        self.assertEqual(choose_vat_tax(key("22"), "S", CHART), (CHART[7], SPLIT_PAYMENT))
+
+    def test_split_payment_never_takes_a_reverse_charge_tax(self):
+        taxes = [t for t in CHART if t.id != 8]
+        params = self.assertRefused(key("22"), "S", taxes)
+        self.assertEqual(params, {"rate": "22.00", "nature": T("split payment"),
+                                  "hint": T("split payment", "22.00", "22.00")})
+
+    def test_split_payment_rate_never_replaced(self):
+        self.assertEqual(self.assertRefused(key("10"), "S")["rate"], "10.00")
+
+
+class TestWithholdingTax(RegistrationCase):
+
+    def assertRefused(self, withholding, taxes=CHART):
+        with self.assertRaises(Refusal) as caught:
+            choose_withholding_tax(withholding, taxes)
+        self.assertEqual(caught.exception.code, "withholding_not_configured")
+        return caught.exception.params["detail"]
+
+    def test_withholding_by_type_rate_and_reason(self):
+        chosen = choose_withholding_tax(Withholding("RT01", D("20.00"), D("20.00"), "A"), CHART)
+        self.assertEqual(chosen.id, 10)
+
+    def test_withholding_without_reason_takes_any_reason(self):
+        self.assertEqual(choose_withholding_tax(Withholding("rt01", D("20"), D("20")), CHART).id,
+                         10)
+
+    def test_withholding_zo_takes_the_half_rate_tax(self):
+        self.assertEqual(choose_withholding_tax(
+            Withholding("RT01", D("115.00"), D("23.00"), "ZO"), CHART).id, 11)
+
+    def test_withholding_23_percent_takes_the_half_rate_tax_of_its_reason(self):
+        taxes = CHART + [tax(30, "-11.50", withholding_type="RT01", withholding_reason="A")]
+        self.assertEqual(choose_withholding_tax(
+            Withholding("RT01", D("115.00"), D("23.00"), "A"), taxes).id, 30)
+
+    def test_withholding_other_reason_refused(self):
+        detail = self.assertRefused(Withholding("RT01", D("20.00"), D("20.00"), "B"))
+        self.assertEqual(detail, T("%s %s%% %s", "RT01", "20.00", T("reason", "B")))
+
+    def test_withholding_half_rate_only_for_zo_or_23(self):
+        self.assertRefused(Withholding("RT01", D("10.00"), D("20.00"), "ZO"),
+                           [tax(1, "-20.00", withholding_type="RT01", withholding_reason="A")])
+        self.assertEqual(choose_withholding_tax(
+            Withholding("RT01", D("10.00"), D("20.00"), "ZO"),
+            [tax(1, "-10.00", withholding_type="RT01", withholding_reason="ZO")]).id, 1)
+
+    def test_rt04_enasarco_takes_the_tc07_pension_fund_tax(self):
+        chosen = choose_withholding_tax(Withholding("RT04", D("85.00"), D("8.50")), CHART)
+        self.assertEqual(chosen.id, 12)
+
+    def test_rt04_at_another_rate_refused(self):
+        detail = self.assertRefused(Withholding("RT04", D("80.00"), D("8.00")))
+        self.assertEqual(detail, T("%s %s%% %s", "RT04", "8.00", ""))
+
+    def test_pension_fund_by_type_and_rate(self):
+        fund = PensionFund("TC22", D("4.00"), D("40.00"), vat_rate=D("22.00"))
+        self.assertEqual(choose_pension_tax(fund, CHART).id, 13)
+
+    def test_pension_fund_at_another_rate_refused(self):
+        with self.assertRaises(Refusal) as caught:
+            choose_pension_tax(PensionFund("tc22", D("2"), D("20.00")), CHART)
+        self.assertEqual((caught.exception.code, caught.exception.params),
+                         ("pension_fund_not_configured", {"detail": "TC22 2.00%"}))
