@@ -2,6 +2,7 @@
 ``odoo-addon-l10n_it_autoreg`` into the ``odoo.addons`` namespace (as OCA
 publishes addons) together with the ``fatturapa-inspect`` console script.
 The addon also works by simply adding this folder to Odoo's --addons-path."""
+
 import ast
 import os
 
@@ -45,9 +46,8 @@ setup(
     # installed beside the addon (see README).
     install_requires=["lxml", "asn1crypto"],
     package_dir={"odoo.addons." + ADDON: ADDON},
-    packages=["odoo.addons." + ADDON] + [
-        "odoo.addons.%s.%s" % (ADDON, pkg) for pkg in find_packages(ADDON)
-    ],
+    packages=["odoo.addons." + ADDON]
+    + ["odoo.addons.%s.%s" % (ADDON, pkg) for pkg in find_packages(ADDON)],
     package_data={"odoo.addons." + ADDON: data_files_of_addon()},
     entry_points={
         "console_scripts": [
