@@ -33,6 +33,7 @@ def pytest_configure(config):
     ):
         return
     import pytest_odoo
+
     from odoo.tools import config as odoo_config
 
     odoo_config.parse_config([])

@@ -40,9 +40,10 @@ def _bootstrap():
 
 def bench_speed(count=1000, lines=20, repeat=5):
     from decimal import Decimal
-    from lxml import etree
+
     from fatturapa import read_bytes
     from fatturapa_builder import InvoiceSpec, LineSpec, build_xml
+    from lxml import etree
 
     files = [
         build_xml(
@@ -142,6 +143,7 @@ print(len(data), peak, start_rss, base_rss, rss, attachment.size)
 
 def bench_memory(megabytes=20):
     import tempfile
+
     from fatturapa_builder import AttachmentSpec, InvoiceSpec, build_xml
 
     payload = os.urandom(megabytes * 1024 * 1024)

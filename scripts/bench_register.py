@@ -38,13 +38,15 @@ def main():
     args = parser.parse_args()
 
     import odoo
+
     import odoo.addons
 
     if REPO not in odoo.addons.__path__:
         odoo.addons.__path__.append(REPO)
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    from odoo.addons.l10n_it_autoreg.tests import builder as b
     from stdnum.it import iva
+
+    from odoo.addons.l10n_it_autoreg.tests import builder as b
 
     suppliers = []
     number = 3100000000

@@ -952,7 +952,7 @@ class _AttachmentSource:
         self.spans = {}
         if spans:
             elements = [el for el in root.iter() if local_name(el.tag) == "Attachment"]
-            self.spans = dict(zip(elements, spans))
+            self.spans = dict(zip(elements, spans, strict=False))
 
     def __call__(self, element):
         """(loader of the decoded content, decoded size) of an Attachment
