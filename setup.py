@@ -47,11 +47,11 @@ setup(
     install_requires=["lxml", "asn1crypto"],
     package_dir={"odoo.addons." + ADDON: ADDON},
     packages=["odoo.addons." + ADDON]
-    + ["odoo.addons.%s.%s" % (ADDON, pkg) for pkg in find_packages(ADDON)],
+    + [f"odoo.addons.{ADDON}.{pkg}" for pkg in find_packages(ADDON)],
     package_data={"odoo.addons." + ADDON: data_files_of_addon()},
     entry_points={
         "console_scripts": [
-            "fatturapa-inspect = odoo.addons.%s.fatturapa.cli:main" % ADDON,
+            f"fatturapa-inspect = odoo.addons.{ADDON}.fatturapa.cli:main",
         ],
     },
     classifiers=[

@@ -79,13 +79,13 @@ def bench_speed(count=1000, lines=20, repeat=5):
     # is a proxy object lxml makes on demand, about as dear as its parse.
     def visit_run():
         for data in files:
-            for element in etree.fromstring(data).iter():
+            for _element in etree.fromstring(data).iter():
                 pass
 
     def touch_run():
         for data in files:
             for element in etree.fromstring(data).iter():
-                element.tag, element.text
+                _ = element.tag, element.text
 
     # Best of ``repeat`` alternating runs of each: the machine is shared, and
     # the minimum is the figure least disturbed by other processes (timeit's
@@ -104,10 +104,12 @@ def bench_speed(count=1000, lines=20, repeat=5):
         f"best of {repeat} runs"
     )
     print(
-        f"  lxml.etree.fromstring (floor): {floor:.3f} s  ({floor / count * 1000:.3f} ms/file)"
+        f"  lxml.etree.fromstring (floor): {floor:.3f} s  "
+        f"({floor / count * 1000:.3f} ms/file)"
     )
     print(
-        f"  read_bytes (reader+checks):    {reader:.3f} s  ({reader / count * 1000:.3f} ms/file)"
+        f"  read_bytes (reader+checks):    {reader:.3f} s  "
+        f"({reader / count * 1000:.3f} ms/file)"
     )
     print(f"  ratio: {reader / floor:.2f}x  (goal <= 3x)")
     print(
@@ -165,8 +167,9 @@ def bench_memory(megabytes=20):
     )
     print(f"  tracemalloc peak while reading (Python objects): {peak / mib:.1f} MiB")
     print(
-        f"  peak RSS (VmHWM): {start_rss / 1024:.0f} MiB after imports, {base_rss / 1024:.0f} MiB "
-        f"with the file loaded, {rss / 1024:.0f} MiB after reading: reading added "
+        f"  peak RSS (VmHWM): {start_rss / 1024:.0f} MiB after imports, "
+        f"{base_rss / 1024:.0f} MiB with the file loaded, "
+        f"{rss / 1024:.0f} MiB after reading: reading added "
         f"{(rss - base_rss) / 1024:.0f} MiB, whole process {rss / 1024:.0f} MiB "
         f"(goal < 100 MB)"
     )

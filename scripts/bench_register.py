@@ -121,8 +121,8 @@ def main():
             )
         )
         print(
-            "registered %d, not recognized %d, in %.1f s: %.1f bills/s (%.1f ms, %.1f queries "
-            "per bill)"
+            "registered %d, not recognized %d, in %.1f s: %.1f bills/s "
+            "(%.1f ms, %.1f queries per bill)"
             % (
                 len(run.recognized_move_ids),
                 len(run.unrecognized_move_ids),

@@ -25,7 +25,7 @@ if (
     )
 ):
     treasury = sale_vat22.invoice_repartition_line_ids.filtered(
-        lambda l: l.repartition_type == "tax"
+        lambda line: line.repartition_type == "tax"
     ).account_id[:1]
     split = vat22.copy({"name": "22% G SP", "description": "22% G SP"})
     owed = {
@@ -155,14 +155,14 @@ if registered and bank_journal:
 
     def installments(bill):
         return bill.line_ids.filtered(
-            lambda l: l.display_type == "payment_term"
+            lambda line: line.display_type == "payment_term"
         ).sorted("date_maturity")
 
     by_terms = registered.sorted(lambda b: -len(installments(b)))
     partial, full = by_terms[0], by_terms[-1]
-    pay_by_bank(installments(partial)[:1], "Bonifico rata 1 %s" % partial.ref)
+    pay_by_bank(installments(partial)[:1], f"Bonifico rata 1 {partial.ref}")
     if full != partial:
-        pay_by_bank(installments(full), "Bonifico %s" % full.ref)
+        pay_by_bank(installments(full), f"Bonifico {full.ref}")
     env.cr.commit()
     print("Bank reconciliation:")
     for bill in partial | full:

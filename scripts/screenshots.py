@@ -76,7 +76,8 @@ class Odoo:
             timeout=60,
         ).json()
         if res.get("error") or not res.get("result", {}).get("uid"):
-            sys.exit("Login failed: %s" % json.dumps(res.get("error") or res)[:500])
+            error = json.dumps(res.get("error") or res)[:500]
+            sys.exit(f"Login failed: {error}")
         self.session_id = self.http.cookies["session_id"]
         self.lang = res["result"]["user_context"].get("lang")
 
@@ -135,7 +136,7 @@ class Browser:
                 time.sleep(0.2)
         if not ws_url:
             self.close()
-            sys.exit("Chromium did not start (is %s a Chromium?)" % chromium)
+            sys.exit(f"Chromium did not start (is {chromium} a Chromium?)")
         self.ws = websocket.create_connection(ws_url, timeout=60, suppress_origin=True)
         self.msg_id = 0
         self.send("Page.enable")
@@ -152,7 +153,7 @@ class Browser:
             msg = json.loads(self.ws.recv())
             if msg.get("id") == self.msg_id:
                 if "error" in msg:
-                    raise RuntimeError("%s: %s" % (method, msg["error"]))
+                    raise RuntimeError(f"{method}: {msg['error']}")
                 return msg.get("result", {})
             if msg.get("method") == "Runtime.exceptionThrown":
                 details = msg["params"]["exceptionDetails"]
@@ -182,7 +183,7 @@ class Browser:
         )
         if "exceptionDetails" in res:
             raise RuntimeError(
-                "JS error in %r: %s" % (expression[:80], res["exceptionDetails"])
+                f"JS error in {expression[:80]!r}: {res['exceptionDetails']}"
             )
         return res.get("result", {}).get("value")
 
@@ -190,22 +191,22 @@ class Browser:
         """Wait until ``selector`` exists and Odoo is not loading anymore."""
         end = time.time() + timeout
         check = (
-            "!!document.querySelector(%s) && !document.querySelector("
-            "'.o_loading_indicator, .o_blockUI')" % json.dumps(selector)
+            f"!!document.querySelector({json.dumps(selector)})"
+            " && !document.querySelector('.o_loading_indicator, .o_blockUI')"
         )
         while time.time() < end:
             if self.js(check):
                 time.sleep(0.8)  # let fonts, icons and animations settle
                 return
             time.sleep(0.25)
-        raise RuntimeError("Timeout waiting for %s" % selector)
+        raise RuntimeError(f"Timeout waiting for {selector}")
 
     def goto(self, url, selector):
         self.send("Page.navigate", url=url)
         self.wait(selector)
 
     def click(self, selector, wait_for=None):
-        self.js("document.querySelector(%s).click()" % json.dumps(selector))
+        self.js(f"document.querySelector({json.dumps(selector)}).click()")
         if wait_for:
             self.wait(wait_for)
         else:
@@ -245,7 +246,8 @@ class Browser:
 
 
 def action_url(base, xmlid, res_id=None):
-    return "%s/odoo/action-%s%s" % (base, xmlid, "/%d" % res_id if res_id else "")
+    record = f"/{res_id:d}" if res_id else ""
+    return f"{base}/odoo/action-{xmlid}{record}"
 
 
 def main():
@@ -268,7 +270,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
 
     odoo = Odoo(args.url, args.db, args.login, args.password)
-    print("Logged in (%s), language %s" % (args.login, odoo.lang))
+    print(f"Logged in ({args.login}), language {odoo.lang}")
     base = odoo.url
     Move = "account.move"
     unrecognized = odoo.search(
@@ -336,7 +338,8 @@ def main():
             browser.js(
                 "(() => { const box = document.querySelector('#l10n_it_autoreg')"
                 ".closest('.o_settings_container');"
-                " (box.previousElementSibling || box).scrollIntoView({block: 'start'}); })()"
+                " (box.previousElementSibling || box)"
+                ".scrollIntoView({block: 'start'}); })()"
             )
             time.sleep(0.8)
             browser.shot(out("01_settings"))

@@ -318,10 +318,11 @@ def check_installments(invoice) -> list[str]:
     sums |= {-value for value in sums}
     if any(_close(value, target) for value in sums for target in expected):
         return []
+    due = invoice.total if invoice.total is not None else invoice.amount_total
+    less = f" - withholding {withholding}" if withholding else ""
     return [
         f"installments_vs_total: installments {' + '.join(str(b) for b in blocks)} "
-        f"!= amount due {invoice.total if invoice.total is not None else invoice.amount_total}"
-        + (f" - withholding {withholding}" if withholding else "")
+        f"!= amount due {due}{less}"
     ]
 
 

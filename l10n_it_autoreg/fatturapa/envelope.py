@@ -214,7 +214,7 @@ def _cut_after_root(content: bytes) -> bytes:
     """Drop what a damaged envelope let through after the invoice's root
     closing tag (certificates, signatures...)."""
     last = None
-    for last in _ROOT_END.finditer(content):
+    for last in _ROOT_END.finditer(content):  # noqa: B007 (keeps the last match)
         pass
     return content[: last.end()] if last else content
 
