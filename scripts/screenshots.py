@@ -33,6 +33,7 @@ present, reduces the PNGs to a palette (smaller files).
 
 import argparse
 import base64
+import contextlib
 import io
 import json
 import os
@@ -216,7 +217,8 @@ class Browser:
         data = base64.b64decode(
             self.send("Page.captureScreenshot", format="png")["data"]
         )
-        try:
+        # Without Pillow the PNG stays as Chromium made it (larger).
+        with contextlib.suppress(ImportError):
             from PIL import Image
 
             image = Image.open(io.BytesIO(data)).convert("RGB")
@@ -226,17 +228,13 @@ class Browser:
             buf = io.BytesIO()
             image.save(buf, "PNG", optimize=True)
             data = buf.getvalue()
-        except ImportError:
-            pass
         with open(path, "wb") as f:
             f.write(data)
         print("  %s (%d KB)" % (os.path.relpath(path, REPO_DIR), len(data) // 1024))
 
     def close(self):
-        try:
+        with contextlib.suppress(Exception):  # closing anyway
             self.ws.close()
-        except Exception:  # noqa: BLE001
-            pass
         self.proc.terminate()
         try:
             self.proc.wait(10)

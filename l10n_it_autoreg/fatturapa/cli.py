@@ -14,6 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from . import read_file
 
+# A console script (fatturapa-inspect): what it prints is its output.
+# pylint: disable=print-used
+
 CENT = Decimal("0.01")
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -82,10 +83,9 @@ def _b64decode(data: bytes) -> bytes:
 
 def _open_cms(der: bytes) -> Envelope:
     kind = "p7m-ber" if der[1:2] == b"\x80" else "p7m-der"
-    try:
+    # Not a well-formed CMS structure: salvage its content below.
+    with contextlib.suppress(ValueError, TypeError, KeyError, OverflowError):
         return _open_cms_strict(der, kind)
-    except (ValueError, TypeError, KeyError, OverflowError):
-        pass
     content = _salvage_content(der)
     warnings = []
     if content is None:

@@ -1,3 +1,5 @@
+import contextlib
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
@@ -94,7 +96,8 @@ class L10nItAutoregPreview(models.TransientModel):
         """Run the engine on ``moves`` inside a savepoint that is rolled back,
         and return the outcome of each bill as preview line values."""
         captured = []
-        try:
+        # The rollback exception undoes the savepoint and ends here.
+        with contextlib.suppress(_DryRunRollback):
             with self.env.cr.savepoint():
                 run = self.env["l10n_it_autoreg.run"].create(
                     {
@@ -121,8 +124,6 @@ class L10nItAutoregPreview(models.TransientModel):
                         }
                     )
                 raise _DryRunRollback()
-        except _DryRunRollback:
-            pass
         kept = (
             self.env["account.move"]
             .browse([vals["move_id"] for vals in captured])
