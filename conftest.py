@@ -6,6 +6,7 @@
   skips tours silently when Chromium, ``websocket-client`` or pytest-odoo's
   ``--odoo-http`` is missing, and a skipped tour must never pass for green.
 """
+
 import os
 
 import pytest
@@ -20,16 +21,19 @@ else:
         odoo.addons.__path__.append(_repo)
 
 
-
 def pytest_configure(config):
     """Database-free run of the pure reader tests
     (``python3 -m pytest -p no:odoo l10n_it_autoreg/tests/test_reader_*.py``):
     give Odoo its default addons path and let pytest-odoo name test modules
     ``odoo.addons.<addon>.tests...`` as it does in a database run."""
-    if odoo is None or config.getoption("--odoo-database", None) \
-            or config.getoption("--odoo-config", None):
+    if (
+        odoo is None
+        or config.getoption("--odoo-database", None)
+        or config.getoption("--odoo-config", None)
+    ):
         return
     import pytest_odoo
+
     from odoo.tools import config as odoo_config
 
     odoo_config.parse_config([])
@@ -47,6 +51,7 @@ def _is_browser_test(item):
     if cls is None or odoo is None:
         return False
     from odoo.tests import HttpCase
+
     return issubclass(cls, HttpCase) and "tour" in item.name
 
 

@@ -2,6 +2,7 @@
 ``odoo-addon-l10n_it_autoreg`` into the ``odoo.addons`` namespace (as OCA
 publishes addons) together with the ``fatturapa-inspect`` console script.
 The addon also works by simply adding this folder to Odoo's --addons-path."""
+
 import ast
 import os
 
@@ -45,13 +46,12 @@ setup(
     # installed beside the addon (see README).
     install_requires=["lxml", "asn1crypto"],
     package_dir={"odoo.addons." + ADDON: ADDON},
-    packages=["odoo.addons." + ADDON] + [
-        "odoo.addons.%s.%s" % (ADDON, pkg) for pkg in find_packages(ADDON)
-    ],
+    packages=["odoo.addons." + ADDON]
+    + [f"odoo.addons.{ADDON}.{pkg}" for pkg in find_packages(ADDON)],
     package_data={"odoo.addons." + ADDON: data_files_of_addon()},
     entry_points={
         "console_scripts": [
-            "fatturapa-inspect = odoo.addons.%s.fatturapa.cli:main" % ADDON,
+            f"fatturapa-inspect = odoo.addons.{ADDON}.fatturapa.cli:main",
         ],
     },
     classifiers=[

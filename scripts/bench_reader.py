@@ -11,6 +11,7 @@
 
 Run from the repository root:  python3 scripts/bench_reader.py
 """
+
 import os
 import subprocess
 import sys
@@ -26,10 +27,12 @@ def _bootstrap():
     """Import the reader as the standalone package it is (``fatturapa``,
     no odoo import) and the builder as a plain module."""
     import importlib.util
+
     if ADDON not in sys.path:
         sys.path.insert(0, ADDON)
     spec = importlib.util.spec_from_file_location(
-        "fatturapa_builder", os.path.join(ADDON, "tests", "builder.py"))
+        "fatturapa_builder", os.path.join(ADDON, "tests", "builder.py")
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -37,15 +40,28 @@ def _bootstrap():
 
 def bench_speed(count=1000, lines=20, repeat=5):
     from decimal import Decimal
-    from lxml import etree
+
     from fatturapa import read_bytes
     from fatturapa_builder import InvoiceSpec, LineSpec, build_xml
+    from lxml import etree
 
-    files = [build_xml(InvoiceSpec(number=f"B-{n}", lines=[
-        LineSpec(f"Articolo {n}-{i}", quantity=Decimal(i + 1),
-                 price_unit=Decimal("12.34"),
-                 vat_rate=Decimal("22.00") if i % 3 else Decimal("10.00"))
-        for i in range(lines)])) for n in range(count)]
+    files = [
+        build_xml(
+            InvoiceSpec(
+                number=f"B-{n}",
+                lines=[
+                    LineSpec(
+                        f"Articolo {n}-{i}",
+                        quantity=Decimal(i + 1),
+                        price_unit=Decimal("12.34"),
+                        vat_rate=Decimal("22.00") if i % 3 else Decimal("10.00"),
+                    )
+                    for i in range(lines)
+                ],
+            )
+        )
+        for n in range(count)
+    ]
     for data in files:  # correctness first, outside the timings
         result = read_bytes(data)
         assert result.ok and not result.invoices[0].warnings, result.error_message
@@ -63,13 +79,13 @@ def bench_speed(count=1000, lines=20, repeat=5):
     # is a proxy object lxml makes on demand, about as dear as its parse.
     def visit_run():
         for data in files:
-            for element in etree.fromstring(data).iter():
+            for _element in etree.fromstring(data).iter():
                 pass
 
     def touch_run():
         for data in files:
             for element in etree.fromstring(data).iter():
-                element.tag, element.text
+                _ = element.tag, element.text
 
     # Best of ``repeat`` alternating runs of each: the machine is shared, and
     # the minimum is the figure least disturbed by other processes (timeit's
@@ -83,14 +99,24 @@ def bench_speed(count=1000, lines=20, repeat=5):
             best[run] = min(best[run], time.perf_counter() - start)
     floor, reader = best[floor_run], best[reader_run]
     size = sum(map(len, files)) / count
-    print(f"speed: {count} files x {lines} lines ({size / 1024:.1f} KiB each), "
-          f"best of {repeat} runs")
-    print(f"  lxml.etree.fromstring (floor): {floor:.3f} s  ({floor / count * 1000:.3f} ms/file)")
-    print(f"  read_bytes (reader+checks):    {reader:.3f} s  ({reader / count * 1000:.3f} ms/file)")
+    print(
+        f"speed: {count} files x {lines} lines ({size / 1024:.1f} KiB each), "
+        f"best of {repeat} runs"
+    )
+    print(
+        f"  lxml.etree.fromstring (floor): {floor:.3f} s  "
+        f"({floor / count * 1000:.3f} ms/file)"
+    )
+    print(
+        f"  read_bytes (reader+checks):    {reader:.3f} s  "
+        f"({reader / count * 1000:.3f} ms/file)"
+    )
     print(f"  ratio: {reader / floor:.2f}x  (goal <= 3x)")
-    print(f"  references: parse + visiting every element from Python "
-          f"{best[visit_run] / floor:.2f}x, + reading each tag and text "
-          f"{best[touch_run] / floor:.2f}x (no model, no checks)")
+    print(
+        f"  references: parse + visiting every element from Python "
+        f"{best[visit_run] / floor:.2f}x, + reading each tag and text "
+        f"{best[touch_run] / floor:.2f}x (no model, no checks)"
+    )
 
 
 MEMORY_CHILD = r"""
@@ -119,6 +145,7 @@ print(len(data), peak, start_rss, base_rss, rss, attachment.size)
 
 def bench_memory(megabytes=20):
     import tempfile
+
     from fatturapa_builder import AttachmentSpec, InvoiceSpec, build_xml
 
     payload = os.urandom(megabytes * 1024 * 1024)
@@ -127,19 +154,25 @@ def bench_memory(megabytes=20):
         handle.write(data)
     try:
         code = MEMORY_CHILD.format(addon=ADDON, path=handle.name)
-        out = subprocess.run([sys.executable, "-c", code], check=True,
-                             capture_output=True, text=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        ).stdout.split()
     finally:
         os.unlink(handle.name)
     size, peak, start_rss, base_rss, rss, attachment_size = map(int, out)
     mib = 1024 * 1024
-    print(f"memory: file of {size / mib:.1f} MiB with a {megabytes} MiB attachment "
-          f"(decoded size reported {attachment_size / mib:.1f} MiB, not decoded)")
+    print(
+        f"memory: file of {size / mib:.1f} MiB with a {megabytes} MiB attachment "
+        f"(decoded size reported {attachment_size / mib:.1f} MiB, not decoded)"
+    )
     print(f"  tracemalloc peak while reading (Python objects): {peak / mib:.1f} MiB")
-    print(f"  peak RSS (VmHWM): {start_rss / 1024:.0f} MiB after imports, {base_rss / 1024:.0f} MiB "
-          f"with the file loaded, {rss / 1024:.0f} MiB after reading: reading added "
-          f"{(rss - base_rss) / 1024:.0f} MiB, whole process {rss / 1024:.0f} MiB "
-          f"(goal < 100 MB)")
+    print(
+        f"  peak RSS (VmHWM): {start_rss / 1024:.0f} MiB after imports, "
+        f"{base_rss / 1024:.0f} MiB with the file loaded, "
+        f"{rss / 1024:.0f} MiB after reading: reading added "
+        f"{(rss - base_rss) / 1024:.0f} MiB, whole process {rss / 1024:.0f} MiB "
+        f"(goal < 100 MB)"
+    )
 
 
 if __name__ == "__main__":

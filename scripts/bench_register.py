@@ -12,6 +12,7 @@ Prints the time and the SQL queries per file received and per bill
 registered (odoo.sql_db.sql_counter); --profile writes a cProfile of the
 registration (read it with python3 -m pstats FILE).
 """
+
 import argparse
 import datetime as dt
 import os
@@ -29,17 +30,23 @@ def main():
     parser.add_argument("-n", "--count", type=int, default=500)
     parser.add_argument("--suppliers", type=int, default=20)
     parser.add_argument("--commit", action="store_true")
-    parser.add_argument("--profile", metavar="FILE",
-                        help="write a cProfile of the registration to FILE (pstats)")
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="write a cProfile of the registration to FILE (pstats)",
+    )
     args = parser.parse_args()
 
     import odoo
+
     import odoo.addons
+
     if REPO not in odoo.addons.__path__:
         odoo.addons.__path__.append(REPO)
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    from odoo.addons.l10n_it_autoreg.tests import builder as b
     from stdnum.it import iva
+
+    from odoo.addons.l10n_it_autoreg.tests import builder as b
 
     suppliers = []
     number = 3100000000
@@ -47,26 +54,42 @@ def main():
         candidate = "0%010d" % number
         number += 1
         if iva.is_valid(candidate):
-            suppliers.append(b.PartySpec(vat="IT" + candidate, name="Bench Supplier %d" % len(suppliers)))
+            suppliers.append(
+                b.PartySpec(
+                    vat="IT" + candidate, name="Bench Supplier %d" % len(suppliers)
+                )
+            )
 
     registry = odoo.registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         company = env.company
         if not company.vat:
-            company.partner_id.with_context(no_vat_validation=True).vat = "IT07643520567"
+            company.partner_id.with_context(
+                no_vat_validation=True
+            ).vat = "IT07643520567"
         buyer = b.PartySpec(vat=company.vat, name=company.name)
         Move = env["account.move"]
         files = []
         for i in range(args.count):
             spec = b.InvoiceSpec(
-                number="BENCH-%06d" % i, date=dt.date(2025, 1, 1) + dt.timedelta(days=i % 300),
-                seller=suppliers[i % len(suppliers)], buyer=buyer,
-                lines=[b.LineSpec("Riga %d" % k, price_unit=Decimal("10.%02d" % k),
-                                  quantity=Decimal(k + 1),
-                                  vat_rate=Decimal("22") if k % 2 == 0 else Decimal("10"))
-                       for k in range(5)])
-            files.append(("IT%s_B%04d.xml" % (spec.seller.vat[2:], i % 10000), b.build_xml(spec)))
+                number="BENCH-%06d" % i,
+                date=dt.date(2025, 1, 1) + dt.timedelta(days=i % 300),
+                seller=suppliers[i % len(suppliers)],
+                buyer=buyer,
+                lines=[
+                    b.LineSpec(
+                        "Riga %d" % k,
+                        price_unit=Decimal("10.%02d" % k),
+                        quantity=Decimal(k + 1),
+                        vat_rate=Decimal("22") if k % 2 == 0 else Decimal("10"),
+                    )
+                    for k in range(5)
+                ],
+            )
+            files.append(
+                ("IT%s_B%04d.xml" % (spec.seller.vat[2:], i % 10000), b.build_xml(spec))
+            )
         queries = odoo.sql_db.sql_counter
         start = time.perf_counter()
         moves = Move._l10n_it_autoreg_receive_files(files)
@@ -76,6 +99,7 @@ def main():
         profiler = None
         if args.profile:
             import cProfile
+
             profiler = cProfile.Profile()
             profiler.enable()
         queries = odoo.sql_db.sql_counter
@@ -87,19 +111,36 @@ def main():
         if profiler:
             profiler.disable()
             profiler.dump_stats(args.profile)
-        print("received %d files in %.1f s (%.1f/s, %.1f queries per file)"
-              % (len(files), received, len(files) / received, received_queries / len(files)))
-        print("registered %d, not recognized %d, in %.1f s: %.1f bills/s (%.1f ms, %.1f queries "
-              "per bill)" % (len(run.recognized_move_ids), len(run.unrecognized_move_ids),
-                             registered, len(moves) / registered, 1000 * registered / len(moves),
-                             registered_queries / len(moves)))
+        print(
+            "received %d files in %.1f s (%.1f/s, %.1f queries per file)"
+            % (
+                len(files),
+                received,
+                len(files) / received,
+                received_queries / len(files),
+            )
+        )
+        print(
+            "registered %d, not recognized %d, in %.1f s: %.1f bills/s "
+            "(%.1f ms, %.1f queries per bill)"
+            % (
+                len(run.recognized_move_ids),
+                len(run.unrecognized_move_ids),
+                registered,
+                len(moves) / registered,
+                1000 * registered / len(moves),
+                registered_queries / len(moves),
+            )
+        )
         reasons = {}
         for move in run.unrecognized_move_ids:
-            reasons[move.l10n_it_autoreg_reason_code] = reasons.get(move.l10n_it_autoreg_reason_code, 0) + 1
+            reasons[move.l10n_it_autoreg_reason_code] = (
+                reasons.get(move.l10n_it_autoreg_reason_code, 0) + 1
+            )
         if reasons:
             print("reasons:", reasons)
         if args.commit:
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit (asked for by --commit)
         else:
             cr.rollback()
     return 0

@@ -30,8 +30,10 @@ Screens (all 1440 px wide):
 Only the standard library, requests and websocket-client; Pillow, when
 present, reduces the PNGs to a palette (smaller files).
 """
+
 import argparse
 import base64
+import contextlib
 import io
 import json
 import os
@@ -46,9 +48,16 @@ import websocket
 
 REPO_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--hide-scrollbars", "--mute-audio",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--mute-audio",
 ]
 
 
@@ -58,20 +67,36 @@ class Odoo:
     def __init__(self, url, db, login, password):
         self.url = url.rstrip("/")
         self.http = requests.Session()
-        res = self.http.post(self.url + "/web/session/authenticate", json={
-            "jsonrpc": "2.0", "method": "call",
-            "params": {"db": db, "login": login, "password": password},
-        }, timeout=60).json()
+        res = self.http.post(
+            self.url + "/web/session/authenticate",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {"db": db, "login": login, "password": password},
+            },
+            timeout=60,
+        ).json()
         if res.get("error") or not res.get("result", {}).get("uid"):
-            sys.exit("Login failed: %s" % json.dumps(res.get("error") or res)[:500])
+            error = json.dumps(res.get("error") or res)[:500]
+            sys.exit(f"Login failed: {error}")
         self.session_id = self.http.cookies["session_id"]
         self.lang = res["result"]["user_context"].get("lang")
 
     def call(self, model, method, *args, **kwargs):
-        res = self.http.post(self.url + "/web/dataset/call_kw", json={
-            "jsonrpc": "2.0", "method": "call",
-            "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-        }, timeout=120).json()
+        res = self.http.post(
+            self.url + "/web/dataset/call_kw",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {
+                    "model": model,
+                    "method": method,
+                    "args": list(args),
+                    "kwargs": kwargs,
+                },
+            },
+            timeout=120,
+        ).json()
         if res.get("error"):
             raise RuntimeError(json.dumps(res["error"])[:1000])
         return res["result"]
@@ -87,21 +112,32 @@ class Browser:
         self.width, self.height = width, height
         self.profile = tempfile.mkdtemp(prefix="autoreg-shots-")
         self.proc = subprocess.Popen(
-            [chromium, *CHROMIUM_FLAGS, "--user-data-dir=" + self.profile,
-             "--window-size=%d,%d" % (width, height),
-             "--remote-debugging-port=%d" % port, "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                chromium,
+                *CHROMIUM_FLAGS,
+                "--user-data-dir=" + self.profile,
+                "--window-size=%d,%d" % (width, height),
+                "--remote-debugging-port=%d" % port,
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         ws_url = None
         for _ in range(100):
             try:
-                pages = requests.get("http://127.0.0.1:%d/json" % port, timeout=2).json()
-                ws_url = next(p["webSocketDebuggerUrl"] for p in pages if p["type"] == "page")
+                pages = requests.get(
+                    "http://127.0.0.1:%d/json" % port, timeout=2
+                ).json()
+                ws_url = next(
+                    p["webSocketDebuggerUrl"] for p in pages if p["type"] == "page"
+                )
                 break
             except Exception:  # noqa: BLE001 -- Chromium still starting
                 time.sleep(0.2)
         if not ws_url:
             self.close()
-            sys.exit("Chromium did not start (is %s a Chromium?)" % chromium)
+            sys.exit(f"Chromium did not start (is {chromium} a Chromium?)")
         self.ws = websocket.create_connection(ws_url, timeout=60, suppress_origin=True)
         self.msg_id = 0
         self.send("Page.enable")
@@ -111,72 +147,94 @@ class Browser:
 
     def send(self, method, **params):
         self.msg_id += 1
-        self.ws.send(json.dumps({"id": self.msg_id, "method": method, "params": params}))
+        self.ws.send(
+            json.dumps({"id": self.msg_id, "method": method, "params": params})
+        )
         while True:
             msg = json.loads(self.ws.recv())
             if msg.get("id") == self.msg_id:
                 if "error" in msg:
-                    raise RuntimeError("%s: %s" % (method, msg["error"]))
+                    raise RuntimeError(f"{method}: {msg['error']}")
                 return msg.get("result", {})
             if msg.get("method") == "Runtime.exceptionThrown":
                 details = msg["params"]["exceptionDetails"]
-                print("  JS exception:", details.get("exception", {}).get("description",
-                      details.get("text")), file=sys.stderr)
+                print(
+                    "  JS exception:",
+                    details.get("exception", {}).get(
+                        "description", details.get("text")
+                    ),
+                    file=sys.stderr,
+                )
 
     def resize(self, height):
-        self.send("Emulation.setDeviceMetricsOverride", width=self.width, height=height,
-                  deviceScaleFactor=1, mobile=False)
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=self.width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
 
     def js(self, expression):
-        res = self.send("Runtime.evaluate", expression=expression, awaitPromise=True,
-                        returnByValue=True)
+        res = self.send(
+            "Runtime.evaluate",
+            expression=expression,
+            awaitPromise=True,
+            returnByValue=True,
+        )
         if "exceptionDetails" in res:
-            raise RuntimeError("JS error in %r: %s" % (expression[:80], res["exceptionDetails"]))
+            raise RuntimeError(
+                f"JS error in {expression[:80]!r}: {res['exceptionDetails']}"
+            )
         return res.get("result", {}).get("value")
 
     def wait(self, selector, timeout=30):
         """Wait until ``selector`` exists and Odoo is not loading anymore."""
         end = time.time() + timeout
-        check = ("!!document.querySelector(%s) && !document.querySelector("
-                 "'.o_loading_indicator, .o_blockUI')" % json.dumps(selector))
+        check = (
+            f"!!document.querySelector({json.dumps(selector)})"
+            " && !document.querySelector('.o_loading_indicator, .o_blockUI')"
+        )
         while time.time() < end:
             if self.js(check):
                 time.sleep(0.8)  # let fonts, icons and animations settle
                 return
             time.sleep(0.25)
-        raise RuntimeError("Timeout waiting for %s" % selector)
+        raise RuntimeError(f"Timeout waiting for {selector}")
 
     def goto(self, url, selector):
         self.send("Page.navigate", url=url)
         self.wait(selector)
 
     def click(self, selector, wait_for=None):
-        self.js("document.querySelector(%s).click()" % json.dumps(selector))
+        self.js(f"document.querySelector({json.dumps(selector)}).click()")
         if wait_for:
             self.wait(wait_for)
         else:
             time.sleep(1)
 
     def shot(self, path):
-        data = base64.b64decode(self.send("Page.captureScreenshot", format="png")["data"])
-        try:
+        data = base64.b64decode(
+            self.send("Page.captureScreenshot", format="png")["data"]
+        )
+        # Without Pillow the PNG stays as Chromium made it (larger).
+        with contextlib.suppress(ImportError):
             from PIL import Image
+
             image = Image.open(io.BytesIO(data)).convert("RGB")
-            image = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+            image = image.quantize(
+                colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+            )
             buf = io.BytesIO()
             image.save(buf, "PNG", optimize=True)
             data = buf.getvalue()
-        except ImportError:
-            pass
         with open(path, "wb") as f:
             f.write(data)
         print("  %s (%d KB)" % (os.path.relpath(path, REPO_DIR), len(data) // 1024))
 
     def close(self):
-        try:
+        with contextlib.suppress(Exception):  # closing anyway
             self.ws.close()
-        except Exception:  # noqa: BLE001
-            pass
         self.proc.terminate()
         try:
             self.proc.wait(10)
@@ -186,7 +244,8 @@ class Browser:
 
 
 def action_url(base, xmlid, res_id=None):
-    return "%s/odoo/action-%s%s" % (base, xmlid, "/%d" % res_id if res_id else "")
+    record = f"/{res_id:d}" if res_id else ""
+    return f"{base}/odoo/action-{xmlid}{record}"
 
 
 def main():
@@ -196,38 +255,71 @@ def main():
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--out", default=os.path.join(REPO_DIR, "docs", "screenshots"))
-    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    parser.add_argument(
+        "--chromium", default=shutil.which("chromium") or "/usr/bin/chromium"
+    )
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=900)
     parser.add_argument("--debug-port", type=int, default=9333)
-    parser.add_argument("--only", nargs="*", help="names of the shots to take (default: all)")
+    parser.add_argument(
+        "--only", nargs="*", help="names of the shots to take (default: all)"
+    )
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
     odoo = Odoo(args.url, args.db, args.login, args.password)
-    print("Logged in (%s), language %s" % (args.login, odoo.lang))
+    print(f"Logged in ({args.login}), language {odoo.lang}")
     base = odoo.url
     Move = "account.move"
-    unrecognized = odoo.search(Move, [("l10n_it_autoreg_state", "=", "unrecognized"),
-                                      ("state", "=", "draft"),
-                                      ("l10n_it_autoreg_reason_code", "=", "tax_not_found")], limit=1) \
-        or odoo.search(Move, [("l10n_it_autoreg_state", "=", "unrecognized"),
-                              ("state", "=", "draft")], limit=1)
-    runs = odoo.search("l10n_it_autoreg.run", [("state", "=", "done"),
-                                               ("unrecognized_count", ">", 0)],
-                       order="id desc", limit=1) \
-        or odoo.search("l10n_it_autoreg.run", [("state", "=", "done")], order="id desc", limit=1)
+    unrecognized = odoo.search(
+        Move,
+        [
+            ("l10n_it_autoreg_state", "=", "unrecognized"),
+            ("state", "=", "draft"),
+            ("l10n_it_autoreg_reason_code", "=", "tax_not_found"),
+        ],
+        limit=1,
+    ) or odoo.search(
+        Move,
+        [("l10n_it_autoreg_state", "=", "unrecognized"), ("state", "=", "draft")],
+        limit=1,
+    )
+    runs = odoo.search(
+        "l10n_it_autoreg.run",
+        [("state", "=", "done"), ("unrecognized_count", ">", 0)],
+        order="id desc",
+        limit=1,
+    ) or odoo.search(
+        "l10n_it_autoreg.run", [("state", "=", "done")], order="id desc", limit=1
+    )
     # the registered bill with the most due dates (and most lines)
-    registered = odoo.call(Move, "search_read", [("l10n_it_autoreg_state", "=", "registered"),
-                                                 ("move_type", "=", "in_invoice")],
-                           fields=["line_ids", "invoice_line_ids"])
-    registered.sort(key=lambda m: (len(m["line_ids"]) - len(m["invoice_line_ids"]),
-                                   len(m["invoice_line_ids"])), reverse=True)
+    registered = odoo.call(
+        Move,
+        "search_read",
+        [
+            ("l10n_it_autoreg_state", "=", "registered"),
+            ("move_type", "=", "in_invoice"),
+        ],
+        fields=["line_ids", "invoice_line_ids"],
+    )
+    registered.sort(
+        key=lambda m: (
+            len(m["line_ids"]) - len(m["invoice_line_ids"]),
+            len(m["invoice_line_ids"]),
+        ),
+        reverse=True,
+    )
 
     browser = Browser(args.chromium, args.width, args.height, args.debug_port)
     host = base.split("://", 1)[1].split("/")[0].split(":")[0]
-    browser.send("Network.setCookie", name="session_id", value=odoo.session_id,
-                 domain=host, path="/", httpOnly=True)
+    browser.send(
+        "Network.setCookie",
+        name="session_id",
+        value=odoo.session_id,
+        domain=host,
+        path="/",
+        httpOnly=True,
+    )
 
     def wanted(name):
         return not args.only or name in args.only
@@ -237,61 +329,102 @@ def main():
 
     try:
         if wanted("01_settings"):
-            browser.goto(action_url(base, "account.action_account_config"),
-                         "#l10n_it_autoreg")
+            browser.goto(
+                action_url(base, "account.action_account_config"), "#l10n_it_autoreg"
+            )
             # the block's title (Vendor Bills) on top
-            browser.js("(() => { const box = document.querySelector('#l10n_it_autoreg')"
-                       ".closest('.o_settings_container');"
-                       " (box.previousElementSibling || box).scrollIntoView({block: 'start'}); })()")
+            browser.js(
+                "(() => { const box = document.querySelector('#l10n_it_autoreg')"
+                ".closest('.o_settings_container');"
+                " (box.previousElementSibling || box)"
+                ".scrollIntoView({block: 'start'}); })()"
+            )
             time.sleep(0.8)
             browser.shot(out("01_settings"))
 
         if wanted("02_to_register"):
-            browser.goto(action_url(base, "l10n_it_autoreg.action_l10n_it_autoreg_to_register"),
-                         ".o_l10n_it_autoreg_to_register .o_data_row")
+            browser.goto(
+                action_url(base, "l10n_it_autoreg.action_l10n_it_autoreg_to_register"),
+                ".o_l10n_it_autoreg_to_register .o_data_row",
+            )
             browser.shot(out("02_to_register"))
 
         if wanted("03_not_recognized") and unrecognized:
-            browser.goto(action_url(base, "l10n_it_autoreg.action_l10n_it_autoreg_to_register",
-                                    unrecognized[0]),
-                         ".o_form_view .o_l10n_it_autoreg_reason")
+            browser.goto(
+                action_url(
+                    base,
+                    "l10n_it_autoreg.action_l10n_it_autoreg_to_register",
+                    unrecognized[0],
+                ),
+                ".o_form_view .o_l10n_it_autoreg_reason",
+            )
             browser.shot(out("03_not_recognized"))
 
         if runs and (wanted("04_run_recognized") or wanted("05_run_not_recognized")):
-            browser.goto(action_url(base, "l10n_it_autoreg.action_l10n_it_autoreg_run", runs[0]),
-                         ".o_form_view .o_notebook")
+            browser.goto(
+                action_url(base, "l10n_it_autoreg.action_l10n_it_autoreg_run", runs[0]),
+                ".o_form_view .o_notebook",
+            )
             if wanted("04_run_recognized"):
                 browser.shot(out("04_run_recognized"))
             if wanted("05_run_not_recognized"):
-                browser.click(".o_notebook a[name='unrecognized']",
-                              ".o_l10n_it_autoreg_unrecognized .o_data_row")
+                browser.click(
+                    ".o_notebook a[name='unrecognized']",
+                    ".o_l10n_it_autoreg_unrecognized .o_data_row",
+                )
                 browser.shot(out("05_run_not_recognized"))
 
-        if registered and (wanted("06_registered_bill") or wanted("07_registered_bill_due_dates")):
+        if registered and (
+            wanted("06_registered_bill") or wanted("07_registered_bill_due_dates")
+        ):
             bill = registered[0]["id"]
             browser.resize(1100)
-            browser.goto(action_url(base, "account.action_move_in_invoice_type", bill),
-                         ".o_form_view .o_field_widget[name=tax_totals]")
+            browser.goto(
+                action_url(base, "account.action_move_in_invoice_type", bill),
+                ".o_form_view .o_field_widget[name=tax_totals]",
+            )
             if wanted("06_registered_bill"):
                 browser.shot(out("06_registered_bill"))
             if wanted("07_registered_bill_due_dates"):
-                browser.click(".o_notebook a[name='l10n_it_autoreg_due_dates']",
-                              ".o_l10n_it_autoreg_due_dates tbody tr")
+                browser.click(
+                    ".o_notebook a[name='l10n_it_autoreg_due_dates']",
+                    ".o_l10n_it_autoreg_due_dates tbody tr",
+                )
                 browser.shot(out("07_registered_bill_due_dates"))
             browser.resize(args.height)
 
         if wanted("08_processing"):
-            pending = odoo.search(Move, [("l10n_it_autoreg_state", "in", ("pending", "unrecognized")),
-                                         ("state", "=", "draft")], limit=3)
-            company = odoo.call("res.users", "read", [odoo.call("res.users", "search",
-                                [("login", "=", args.login)])[0]], ["company_id"])[0]["company_id"][0]
-            run = odoo.call("l10n_it_autoreg.run", "create", {
-                "company_id": company, "trigger": "manual", "state": "running",
-                "move_ids": [(6, 0, pending)],
-            })
+            pending = odoo.search(
+                Move,
+                [
+                    ("l10n_it_autoreg_state", "in", ("pending", "unrecognized")),
+                    ("state", "=", "draft"),
+                ],
+                limit=3,
+            )
+            company = odoo.call(
+                "res.users",
+                "read",
+                [odoo.call("res.users", "search", [("login", "=", args.login)])[0]],
+                ["company_id"],
+            )[0]["company_id"][0]
+            run = odoo.call(
+                "l10n_it_autoreg.run",
+                "create",
+                {
+                    "company_id": company,
+                    "trigger": "manual",
+                    "state": "running",
+                    "move_ids": [(6, 0, pending)],
+                },
+            )
             try:
-                browser.goto(action_url(base, "l10n_it_autoreg.action_l10n_it_autoreg_to_register"),
-                             ".o_l10n_it_autoreg_processing")
+                browser.goto(
+                    action_url(
+                        base, "l10n_it_autoreg.action_l10n_it_autoreg_to_register"
+                    ),
+                    ".o_l10n_it_autoreg_processing",
+                )
                 browser.shot(out("08_processing"))
             finally:
                 odoo.call("l10n_it_autoreg.run", "unlink", [run])

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# The test command (README): a throwaway database with the addon installed,
-# the whole suite (Odoo tests with pytest-odoo + pure-Python reader tests),
-# then the database is dropped.  Exits non-zero on any failure, when no test
-# ran, and when a browser test was skipped.  Extra arguments go to pytest.
+# The test command (README): the lint (scripts/lint.sh), then a throwaway
+# database with the addon installed, the whole suite (Odoo tests with
+# pytest-odoo + pure-Python reader tests), then the database is dropped.
+# Exits non-zero on a lint finding, on any failure, when no test ran, and
+# when a browser test was skipped.  Extra arguments go to pytest; LINT=0
+# skips the lint (to re-run a few tests quickly; CI never sets it).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+if [ "${LINT:-1}" != 0 ]; then
+    bash "$REPO_DIR/scripts/lint.sh" || die "Lint failed: fix what it lists above (see scripts/lint.sh), then run the tests again."
+fi
 
 ensure_odoo
 ensure_postgres

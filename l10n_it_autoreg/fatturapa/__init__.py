@@ -10,6 +10,7 @@
 Reading never raises for a bad file: every problem is a coded error of the
 ``ReadResult`` (file level) or a coded warning of an ``Invoice``.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,12 +18,40 @@ import os
 from . import codes, errors
 from .checks import check_invoice
 from .envelope import open_envelope
-from .errors import (BAD_ENVELOPE, BAD_VALUE, HOSTILE_XML, INTERNAL_ERROR, MISSING_FIELD,
-                     NO_BODY, NOT_AN_INVOICE, TOO_LARGE, UNREADABLE, ReadError)
-from .model import (Address, ArticleCode, Attachment, DeliveryNote, Discount, Installment,
-                    Invoice, Line, LinkedDocument, OtherData, Party, Payment, PensionFund,
-                    ReadResult, StampDuty, Transmission, Transport, VatSummary, Vehicle,
-                    Withholding)
+from .errors import (
+    BAD_ENVELOPE,
+    BAD_VALUE,
+    HOSTILE_XML,
+    INTERNAL_ERROR,
+    MISSING_FIELD,
+    NO_BODY,
+    NOT_AN_INVOICE,
+    TOO_LARGE,
+    UNREADABLE,
+    ReadError,
+)
+from .model import (
+    Address,
+    ArticleCode,
+    Attachment,
+    DeliveryNote,
+    Discount,
+    Installment,
+    Invoice,
+    Line,
+    LinkedDocument,
+    OtherData,
+    Party,
+    Payment,
+    PensionFund,
+    ReadResult,
+    StampDuty,
+    Transmission,
+    Transport,
+    VatSummary,
+    Vehicle,
+    Withholding,
+)
 from .reader import read_invoices
 
 # 50 MiB: the SdI refuses files over 5 MB (and ~30 MB zipped lots), so a
@@ -31,18 +60,52 @@ from .reader import read_invoices
 DEFAULT_MAX_SIZE = 50 * 1024 * 1024
 
 __all__ = [
-    "read_bytes", "read_file", "DEFAULT_MAX_SIZE", "codes", "errors", "check_invoice",
-    "ReadError", "UNREADABLE", "NOT_AN_INVOICE", "BAD_ENVELOPE", "TOO_LARGE", "HOSTILE_XML",
-    "NO_BODY", "MISSING_FIELD", "BAD_VALUE", "INTERNAL_ERROR",
-    "Address", "ArticleCode", "Attachment", "DeliveryNote", "Discount", "Installment",
-    "Invoice", "Line", "LinkedDocument", "OtherData", "Party", "Payment", "PensionFund",
-    "ReadResult", "StampDuty", "Transmission", "Transport", "VatSummary", "Vehicle",
+    "read_bytes",
+    "read_file",
+    "DEFAULT_MAX_SIZE",
+    "codes",
+    "errors",
+    "check_invoice",
+    "ReadError",
+    "UNREADABLE",
+    "NOT_AN_INVOICE",
+    "BAD_ENVELOPE",
+    "TOO_LARGE",
+    "HOSTILE_XML",
+    "NO_BODY",
+    "MISSING_FIELD",
+    "BAD_VALUE",
+    "INTERNAL_ERROR",
+    "Address",
+    "ArticleCode",
+    "Attachment",
+    "DeliveryNote",
+    "Discount",
+    "Installment",
+    "Invoice",
+    "Line",
+    "LinkedDocument",
+    "OtherData",
+    "Party",
+    "Payment",
+    "PensionFund",
+    "ReadResult",
+    "StampDuty",
+    "Transmission",
+    "Transport",
+    "VatSummary",
+    "Vehicle",
     "Withholding",
 ]
 
 
-def read_bytes(data: bytes, filename: str | None = None, *,
-               max_size: int = DEFAULT_MAX_SIZE, today=None) -> ReadResult:
+def read_bytes(
+    data: bytes,
+    filename: str | None = None,
+    *,
+    max_size: int = DEFAULT_MAX_SIZE,
+    today=None,
+) -> ReadResult:
     """Read a received file (XML or signed envelope) into a ReadResult.
 
     Never raises for the file's content; ``today`` (a date) is only for the
@@ -60,7 +123,9 @@ def read_bytes(data: bytes, filename: str | None = None, *,
         result.envelope_warnings = envelope.warnings
         result.xml = envelope.xml
         if len(envelope.xml) > max_size:
-            raise ReadError(TOO_LARGE, f"content of {len(envelope.xml)} bytes > {max_size}")
+            raise ReadError(
+                TOO_LARGE, f"content of {len(envelope.xml)} bytes > {max_size}"
+            )
         file_warnings = []
         invoices = read_invoices(envelope.xml, file_warnings)
         result.envelope_warnings += file_warnings
@@ -88,11 +153,19 @@ def read_file(path, *, max_size: int = DEFAULT_MAX_SIZE, today=None) -> ReadResu
         size = os.path.getsize(path)
         if size > max_size:
             detail = f"{size} bytes > {max_size}"
-            return ReadResult(filename=name, error_code=TOO_LARGE, error_detail=detail,
-                              error_message=errors.message(TOO_LARGE, detail))
+            return ReadResult(
+                filename=name,
+                error_code=TOO_LARGE,
+                error_detail=detail,
+                error_message=errors.message(TOO_LARGE, detail),
+            )
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as error:
-        return ReadResult(filename=name, error_code=UNREADABLE, error_detail=str(error),
-                          error_message=errors.message(UNREADABLE, str(error)))
+        return ReadResult(
+            filename=name,
+            error_code=UNREADABLE,
+            error_detail=str(error),
+            error_message=errors.message(UNREADABLE, str(error)),
+        )
     return read_bytes(data, name, max_size=max_size, today=today)

@@ -12,6 +12,7 @@ Stable codes: ``unknown_code``, ``line_total``, ``lines_vs_summary``,
 ``due_before_date``, ``missing_nature``, ``no_lines``; the reader adds
 ``value_recovered``, ``bad_value``, ``missing_vat`` (FSM10) while reading.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -60,7 +61,9 @@ def check_codes(invoice) -> list[str]:
     if invoice.seller.tax_regime:
         found.append(("RegimeFiscale", invoice.seller.tax_regime))
     found += [("Natura", line.vat_nature) for line in invoice.lines if line.vat_nature]
-    found += [("Natura", row.vat_nature) for row in invoice.vat_summary if row.vat_nature]
+    found += [
+        ("Natura", row.vat_nature) for row in invoice.vat_summary if row.vat_nature
+    ]
     found += [("EsigibilitaIVA", row.due) for row in invoice.vat_summary if row.due]
     found += [("TipoRitenuta", item.type) for item in invoice.withholdings]
     for fund in invoice.pension_funds:
@@ -76,11 +79,18 @@ def check_codes(invoice) -> list[str]:
             continue
         seen.add((label, value))
         if codes.describe(label, value) is None:
-            warnings.append(f"unknown_code: {label} {value!r} is not in the FatturaPA tables")
+            warnings.append(
+                f"unknown_code: {label} {value!r} is not in the FatturaPA tables"
+            )
     simplified_type = invoice.document_type in codes.SIMPLIFIED_DOCUMENT_TYPES
-    if invoice.document_type in codes.DOCUMENT_TYPES and simplified_type != invoice.simplified:
-        warnings.append(f"unknown_code: TipoDocumento {invoice.document_type} does not belong "
-                        f"to a {'simplified' if invoice.simplified else 'ordinary'} invoice")
+    if (
+        invoice.document_type in codes.DOCUMENT_TYPES
+        and simplified_type != invoice.simplified
+    ):
+        warnings.append(
+            f"unknown_code: TipoDocumento {invoice.document_type} does not belong "
+            f"to a {'simplified' if invoice.simplified else 'ordinary'} invoice"
+        )
     for row in invoice.vat_summary:
         if not row.vat_rate and not row.vat_nature and not invoice.simplified:
             warnings.append("missing_nature: a 0% VAT summary row has no Natura")
@@ -92,13 +102,17 @@ def check_dates(invoice, today: date) -> list[str]:
     if invoice.date > today + timedelta(days=1):
         warnings.append(f"date_in_future: document date {invoice.date} is after today")
     elif invoice.date < OLDEST_PLAUSIBLE:
-        warnings.append(f"date_implausible: document date {invoice.date} is before "
-                        f"{OLDEST_PLAUSIBLE}")
+        warnings.append(
+            f"date_implausible: document date {invoice.date} is before "
+            f"{OLDEST_PLAUSIBLE}"
+        )
     for payment in invoice.payments:
         for item in payment.installments:
             if item.due_date and item.due_date < invoice.date - timedelta(days=366):
-                warnings.append(f"due_before_date: due date {item.due_date} is long "
-                                f"before the document date {invoice.date}")
+                warnings.append(
+                    f"due_before_date: due date {item.due_date} is long "
+                    f"before the document date {invoice.date}"
+                )
     return warnings
 
 
@@ -115,8 +129,14 @@ def _expected_line_totals(line) -> list[Decimal]:
         value = line.price_unit * quantity if on_total else line.price_unit
         for discount in line.discounts:
             sign = -1 if discount.type == "SC" else 1
-            amount = abs(discount.amount) if absolute and discount.amount else discount.amount
-            if discount.percent is not None and not (amount_first and amount is not None):
+            amount = (
+                abs(discount.amount)
+                if absolute and discount.amount
+                else discount.amount
+            )
+            if discount.percent is not None and not (
+                amount_first and amount is not None
+            ):
                 value += sign * value * discount.percent / 100
             elif amount is not None:
                 value += sign * amount
@@ -137,20 +157,28 @@ def check_lines(invoice) -> list[str]:
                 continue
         expected = _expected_line_totals(line)
         if not any(_close(line.price_total, value) for value in expected):
-            warnings.append(f"line_total: line {line.number}: PrezzoTotale {line.price_total}"
-                            f" != quantity x unit price net of discounts "
-                            f"{_round2(expected[0])}")
+            warnings.append(
+                f"line_total: line {line.number}: PrezzoTotale {line.price_total}"
+                f" != quantity x unit price net of discounts "
+                f"{_round2(expected[0])}"
+            )
     lines_by_rate, funds_by_rate = {}, {}
     for line in invoice.lines:
-        lines_by_rate[line.vat_rate] = lines_by_rate.get(line.vat_rate, ZERO) + line.price_total
+        lines_by_rate[line.vat_rate] = (
+            lines_by_rate.get(line.vat_rate, ZERO) + line.price_total
+        )
     for fund in invoice.pension_funds:
         funds_by_rate.setdefault(fund.vat_rate, []).append(fund.amount)
     summary_by_rate = {}
     for row in invoice.vat_summary:
-        taxable, rounding, expenses = summary_by_rate.get(row.vat_rate, (ZERO, ZERO, ZERO))
-        summary_by_rate[row.vat_rate] = (taxable + row.taxable,
-                                         rounding + (row.rounding or ZERO),
-                                         expenses + (row.expenses or ZERO))
+        taxable, rounding, expenses = summary_by_rate.get(
+            row.vat_rate, (ZERO, ZERO, ZERO)
+        )
+        summary_by_rate[row.vat_rate] = (
+            taxable + row.taxable,
+            rounding + (row.rounding or ZERO),
+            expenses + (row.expenses or ZERO),
+        )
     for rate in sorted(set(lines_by_rate) | set(summary_by_rate)):
         lines_total = lines_by_rate.get(rate, ZERO)
         taxable, rounding, expenses = summary_by_rate.get(rate, (ZERO, ZERO, ZERO))
@@ -159,14 +187,18 @@ def check_lines(invoice) -> list[str]:
         # every subset of them (a handful at most).
         fund_sums = _subset_sums(funds)
         # Line amounts may have up to 8 decimals: compare rounded sums.
-        candidates = {_round2(lines_total + funds_part + expenses_part + rounding_part)
-                      for funds_part in fund_sums
-                      for expenses_part in (expenses, ZERO)
-                      for rounding_part in (rounding, ZERO)}
+        candidates = {
+            _round2(lines_total + funds_part + expenses_part + rounding_part)
+            for funds_part in fund_sums
+            for expenses_part in (expenses, ZERO)
+            for rounding_part in (rounding, ZERO)
+        }
         if not any(_close(taxable, candidate) for candidate in candidates):
-            warnings.append(f"lines_vs_summary: VAT {rate}%: lines {_round2(lines_total)}"
-                            + (f" + pension fund {sum(funds, ZERO)}" if funds else "")
-                            + f" != summary taxable {taxable}")
+            warnings.append(
+                f"lines_vs_summary: VAT {rate}%: lines {_round2(lines_total)}"
+                + (f" + pension fund {sum(funds, ZERO)}" if funds else "")
+                + f" != summary taxable {taxable}"
+            )
     return warnings
 
 
@@ -189,16 +221,25 @@ def check_summary_tax(invoice) -> list[str]:
         expected = _round2(row.taxable * row.vat_rate / 100)
         tolerance = CENT + abs(row.rounding or ZERO)
         if not _close(row.tax, expected, tolerance):
-            warnings.append(f"summary_tax: VAT {row.vat_rate}%: tax {row.tax} != "
-                            f"{row.taxable} x {row.vat_rate}% = {expected}")
+            warnings.append(
+                f"summary_tax: VAT {row.vat_rate}%: tax {row.tax} != "
+                f"{row.taxable} x {row.vat_rate}% = {expected}"
+            )
     return warnings
 
 
 def _document_discount(invoice, base: Decimal) -> Decimal:
     result = ZERO
     for discount in invoice.discounts:
-        value = discount.amount if discount.amount is not None else (
-            _round2(base * discount.percent / 100) if discount.percent is not None else ZERO)
+        value = (
+            discount.amount
+            if discount.amount is not None
+            else (
+                _round2(base * discount.percent / 100)
+                if discount.percent is not None
+                else ZERO
+            )
+        )
         result += value if discount.type != "MG" else -value
     return result
 
@@ -233,13 +274,18 @@ def check_total(invoice) -> list[str]:
         return []
     if any(_close(invoice.total, value) for value in _plausible_totals(invoice)):
         return []
-    return [f"summary_vs_total: ImportoTotaleDocumento {invoice.total} != VAT summary "
-            f"{invoice.amount_untaxed} + {invoice.amount_tax} = {invoice.amount_total}"]
+    return [
+        f"summary_vs_total: ImportoTotaleDocumento {invoice.total} != VAT summary "
+        f"{invoice.amount_untaxed} + {invoice.amount_tax} = {invoice.amount_total}"
+    ]
 
 
 def check_installments(invoice) -> list[str]:
-    blocks = [sum((item.amount for item in payment.installments), ZERO)
-              for payment in invoice.payments if payment.installments]
+    blocks = [
+        sum((item.amount for item in payment.installments), ZERO)
+        for payment in invoice.payments
+        if payment.installments
+    ]
     if not blocks:
         return []
     withholding = sum((item.amount for item in invoice.withholdings), ZERO)
@@ -248,13 +294,23 @@ def check_installments(invoice) -> list[str]:
     totals = _plausible_totals(invoice)
     if invoice.total is not None:
         totals.add(invoice.total)
-    self_assessed = (invoice.amount_tax
-                     if invoice.document_type in codes.SELF_ASSESSED_DOCUMENT_TYPES else ZERO)
-    expected = {total - parts[0] - parts[1] + parts[2] - parts[3]
-                for total in totals
-                for parts in itertools.product(*_distinct_options(
-                    (ZERO, withholding), (ZERO, split_tax), (ZERO, stamp),
-                    (ZERO, self_assessed)))}
+    self_assessed = (
+        invoice.amount_tax
+        if invoice.document_type in codes.SELF_ASSESSED_DOCUMENT_TYPES
+        else ZERO
+    )
+    expected = {
+        total - parts[0] - parts[1] + parts[2] - parts[3]
+        for total in totals
+        for parts in itertools.product(
+            *_distinct_options(
+                (ZERO, withholding),
+                (ZERO, split_tax),
+                (ZERO, stamp),
+                (ZERO, self_assessed),
+            )
+        )
+    }
     # Several DatiPagamento are alternatives (e.g. TP02 or TP01) or parts
     # (TP03 anticipo + TP01 rate): either reading may hold.
     sums = set(blocks) | {sum(blocks, ZERO)}
@@ -262,9 +318,12 @@ def check_installments(invoice) -> list[str]:
     sums |= {-value for value in sums}
     if any(_close(value, target) for value in sums for target in expected):
         return []
-    return [f"installments_vs_total: installments {' + '.join(str(b) for b in blocks)} "
-            f"!= amount due {invoice.total if invoice.total is not None else invoice.amount_total}"
-            + (f" - withholding {withholding}" if withholding else "")]
+    due = invoice.total if invoice.total is not None else invoice.amount_total
+    less = f" - withholding {withholding}" if withholding else ""
+    return [
+        f"installments_vs_total: installments {' + '.join(str(b) for b in blocks)} "
+        f"!= amount due {due}{less}"
+    ]
 
 
 def check_pension_funds(invoice) -> list[str]:
@@ -274,16 +333,23 @@ def check_pension_funds(invoice) -> list[str]:
             continue
         expected = _round2(fund.taxable * fund.rate / 100)
         if not _close(fund.amount, expected):
-            warnings.append(f"pension_fund_amount: {fund.type}: contribution {fund.amount} "
-                            f"!= {fund.taxable} x {fund.rate}% = {expected}")
+            warnings.append(
+                f"pension_fund_amount: {fund.type}: contribution {fund.amount} "
+                f"!= {fund.taxable} x {fund.rate}% = {expected}"
+            )
     return warnings
 
 
 def check_simplified(invoice) -> list[str]:
     warnings = []
     for line in invoice.lines:
-        if line.tax_amount is not None and line.price_total and \
-                abs(line.tax_amount) >= abs(line.price_total):
-            warnings.append(f"simplified_tax: line {line.number}: Imposta {line.tax_amount} "
-                            f"is not less than the VAT-inclusive Importo {line.price_total}")
+        if (
+            line.tax_amount is not None
+            and line.price_total
+            and abs(line.tax_amount) >= abs(line.price_total)
+        ):
+            warnings.append(
+                f"simplified_tax: line {line.number}: Imposta {line.tax_amount} "
+                f"is not less than the VAT-inclusive Importo {line.price_total}"
+            )
     return warnings

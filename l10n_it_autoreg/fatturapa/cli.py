@@ -4,6 +4,7 @@ Human summary by default; with ``--json`` exactly one JSON object per line
 and per file (see DESIGN.md, Contract).  Exit code 0 when every file was
 read, 1 otherwise.  Also ``python3 -m <package>.fatturapa.cli``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,6 +13,9 @@ import sys
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import read_file
+
+# A console script (fatturapa-inspect): what it prints is its output.
+# pylint: disable=print-used
 
 CENT = Decimal("0.01")
 
@@ -43,8 +47,11 @@ def result_summary(path, result) -> dict:
     return {
         "file": str(path),
         "ok": result.ok,
-        "error": ({"code": result.error_code, "message": result.error_message}
-                  if not result.ok else None),
+        "error": (
+            {"code": result.error_code, "message": result.error_message}
+            if not result.ok
+            else None
+        ),
         "invoices": [invoice_summary(invoice) for invoice in result.invoices],
     }
 
@@ -56,11 +63,15 @@ def _human(path, result) -> str:
     out += [f"  ! {warning}" for warning in result.envelope_warnings]
     for invoice in result.invoices:
         seller = invoice.seller.display_name or ""
-        out.append(f"  {invoice.document_type} {invoice.number} of {invoice.date} "
-                   f"from {invoice.seller.vat or invoice.seller.fiscal_code or '?'} {seller}")
-        out.append(f"    untaxed {_amount(invoice.amount_untaxed)} + tax "
-                   f"{_amount(invoice.amount_tax)} = {_amount(invoice.amount_total)} "
-                   f"{invoice.currency}, {len(invoice.lines)} line(s)")
+        out.append(
+            f"  {invoice.document_type} {invoice.number} of {invoice.date} "
+            f"from {invoice.seller.vat or invoice.seller.fiscal_code or '?'} {seller}"
+        )
+        out.append(
+            f"    untaxed {_amount(invoice.amount_untaxed)} + tax "
+            f"{_amount(invoice.amount_tax)} = {_amount(invoice.amount_total)} "
+            f"{invoice.currency}, {len(invoice.lines)} line(s)"
+        )
         out += [f"    ! {warning}" for warning in invoice.warnings]
     return "\n".join(out)
 
@@ -68,9 +79,11 @@ def _human(path, result) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="fatturapa-inspect",
-        description="Read FatturaPA files (.xml, .xml.p7m) and show what they hold.")
-    parser.add_argument("--json", action="store_true",
-                        help="one JSON object per line and per file")
+        description="Read FatturaPA files (.xml, .xml.p7m) and show what they hold.",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object per line and per file"
+    )
     parser.add_argument("files", nargs="+", metavar="FILE")
     args = parser.parse_args(argv)
     all_ok = True

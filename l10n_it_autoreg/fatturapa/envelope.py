@@ -9,10 +9,12 @@ is opened anyway and reported in the warnings; signature validity is never
 claimed (only an evident mismatch between content and signed digest is
 reported).
 """
+
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -32,7 +34,7 @@ _MAX_BASE64_LAYERS = 3
 @dataclass
 class Envelope:
     xml: bytes
-    kind: str                          # xml, p7m-der, p7m-ber, ... (+ "-base64", "-pem")
+    kind: str  # xml, p7m-der, p7m-ber, ... (+ "-base64", "-pem")
     warnings: list[str] = field(default_factory=list)
 
 
@@ -81,10 +83,9 @@ def _b64decode(data: bytes) -> bytes:
 
 def _open_cms(der: bytes) -> Envelope:
     kind = "p7m-ber" if der[1:2] == b"\x80" else "p7m-der"
-    try:
+    # Not a well-formed CMS structure: salvage its content below.
+    with contextlib.suppress(ValueError, TypeError, KeyError, OverflowError):
         return _open_cms_strict(der, kind)
-    except (ValueError, TypeError, KeyError, OverflowError):
-        pass
     content = _salvage_content(der)
     warnings = []
     if content is None:
@@ -95,12 +96,17 @@ def _open_cms(der: bytes) -> Envelope:
             except ReadError:
                 envelope = None
             if envelope is not None:
-                envelope.warnings.insert(0, "envelope_reencoded: the .p7m had been re-encoded "
-                                            "as text (windows-1252 to UTF-8); restored")
+                envelope.warnings.insert(
+                    0,
+                    "envelope_reencoded: the .p7m had been re-encoded "
+                    "as text (windows-1252 to UTF-8); restored",
+                )
                 return envelope
         raise ReadError(BAD_ENVELOPE, "no signed content found")
-    warnings.append("envelope_damaged: the signed envelope is not well-formed "
-                    "(tampered or truncated); its content was extracted anyway")
+    warnings.append(
+        "envelope_damaged: the signed envelope is not well-formed "
+        "(tampered or truncated); its content was extracted anyway"
+    )
     return Envelope(content, kind, warnings)
 
 
@@ -136,8 +142,10 @@ def _digest_mismatch(signed, content: bytes) -> str | None:
                     expected = attr["values"][0].native
                     actual = hashlib.new(algorithm, content).digest()
                     if actual != expected:
-                        return ("envelope_tampered: the content does not match the "
-                                "digest that was signed")
+                        return (
+                            "envelope_tampered: the content does not match the "
+                            "digest that was signed"
+                        )
     except (ValueError, TypeError, KeyError):
         return "envelope_damaged: the signer information cannot be read"
     return None
@@ -152,7 +160,7 @@ def _read_length(der: bytes, pos: int) -> tuple[int | None, int]:
     if first == 0x80:
         return None, pos
     count = first & 0x7F
-    return int.from_bytes(der[pos:pos + count], "big"), pos + count
+    return int.from_bytes(der[pos : pos + count], "big"), pos + count
 
 
 def _salvage_content(der: bytes) -> bytes | None:
@@ -175,7 +183,7 @@ def _salvage_content(der: bytes) -> bytes | None:
         tag = der[pos]
         if tag == 0x04:  # primitive: one piece
             length, pos = _read_length(der, pos + 1)
-            return _cut_after_root(der[pos:pos + length]) if length else None
+            return _cut_after_root(der[pos : pos + length]) if length else None
         if tag != 0x24:
             return None
         _length, pos = _read_length(der, pos + 1)
@@ -187,7 +195,7 @@ def _salvage_content(der: bytes) -> bytes | None:
                 length, pos = _read_length(der, pos + 1)
                 if length is None:
                     return None
-                pieces.append(der[pos:pos + length])
+                pieces.append(der[pos : pos + length])
                 pos += length
             elif byte == 0x00:
                 break
@@ -206,9 +214,9 @@ def _cut_after_root(content: bytes) -> bytes:
     """Drop what a damaged envelope let through after the invoice's root
     closing tag (certificates, signatures...)."""
     last = None
-    for last in _ROOT_END.finditer(content):
+    for last in _ROOT_END.finditer(content):  # noqa: B007 (keeps the last match)
         pass
-    return content[:last.end()] if last else content
+    return content[: last.end()] if last else content
 
 
 def _undo_cp1252_mojibake(data: bytes) -> bytes | None:

@@ -7,6 +7,7 @@ a DTD or touches the network, and a document with a DOCTYPE is refused.
 Attachments are cut out of the bytes before parsing (bounded memory, no
 ``huge_tree``) and decoded only when ``Attachment.data()`` is called.
 """
+
 from __future__ import annotations
 
 import base64
@@ -19,8 +20,15 @@ from lxml import etree
 
 from . import model
 from .envelope import _cut_after_root
-from .errors import (BAD_VALUE, HOSTILE_XML, MISSING_FIELD, NO_BODY, NOT_AN_INVOICE,
-                     UNREADABLE, ReadError)
+from .errors import (
+    BAD_VALUE,
+    HOSTILE_XML,
+    MISSING_FIELD,
+    NO_BODY,
+    NOT_AN_INVOICE,
+    UNREADABLE,
+    ReadError,
+)
 
 INVOICE_ROOT = "FatturaElettronica"
 SIMPLIFIED_ROOT = "FatturaElettronicaSemplificata"
@@ -40,9 +48,16 @@ _DECLARED_ENCODING = re.compile(rb"^(\s*<\?xml[^>]*?encoding\s*=\s*)([\"'])[\w.:
 
 
 def _parser(recover=False):
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False, recover=recover,
-                           remove_comments=True, remove_pis=True)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        recover=recover,
+        remove_comments=True,
+        remove_pis=True,
+    )
 
 
 _STRICT_PARSER = _parser()
@@ -64,7 +79,7 @@ def _cut_attachments(xml: bytes):
         closing = _ATTACHMENT_CLOSE.search(xml, opening.end())
         if not closing:
             break
-        pieces.append(xml[pos:opening.end()])
+        pieces.append(xml[pos : opening.end()])
         spans.append((opening.end(), closing.start()))
         pos = closing.start()
     if not spans:
@@ -122,8 +137,10 @@ def _parse(xml: bytes, warnings: list[str]):
     if "encoding" in text or "UTF-8" in text or "Unsupported" in text:
         try:
             root = etree.fromstring(_as_utf8(xml), _STRICT_PARSER)
-            warnings.append("encoding_recovered: the file is not in the encoding it "
-                            "declares; read as windows-1252")
+            warnings.append(
+                "encoding_recovered: the file is not in the encoding it "
+                "declares; read as windows-1252"
+            )
             return root
         except etree.XMLSyntaxError as error:
             text = str(error)
@@ -147,15 +164,20 @@ def _recover_namespaces(xml: bytes):
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError:
         return None
-    faults = [entry for entry in parser.error_log
-              if entry.level >= etree.ErrorLevels.ERROR and entry.domain_name != "NAMESPACE"]
+    faults = [
+        entry
+        for entry in parser.error_log
+        if entry.level >= etree.ErrorLevels.ERROR and entry.domain_name != "NAMESPACE"
+    ]
     if root is None or faults:
         return None
     # A truncated document is mended without any error: it must end with
     # the closing tag of its root, as written.
     written = root.tag
     if written.startswith("{"):
-        written = (f"{root.prefix}:" if root.prefix else "") + written.rpartition("}")[2]
+        written = (f"{root.prefix}:" if root.prefix else "") + written.rpartition("}")[
+            2
+        ]
     tail = xml[-4096:].rstrip(b" \t\r\n\x00")
     while tail.endswith((b"-->", b"?>")):  # comments and PIs may follow the root
         start = tail.rfind(b"<!--" if tail.endswith(b"-->") else b"<?")
@@ -163,8 +185,10 @@ def _recover_namespaces(xml: bytes):
             break
         tail = tail[:start].rstrip(b" \t\r\n\x00")
     if not re.search(rb"</\s*" + re.escape(written.encode()) + rb"\s*>$", tail):
-        raise ReadError(UNREADABLE, f"the document is cut short: it does not end with "
-                                    f"</{written}>")
+        raise ReadError(
+            UNREADABLE,
+            f"the document is cut short: it does not end with " f"</{written}>",
+        )
     return root
 
 
@@ -182,12 +206,12 @@ def _repair(xml: bytes) -> tuple[bytes, list[str]]:
         return xml, []
     notes = []
     bom = b"\xef\xbb\xbf" if xml.startswith(b"\xef\xbb\xbf") else b""
-    body = xml[len(bom):]
+    body = xml[len(bom) :]
     stripped = body.lstrip()
     if stripped is not body and len(stripped) != len(body):
         notes.append("blanks before the XML declaration")
     cut = _cut_after_root(stripped)
-    if len(cut) != len(stripped) and cut[-1:] == b">" and stripped[len(cut):].strip():
+    if len(cut) != len(stripped) and cut[-1:] == b">" and stripped[len(cut) :].strip():
         notes.append("bytes after the root element")
     else:
         cut = stripped
@@ -208,12 +232,12 @@ def local_name(tag) -> str | None:
         return None
     if "}" not in tag and ":" not in tag:  # the usual unqualified child
         return tag
-    return tag[max(tag.rfind("}"), tag.rfind(":")) + 1:]
+    return tag[max(tag.rfind("}"), tag.rfind(":")) + 1 :]
 
 
 def namespace_of(element) -> str | None:
     tag = element.tag
-    return tag[1:tag.index("}")] if tag.startswith("{") else None
+    return tag[1 : tag.index("}")] if tag.startswith("{") else None
 
 
 def _element_text(element) -> str | None:
@@ -232,11 +256,13 @@ class _Tree(dict):
     ``_Many`` of those values when the name is repeated (document order).
     ``nested`` says that some value is a _Tree or a _Many (a flat tree is
     read with plain ``dict.get``)."""
+
     __slots__ = ("element", "nested")
 
 
 class _Many(list):
     """The values of a repeated child name, in document order."""
+
     __slots__ = ()
 
 
@@ -262,7 +288,7 @@ def _tree(element) -> _Tree:
             if tag.__class__ is not str:
                 continue
             if "}" in tag or ":" in tag:
-                tag = tag[max(tag.rfind("}"), tag.rfind(":")) + 1:]
+                tag = tag[max(tag.rfind("}"), tag.rfind(":")) + 1 :]
                 if not tag:
                     continue
             if len(child):
@@ -284,7 +310,9 @@ def _tree(element) -> _Tree:
     except UnicodeDecodeError as error:
         # (Only a tree the recovering parser kept can hold such bytes: an
         # element that cannot be named cannot be read, whatever it is.)
-        raise ReadError(UNREADABLE, f"element name or text is not valid UTF-8 ({error.reason})") from None
+        raise ReadError(
+            UNREADABLE, f"element name or text is not valid UTF-8 ({error.reason})"
+        ) from None
     node.nested = nested
     return node
 
@@ -414,10 +442,13 @@ def _lenient_decimal(raw: str) -> Decimal | None:
         group_mark = "." if decimal_mark == "," else ","
         whole, _, fraction = text.rpartition(decimal_mark)
         sign = whole[:1] if whole[:1] in "+-" else ""
-        groups = whole[len(sign):].split(group_mark)
-        if not (groups[0].isdigit() and len(groups[0]) <= 3
-                and all(len(group) == 3 and group.isdigit() for group in groups[1:])
-                and fraction.isdigit()):
+        groups = whole[len(sign) :].split(group_mark)
+        if not (
+            groups[0].isdigit()
+            and len(groups[0]) <= 3
+            and all(len(group) == 3 and group.isdigit() for group in groups[1:])
+            and fraction.isdigit()
+        ):
             return None
         text = f"{sign}{''.join(groups)}.{fraction}"
     elif text == raw:
@@ -463,16 +494,25 @@ class BodyReader:
         return self.decimal_of(raw, path, required, default)
 
     def decimal_of(self, raw, path, required=False, default=None):
-        return self._value_of(raw, path, required, default, _DECIMALS, _parse_decimal,
-                              _lenient_decimal, "a number")
+        return self._value_of(
+            raw,
+            path,
+            required,
+            default,
+            _DECIMALS,
+            _parse_decimal,
+            _lenient_decimal,
+            "a number",
+        )
 
     def date(self, node, *path, required=False):
         raw = _text(node, *path) if node is not None else None
         return self.date_of(raw, path, required)
 
     def date_of(self, raw, path, required=False):
-        return self._value_of(raw, path, required, None, _DATES, _parse_date,
-                              _lenient_date, "a date")
+        return self._value_of(
+            raw, path, required, None, _DATES, _parse_date, _lenient_date, "a date"
+        )
 
     def _value_of(self, raw, path, required, default, cache, parse, lenient, kind):
         """``raw`` converted by ``parse`` (cached); failing that by
@@ -491,8 +531,9 @@ class BodyReader:
             return value
         value = lenient(raw)
         if value is not None:
-            self.warnings.append(f"value_recovered: {'/'.join(path)} {raw!r} "
-                                 f"read as {value}")
+            self.warnings.append(
+                f"value_recovered: {'/'.join(path)} {raw!r} " f"read as {value}"
+            )
             return value
         if required:
             raise ReadError(BAD_VALUE, f"{'/'.join(path)} {raw!r}")
@@ -510,7 +551,9 @@ class BodyReader:
             return int(raw)
         value = _parse_decimal(raw, comma=False)  # (bounded: no int(1E+999999999))
         if value is None:
-            self.warnings.append(f"bad_value: {'/'.join(path)} {raw!r} is not an integer")
+            self.warnings.append(
+                f"bad_value: {'/'.join(path)} {raw!r} is not an integer"
+            )
             return None
         return int(value)
 
@@ -523,10 +566,14 @@ class BodyReader:
     def address(self, node) -> model.Address | None:
         if node is None:
             return None
-        return model.Address(street=_text(node, "Indirizzo"), number=_text(node, "NumeroCivico"),
-                             zip=_text(node, "CAP"), city=_text(node, "Comune"),
-                             province=_text(node, "Provincia"),
-                             country=self.code(node, "Nazione"))
+        return model.Address(
+            street=_text(node, "Indirizzo"),
+            number=_text(node, "NumeroCivico"),
+            zip=_text(node, "CAP"),
+            city=_text(node, "Comune"),
+            province=_text(node, "Provincia"),
+            country=self.code(node, "Nazione"),
+        )
 
     def party(self, node) -> model.Party | None:
         """Any party block: FPA/FPR (DatiAnagrafici/Anagrafica) or FSM10
@@ -534,9 +581,14 @@ class BodyReader:
         if node is None:
             return None
         scopes = [node]
-        for path in (("DatiAnagrafici",), ("DatiAnagrafici", "Anagrafica"),
-                     ("DatiAnagraficiVettore",), ("DatiAnagraficiVettore", "Anagrafica"),
-                     ("IdentificativiFiscali",), ("AltriDatiIdentificativi",)):
+        for path in (
+            ("DatiAnagrafici",),
+            ("DatiAnagrafici", "Anagrafica"),
+            ("DatiAnagraficiVettore",),
+            ("DatiAnagraficiVettore", "Anagrafica"),
+            ("IdentificativiFiscali",),
+            ("AltriDatiIdentificativi",),
+        ):
             scope = _one(node, *path)
             if scope is not None:
                 scopes.append(scope)
@@ -562,17 +614,24 @@ class BodyReader:
             vat_country=self.code(vat_id, "IdPaese") if vat_id is not None else None,
             vat_code=_text(vat_id, "IdCodice") if vat_id is not None else None,
             fiscal_code=first("CodiceFiscale"),
-            name=first("Denominazione"), first_name=first("Nome"),
-            last_name=first("Cognome"), title=first("Titolo"), eori=first("CodEORI"),
+            name=first("Denominazione"),
+            first_name=first("Nome"),
+            last_name=first("Cognome"),
+            title=first("Titolo"),
+            eori=first("CodEORI"),
             tax_regime=self.code(node, "DatiAnagrafici", "RegimeFiscale")
             or self.code(node, "RegimeFiscale"),
             address=self.address(first_node("Sede")),
             permanent_establishment=self.address(_one(node, "StabileOrganizzazione")),
             rea_office=_text(rea, "Ufficio") if rea is not None else None,
             rea_number=_text(rea, "NumeroREA") if rea is not None else None,
-            rea_capital=self.decimal(rea, "CapitaleSociale") if rea is not None else None,
+            rea_capital=self.decimal(rea, "CapitaleSociale")
+            if rea is not None
+            else None,
             rea_sole_shareholder=_text(rea, "SocioUnico") if rea is not None else None,
-            rea_liquidation=_text(rea, "StatoLiquidazione") if rea is not None else None,
+            rea_liquidation=_text(rea, "StatoLiquidazione")
+            if rea is not None
+            else None,
             phone=_text(contacts, "Telefono") if contacts is not None else None,
             fax=_text(contacts, "Fax") if contacts is not None else None,
             email=_text(contacts, "Email") if contacts is not None else None,
@@ -583,10 +642,14 @@ class BodyReader:
         return self.discount_list(_every(node, "ScontoMaggiorazione"))
 
     def discount_list(self, items) -> list[model.Discount]:
-        return [model.Discount(type=self.code(item, "Tipo") or "",
-                               percent=self.decimal(item, "Percentuale"),
-                               amount=self.decimal(item, "Importo"))
-                for item in items]
+        return [
+            model.Discount(
+                type=self.code(item, "Tipo") or "",
+                percent=self.decimal(item, "Percentuale"),
+                amount=self.decimal(item, "Importo"),
+            )
+            for item in items
+        ]
 
     def transmission(self, node) -> model.Transmission | None:
         if node is None:
@@ -599,29 +662,40 @@ class BodyReader:
             recipient_code=_text(node, "CodiceDestinatario"),
             recipient_pec=_text(node, "PECDestinatario"),
             phone=_text(node, "ContattiTrasmittente", "Telefono"),
-            email=_text(node, "ContattiTrasmittente", "Email"))
+            email=_text(node, "ContattiTrasmittente", "Email"),
+        )
 
     def document_data(self, invoice, doc):
         for item in _every(doc, "DatiRitenuta"):
-            invoice.withholdings.append(model.Withholding(
-                type=self.code(item, "TipoRitenuta") or "",
-                amount=self.decimal(item, "ImportoRitenuta", default=Decimal(0)),
-                rate=self.decimal(item, "AliquotaRitenuta", default=Decimal(0)),
-                reason=_text(item, "CausalePagamento")))
+            invoice.withholdings.append(
+                model.Withholding(
+                    type=self.code(item, "TipoRitenuta") or "",
+                    amount=self.decimal(item, "ImportoRitenuta", default=Decimal(0)),
+                    rate=self.decimal(item, "AliquotaRitenuta", default=Decimal(0)),
+                    reason=_text(item, "CausalePagamento"),
+                )
+            )
         stamp = _one(doc, "DatiBollo")
         if stamp is not None:
-            invoice.stamp_duty = model.StampDuty(virtual=self.code(stamp, "BolloVirtuale"),
-                                                 amount=self.decimal(stamp, "ImportoBollo"))
+            invoice.stamp_duty = model.StampDuty(
+                virtual=self.code(stamp, "BolloVirtuale"),
+                amount=self.decimal(stamp, "ImportoBollo"),
+            )
         for item in _every(doc, "DatiCassaPrevidenziale"):
-            invoice.pension_funds.append(model.PensionFund(
-                type=self.code(item, "TipoCassa") or "",
-                rate=self.decimal(item, "AlCassa", default=Decimal(0)),
-                amount=self.decimal(item, "ImportoContributoCassa", default=Decimal(0)),
-                taxable=self.decimal(item, "ImponibileCassa"),
-                vat_rate=self.decimal(item, "AliquotaIVA", default=Decimal(0)),
-                withholding=self.code(item, "Ritenuta") == "SI",
-                vat_nature=self.code(item, "Natura"),
-                administrative_reference=_text(item, "RiferimentoAmministrazione")))
+            invoice.pension_funds.append(
+                model.PensionFund(
+                    type=self.code(item, "TipoCassa") or "",
+                    rate=self.decimal(item, "AlCassa", default=Decimal(0)),
+                    amount=self.decimal(
+                        item, "ImportoContributoCassa", default=Decimal(0)
+                    ),
+                    taxable=self.decimal(item, "ImponibileCassa"),
+                    vat_rate=self.decimal(item, "AliquotaIVA", default=Decimal(0)),
+                    withholding=self.code(item, "Ritenuta") == "SI",
+                    vat_nature=self.code(item, "Natura"),
+                    administrative_reference=_text(item, "RiferimentoAmministrazione"),
+                )
+            )
         invoice.discounts = self.discounts(doc)
         invoice.total = self.decimal(doc, "ImportoTotaleDocumento")
         invoice.rounding = self.decimal(doc, "Arrotondamento")
@@ -629,19 +703,34 @@ class BodyReader:
         invoice.art73 = self.code(doc, "Art73") == "SI"
 
     def linked_documents(self, invoice, general):
-        for tag, kind in (("DatiOrdineAcquisto", "order"), ("DatiContratto", "contract"),
-                          ("DatiConvenzione", "agreement"), ("DatiRicezione", "reception"),
-                          ("DatiFattureCollegate", "invoice")):
+        for tag, kind in (
+            ("DatiOrdineAcquisto", "order"),
+            ("DatiContratto", "contract"),
+            ("DatiConvenzione", "agreement"),
+            ("DatiRicezione", "reception"),
+            ("DatiFattureCollegate", "invoice"),
+        ):
             for item in _every(general, tag):
-                invoice.linked_documents.append(model.LinkedDocument(
-                    kind=kind, number=_text(item, "IdDocumento"), date=self.date(item, "Data"),
-                    line_refs=self.line_refs(item), item=_text(item, "NumItem"),
-                    order_code=_text(item, "CodiceCommessaConvenzione"),
-                    cup=_text(item, "CodiceCUP"), cig=_text(item, "CodiceCIG")))
+                invoice.linked_documents.append(
+                    model.LinkedDocument(
+                        kind=kind,
+                        number=_text(item, "IdDocumento"),
+                        date=self.date(item, "Data"),
+                        line_refs=self.line_refs(item),
+                        item=_text(item, "NumItem"),
+                        order_code=_text(item, "CodiceCommessaConvenzione"),
+                        cup=_text(item, "CodiceCUP"),
+                        cig=_text(item, "CodiceCIG"),
+                    )
+                )
         for item in _every(general, "DatiDDT"):
-            invoice.delivery_notes.append(model.DeliveryNote(
-                number=_text(item, "NumeroDDT") or "", date=self.date(item, "DataDDT"),
-                line_refs=self.line_refs(item)))
+            invoice.delivery_notes.append(
+                model.DeliveryNote(
+                    number=_text(item, "NumeroDDT") or "",
+                    date=self.date(item, "DataDDT"),
+                    line_refs=self.line_refs(item),
+                )
+            )
         transport = _one(general, "DatiTrasporto")
         if transport is not None:
             invoice.transport = model.Transport(
@@ -656,7 +745,8 @@ class BodyReader:
                 start_date=self.date(transport, "DataInizioTrasporto"),
                 incoterm=_text(transport, "TipoResa"),
                 delivery_address=self.address(_one(transport, "IndirizzoResa")),
-                delivery_datetime=_text(transport, "DataOraConsegna"))
+                delivery_datetime=_text(transport, "DataOraConsegna"),
+            )
         main = _one(general, "FatturaPrincipale")
         if main is not None:
             invoice.main_invoice_number = _text(main, "NumeroFatturaPrincipale")
@@ -679,8 +769,11 @@ class BodyReader:
         decimal, date_of, code = self.decimal_of, self.date_of, _code
         # (Values in the order of the fields: warnings keep that order.)
         raw = get("NumeroLinea")
-        number = (int(raw) if raw is not None and raw.isdecimal() and len(raw) < 20
-                  else self.integer_of(raw, ("NumeroLinea",)))
+        number = (
+            int(raw)
+            if raw is not None and raw.isdecimal() and len(raw) < 20
+            else self.integer_of(raw, ("NumeroLinea",))
+        )
         description = get("Descrizione") or ""
         raw = get("PrezzoTotale")
         price_total = cached(raw)
@@ -702,9 +795,13 @@ class BodyReader:
         discounts, article_codes, other_data = [], [], []
         if node.nested:
             discounts = self.discount_list(_every(node, "ScontoMaggiorazione"))
-            article_codes = [model.ArticleCode(type=_text(item, "CodiceTipo") or "",
-                                               value=_text(item, "CodiceValore") or "")
-                             for item in _every(node, "CodiceArticolo")]
+            article_codes = [
+                model.ArticleCode(
+                    type=_text(item, "CodiceTipo") or "",
+                    value=_text(item, "CodiceValore") or "",
+                )
+                for item in _every(node, "CodiceArticolo")
+            ]
         nature = get("Natura")
         withholding = get("Ritenuta")
         kind = get("TipoCessionePrestazione")
@@ -713,18 +810,34 @@ class BodyReader:
         period_start = date_of(start, ("DataInizioPeriodo",)) if start else None
         period_end = date_of(end, ("DataFinePeriodo",)) if end else None
         if node.nested:
-            other_data = [model.OtherData(type=_text(item, "TipoDato") or "",
-                                          text=_text(item, "RiferimentoTesto"),
-                                          number=self.decimal(item, "RiferimentoNumero"),
-                                          date=self.date(item, "RiferimentoData"))
-                          for item in _every(node, "AltriDatiGestionali")]
+            other_data = [
+                model.OtherData(
+                    type=_text(item, "TipoDato") or "",
+                    text=_text(item, "RiferimentoTesto"),
+                    number=self.decimal(item, "RiferimentoNumero"),
+                    date=self.date(item, "RiferimentoData"),
+                )
+                for item in _every(node, "AltriDatiGestionali")
+            ]
         # (Positional, in the order of model.Line's fields: the hot path.)
         return model.Line(
-            number, description, price_total, vat_rate, quantity, uom, price_unit,
-            discounts, code(nature) if nature else nature,
+            number,
+            description,
+            price_total,
+            vat_rate,
+            quantity,
+            uom,
+            price_unit,
+            discounts,
+            code(nature) if nature else nature,
             withholding is not None and code(withholding) == "SI",
-            code(kind) if kind else kind, article_codes, period_start, period_end,
-            get("RiferimentoAmministrazione"), other_data)
+            code(kind) if kind else kind,
+            article_codes,
+            period_start,
+            period_end,
+            get("RiferimentoAmministrazione"),
+            other_data,
+        )
 
     def summary(self, node) -> model.VatSummary:
         return model.VatSummary(
@@ -735,28 +848,40 @@ class BodyReader:
             expenses=self.decimal(node, "SpeseAccessorie"),
             rounding=self.decimal(node, "Arrotondamento"),
             due=self.code(node, "EsigibilitaIVA"),
-            law_reference=_text(node, "RiferimentoNormativo"))
+            law_reference=_text(node, "RiferimentoNormativo"),
+        )
 
     def payments(self, body) -> list[model.Payment]:
         payments = []
         for block in _every(body, "DatiPagamento"):
-            payment = model.Payment(conditions=self.code(block, "CondizioniPagamento") or "")
+            payment = model.Payment(
+                conditions=self.code(block, "CondizioniPagamento") or ""
+            )
             for item in _every(block, "DettaglioPagamento"):
                 iban = _text(item, "IBAN")
-                payment.installments.append(model.Installment(
-                    method=self.code(item, "ModalitaPagamento") or "",
-                    amount=self.decimal(item, "ImportoPagamento", default=Decimal(0)),
-                    due_date=self.date(item, "DataScadenzaPagamento"),
-                    reference_date=self.date(item, "DataRiferimentoTerminiPagamento"),
-                    term_days=self.integer(item, "GiorniTerminiPagamento"),
-                    beneficiary=_text(item, "Beneficiario"),
-                    bank_name=_text(item, "IstitutoFinanziario"),
-                    iban="".join(iban.split()).upper() if iban else None,
-                    abi=_text(item, "ABI"), cab=_text(item, "CAB"), bic=_text(item, "BIC"),
-                    payment_code=_text(item, "CodicePagamento"),
-                    early_discount=self.decimal(item, "ScontoPagamentoAnticipato"),
-                    early_deadline=self.date(item, "DataLimitePagamentoAnticipato"),
-                    late_penalty=self.decimal(item, "PenalitaPagamentiRitardati")))
+                payment.installments.append(
+                    model.Installment(
+                        method=self.code(item, "ModalitaPagamento") or "",
+                        amount=self.decimal(
+                            item, "ImportoPagamento", default=Decimal(0)
+                        ),
+                        due_date=self.date(item, "DataScadenzaPagamento"),
+                        reference_date=self.date(
+                            item, "DataRiferimentoTerminiPagamento"
+                        ),
+                        term_days=self.integer(item, "GiorniTerminiPagamento"),
+                        beneficiary=_text(item, "Beneficiario"),
+                        bank_name=_text(item, "IstitutoFinanziario"),
+                        iban="".join(iban.split()).upper() if iban else None,
+                        abi=_text(item, "ABI"),
+                        cab=_text(item, "CAB"),
+                        bic=_text(item, "BIC"),
+                        payment_code=_text(item, "CodicePagamento"),
+                        early_discount=self.decimal(item, "ScontoPagamentoAnticipato"),
+                        early_deadline=self.date(item, "DataLimitePagamentoAnticipato"),
+                        late_penalty=self.decimal(item, "PenalitaPagamentiRitardati"),
+                    )
+                )
             payments.append(payment)
         return payments
 
@@ -764,16 +889,29 @@ class BodyReader:
         result = []
         for item in _every(body, "Allegati"):
             # (The element itself: its content is found by its place.)
-            content = (next((child for child in item.element
-                             if local_name(child.tag) == "Attachment"), None)
-                       if item.element is not None else None)
+            content = (
+                next(
+                    (
+                        child
+                        for child in item.element
+                        if local_name(child.tag) == "Attachment"
+                    ),
+                    None,
+                )
+                if item.element is not None
+                else None
+            )
             loader, size = attachment_source(content)
-            result.append(model.Attachment(
-                name=_text(item, "NomeAttachment") or "",
-                compression=_text(item, "AlgoritmoCompressione"),
-                format=_text(item, "FormatoAttachment"),
-                description=_text(item, "DescrizioneAttachment"),
-                size=size, _loader=loader))
+            result.append(
+                model.Attachment(
+                    name=_text(item, "NomeAttachment") or "",
+                    compression=_text(item, "AlgoritmoCompressione"),
+                    format=_text(item, "FormatoAttachment"),
+                    description=_text(item, "DescrizioneAttachment"),
+                    size=size,
+                    _loader=loader,
+                )
+            )
         return result
 
 
@@ -783,7 +921,7 @@ class BodyReader:
 def _base64_size(data: bytes, start: int, end: int) -> int:
     blanks = sum(data.count(char, start, end) for char in (b" ", b"\n", b"\r", b"\t"))
     length = end - start - blanks
-    tail = data[max(start, end - 8):end].rstrip()
+    tail = data[max(start, end - 8) : end].rstrip()
     padding = len(tail) - len(tail.rstrip(b"="))
     return max(0, length * 3 // 4 - padding)
 
@@ -799,7 +937,9 @@ def _decode_base64(raw: bytes) -> bytes:
         return base64.b64decode(raw)
     except (binascii.Error, ValueError):
         cleaned = _NOT_BASE64.sub(b"", raw)
-        cleaned = cleaned[:len(cleaned) // 4 * 4 + (len(cleaned) % 4 if len(cleaned) % 4 > 1 else 0)]
+        cleaned = cleaned[
+            : len(cleaned) // 4 * 4 + (len(cleaned) % 4 if len(cleaned) % 4 > 1 else 0)
+        ]
         return base64.b64decode(cleaned + b"=" * (-len(cleaned) % 4))
 
 
@@ -812,7 +952,7 @@ class _AttachmentSource:
         self.spans = {}
         if spans:
             elements = [el for el in root.iter() if local_name(el.tag) == "Attachment"]
-            self.spans = dict(zip(elements, spans))
+            self.spans = dict(zip(elements, spans, strict=False))
 
     def __call__(self, element):
         """(loader of the decoded content, decoded size) of an Attachment
@@ -849,8 +989,10 @@ def read_invoices(xml: bytes, warnings: list[str]) -> list[model.Invoice]:
         raise ReadError(NOT_AN_INVOICE, f"root element {root_name}")
     namespace = namespace_of(root)
     if namespace not in KNOWN_NAMESPACES:
-        warnings.append(f"unknown_namespace: root namespace {namespace!r} is not a "
-                        "FatturaPA namespace; read by element names")
+        warnings.append(
+            f"unknown_namespace: root namespace {namespace!r} is not a "
+            "FatturaPA namespace; read by element names"
+        )
     # Only the header and the bodies are read: a signature (XAdES) or any
     # other child of the root is never walked.
     header, bodies = None, []
@@ -880,13 +1022,17 @@ def read_invoices(xml: bytes, warnings: list[str]) -> list[model.Invoice]:
         body_warnings = []
         reader = BodyReader(body_warnings)
         try:
-            invoice = _read_body(reader, header, body, index, simplified, version,
-                                 attachment_source)
-        except ReadError as error:  # (which body: the detail says, in the format's words)
+            invoice = _read_body(
+                reader, header, body, index, simplified, version, attachment_source
+            )
+        except (
+            ReadError
+        ) as error:  # (which body: the detail says, in the format's words)
             detail = error.detail or ""
             if error.code in (MISSING_FIELD, BAD_VALUE):
-                raise ReadError(error.code,
-                                f"FatturaElettronicaBody {index + 1}: {detail}") from None
+                raise ReadError(
+                    error.code, f"FatturaElettronicaBody {index + 1}: {detail}"
+                ) from None
             raise
         invoice.warnings = body_warnings
         invoices.append(invoice)
@@ -916,7 +1062,8 @@ def _read_body(reader, header, body, index, simplified, version, attachment_sour
         intermediary=reader.party(_one(header, "TerzoIntermediarioOSoggettoEmittente")),
         issuer=reader.code(header, "SoggettoEmittente"),
         transmission=reader.transmission(_one(header, "DatiTrasmissione")),
-        version=version, simplified=simplified,
+        version=version,
+        simplified=simplified,
     )
     invoice.attachments = reader.attachments(body, attachment_source)
     if simplified:
@@ -931,16 +1078,23 @@ def _read_body(reader, header, body, index, simplified, version, attachment_sour
         try:
             invoice.lines.append(reader.line(item))
         except ReadError as error:  # (which line: the detail says)
-            raise ReadError(error.code, f"DettaglioLinee {number}: {error.detail}") from None
-    invoice.vat_summary = [reader.summary(item) for item in _every(goods, "DatiRiepilogo")]
+            raise ReadError(
+                error.code, f"DettaglioLinee {number}: {error.detail}"
+            ) from None
+    invoice.vat_summary = [
+        reader.summary(item) for item in _every(goods, "DatiRiepilogo")
+    ]
     if not invoice.vat_summary:
         raise ReadError(MISSING_FIELD, "DatiRiepilogo")
     vehicle = _one(body, "DatiVeicoli")
     if vehicle is not None:
-        invoice.vehicle = model.Vehicle(date=reader.date(vehicle, "Data"),
-                                        distance=_text(vehicle, "TotalePercorso"))
+        invoice.vehicle = model.Vehicle(
+            date=reader.date(vehicle, "Data"), distance=_text(vehicle, "TotalePercorso")
+        )
     invoice.payments = reader.payments(body)
-    invoice.amount_untaxed = sum((row.taxable for row in invoice.vat_summary), Decimal(0))
+    invoice.amount_untaxed = sum(
+        (row.taxable for row in invoice.vat_summary), Decimal(0)
+    )
     invoice.amount_tax = sum((row.tax for row in invoice.vat_summary), Decimal(0))
     invoice.amount_total = invoice.amount_untaxed + invoice.amount_tax
     return invoice
@@ -951,7 +1105,11 @@ def simplified_line_tax(amount: Decimal, rate: Decimal | None, tax: Decimal | No
     Importo x rate / (100 + rate) rounded half-up; the rate is derived from
     Imposta when only Imposta is given."""
     if tax is None:
-        tax = _round2(amount * rate / (100 + rate)) if rate and rate != -100 else Decimal(0)
+        tax = (
+            _round2(amount * rate / (100 + rate))
+            if rate and rate != -100
+            else Decimal(0)
+        )
     elif rate is None:
         net = amount - tax
         rate = _round2(tax * 100 / net) if net else None
@@ -959,13 +1117,20 @@ def simplified_line_tax(amount: Decimal, rate: Decimal | None, tax: Decimal | No
 
 
 def _read_simplified_body(reader, invoice, body, doc):
-    invoice.stamp_duty = (model.StampDuty(virtual=reader.code(doc, "BolloVirtuale"))
-                          if _text(doc, "BolloVirtuale") else None)
+    invoice.stamp_duty = (
+        model.StampDuty(virtual=reader.code(doc, "BolloVirtuale"))
+        if _text(doc, "BolloVirtuale")
+        else None
+    )
     corrected = _one(body, "DatiGenerali", "DatiFatturaRettificata")
     if corrected is not None:
-        invoice.linked_documents.append(model.LinkedDocument(
-            kind="invoice", number=_text(corrected, "NumeroFR"),
-            date=reader.date(corrected, "DataFR")))
+        invoice.linked_documents.append(
+            model.LinkedDocument(
+                kind="invoice",
+                number=_text(corrected, "NumeroFR"),
+                date=reader.date(corrected, "DataFR"),
+            )
+        )
     groups = {}
     for number, item in enumerate(_every(body, "DatiBeniServizi"), 1):
         amount = reader.decimal(item, "Importo", required=True)
@@ -974,12 +1139,21 @@ def _read_simplified_body(reader, invoice, body, doc):
         tax, rate = simplified_line_tax(amount, given_rate, given_tax)
         nature = reader.code(item, "Natura")
         if given_rate is None and given_tax is None and not nature:
-            reader.warnings.append(f"missing_vat: line {number}: DatiIVA gives neither Aliquota "
-                                   "nor Imposta, and there is no Natura (read as 0)")
-        invoice.lines.append(model.Line(
-            number=number, description=_text(item, "Descrizione") or "", price_total=amount,
-            vat_rate=rate, vat_nature=nature, vat_included=True,
-            tax_amount=reader.decimal(item, "DatiIVA", "Imposta")))
+            reader.warnings.append(
+                f"missing_vat: line {number}: DatiIVA gives neither Aliquota "
+                "nor Imposta, and there is no Natura (read as 0)"
+            )
+        invoice.lines.append(
+            model.Line(
+                number=number,
+                description=_text(item, "Descrizione") or "",
+                price_total=amount,
+                vat_rate=rate,
+                vat_nature=nature,
+                vat_included=True,
+                tax_amount=reader.decimal(item, "DatiIVA", "Imposta"),
+            )
+        )
         key = (rate if rate is not None else Decimal(0), nature)
         taxable, total_tax = groups.get(key, (Decimal(0), Decimal(0)))
         groups[key] = (taxable + amount - tax, total_tax + tax)
@@ -988,7 +1162,13 @@ def _read_simplified_body(reader, invoice, body, doc):
     if not invoice.lines:
         raise ReadError(MISSING_FIELD, "DatiBeniServizi")
     invoice.vat_summary = [
-        model.VatSummary(vat_rate=rate, taxable=taxable, tax=tax, vat_nature=nature,
-                         law_reference=None)
-        for (rate, nature), (taxable, tax) in groups.items()]
+        model.VatSummary(
+            vat_rate=rate,
+            taxable=taxable,
+            tax=tax,
+            vat_nature=nature,
+            law_reference=None,
+        )
+        for (rate, nature), (taxable, tax) in groups.items()
+    ]
     invoice.amount_total = invoice.amount_untaxed + invoice.amount_tax

@@ -61,12 +61,17 @@ class ResConfigSettings(models.TransientModel):
         """Only accounting managers switch automatic registration on or off."""
         if "l10n_it_autoreg_enabled" not in vals or self.env.su:
             return
-        company = self.env["res.company"].browse(vals.get("company_id")) or self.company_id \
+        company = (
+            self.env["res.company"].browse(vals.get("company_id"))
+            or self.company_id
             or self.env.company
+        )
         if bool(vals["l10n_it_autoreg_enabled"]) == company.l10n_it_autoreg_enabled:
             return
         if not self.env.user.has_group("account.group_account_manager"):
-            raise AccessError(_(
-                "Only accounting managers can switch the automatic registration "
-                "of electronic purchases on or off."
-            ))
+            raise AccessError(
+                _(
+                    "Only accounting managers can switch the automatic registration "
+                    "of electronic purchases on or off."
+                )
+            )
