@@ -104,8 +104,7 @@ def bench_speed(count=1000, lines=20, repeat=5):
         f"best of {repeat} runs"
     )
     print(
-        f"  lxml.etree.fromstring (floor): {floor:.3f} s  "
-        f"({floor / count * 1000:.3f} ms/file)"
+        f"  lxml.etree.fromstring (floor): {floor:.3f} s  " f"({floor / count * 1000:.3f} ms/file)"
     )
     print(
         f"  read_bytes (reader+checks):    {reader:.3f} s  "

@@ -55,9 +55,7 @@ def main():
         number += 1
         if iva.is_valid(candidate):
             suppliers.append(
-                b.PartySpec(
-                    vat="IT" + candidate, name="Bench Supplier %d" % len(suppliers)
-                )
+                b.PartySpec(vat="IT" + candidate, name="Bench Supplier %d" % len(suppliers))
             )
 
     registry = odoo.registry(args.database)
@@ -65,9 +63,7 @@ def main():
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         company = env.company
         if not company.vat:
-            company.partner_id.with_context(
-                no_vat_validation=True
-            ).vat = "IT07643520567"
+            company.partner_id.with_context(no_vat_validation=True).vat = "IT07643520567"
         buyer = b.PartySpec(vat=company.vat, name=company.name)
         Move = env["account.move"]
         files = []
@@ -87,9 +83,7 @@ def main():
                     for k in range(5)
                 ],
             )
-            files.append(
-                ("IT%s_B%04d.xml" % (spec.seller.vat[2:], i % 10000), b.build_xml(spec))
-            )
+            files.append(("IT%s_B%04d.xml" % (spec.seller.vat[2:], i % 10000), b.build_xml(spec)))
         queries = odoo.sql_db.sql_counter
         start = time.perf_counter()
         moves = Move._l10n_it_autoreg_receive_files(files)

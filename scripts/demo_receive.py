@@ -20,9 +20,7 @@ sale_vat22 = ChartTemplate.ref("22v", raise_if_not_found=False)
 if (
     vat22
     and sale_vat22
-    and not env["account.tax"].search(
-        [("company_id", "=", company.id), ("name", "=", "22% G SP")]
-    )
+    and not env["account.tax"].search([("company_id", "=", company.id), ("name", "=", "22% G SP")])
 ):
     treasury = sale_vat22.invoice_repartition_line_ids.filtered(
         lambda line: line.repartition_type == "tax"
@@ -44,9 +42,7 @@ addon_dir = os.path.dirname(odoo.modules.module.get_module_path("l10n_it_autoreg
 einvoice_dir = os.path.join(addon_dir, "l10n_it_autoreg", "demo", "einvoices")
 files = (
     sorted(
-        name
-        for name in os.listdir(einvoice_dir)
-        if name.lower().endswith((".xml", ".p7m", ".zip"))
+        name for name in os.listdir(einvoice_dir) if name.lower().endswith((".xml", ".p7m", ".zip"))
     )
     if os.path.isdir(einvoice_dir)
     else []
@@ -154,9 +150,9 @@ def pay_by_bank(payable_lines, label):
 if registered and bank_journal:
 
     def installments(bill):
-        return bill.line_ids.filtered(
-            lambda line: line.display_type == "payment_term"
-        ).sorted("date_maturity")
+        return bill.line_ids.filtered(lambda line: line.display_type == "payment_term").sorted(
+            "date_maturity"
+        )
 
     by_terms = registered.sorted(lambda b: -len(installments(b)))
     partial, full = by_terms[0], by_terms[-1]

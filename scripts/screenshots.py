@@ -126,12 +126,8 @@ class Browser:
         ws_url = None
         for _ in range(100):
             try:
-                pages = requests.get(
-                    "http://127.0.0.1:%d/json" % port, timeout=2
-                ).json()
-                ws_url = next(
-                    p["webSocketDebuggerUrl"] for p in pages if p["type"] == "page"
-                )
+                pages = requests.get("http://127.0.0.1:%d/json" % port, timeout=2).json()
+                ws_url = next(p["webSocketDebuggerUrl"] for p in pages if p["type"] == "page")
                 break
             except Exception:  # noqa: BLE001 -- Chromium still starting
                 time.sleep(0.2)
@@ -147,9 +143,7 @@ class Browser:
 
     def send(self, method, **params):
         self.msg_id += 1
-        self.ws.send(
-            json.dumps({"id": self.msg_id, "method": method, "params": params})
-        )
+        self.ws.send(json.dumps({"id": self.msg_id, "method": method, "params": params}))
         while True:
             msg = json.loads(self.ws.recv())
             if msg.get("id") == self.msg_id:
@@ -160,9 +154,7 @@ class Browser:
                 details = msg["params"]["exceptionDetails"]
                 print(
                     "  JS exception:",
-                    details.get("exception", {}).get(
-                        "description", details.get("text")
-                    ),
+                    details.get("exception", {}).get("description", details.get("text")),
                     file=sys.stderr,
                 )
 
@@ -183,9 +175,7 @@ class Browser:
             returnByValue=True,
         )
         if "exceptionDetails" in res:
-            raise RuntimeError(
-                f"JS error in {expression[:80]!r}: {res['exceptionDetails']}"
-            )
+            raise RuntimeError(f"JS error in {expression[:80]!r}: {res['exceptionDetails']}")
         return res.get("result", {}).get("value")
 
     def wait(self, selector, timeout=30):
@@ -214,9 +204,7 @@ class Browser:
             time.sleep(1)
 
     def shot(self, path):
-        data = base64.b64decode(
-            self.send("Page.captureScreenshot", format="png")["data"]
-        )
+        data = base64.b64decode(self.send("Page.captureScreenshot", format="png")["data"])
         # Without Pillow the PNG stays as Chromium made it (larger).
         with contextlib.suppress(ImportError):
             from PIL import Image
@@ -255,15 +243,11 @@ def main():
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--out", default=os.path.join(REPO_DIR, "docs", "screenshots"))
-    parser.add_argument(
-        "--chromium", default=shutil.which("chromium") or "/usr/bin/chromium"
-    )
+    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=900)
     parser.add_argument("--debug-port", type=int, default=9333)
-    parser.add_argument(
-        "--only", nargs="*", help="names of the shots to take (default: all)"
-    )
+    parser.add_argument("--only", nargs="*", help="names of the shots to take (default: all)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
@@ -289,9 +273,7 @@ def main():
         [("state", "=", "done"), ("unrecognized_count", ">", 0)],
         order="id desc",
         limit=1,
-    ) or odoo.search(
-        "l10n_it_autoreg.run", [("state", "=", "done")], order="id desc", limit=1
-    )
+    ) or odoo.search("l10n_it_autoreg.run", [("state", "=", "done")], order="id desc", limit=1)
     # the registered bill with the most due dates (and most lines)
     registered = odoo.call(
         Move,
@@ -329,9 +311,7 @@ def main():
 
     try:
         if wanted("01_settings"):
-            browser.goto(
-                action_url(base, "account.action_account_config"), "#l10n_it_autoreg"
-            )
+            browser.goto(action_url(base, "account.action_account_config"), "#l10n_it_autoreg")
             # the block's title (Vendor Bills) on top
             browser.js(
                 "(() => { const box = document.querySelector('#l10n_it_autoreg')"
@@ -374,9 +354,7 @@ def main():
                 )
                 browser.shot(out("05_run_not_recognized"))
 
-        if registered and (
-            wanted("06_registered_bill") or wanted("07_registered_bill_due_dates")
-        ):
+        if registered and (wanted("06_registered_bill") or wanted("07_registered_bill_due_dates")):
             bill = registered[0]["id"]
             browser.resize(1100)
             browser.goto(
@@ -420,9 +398,7 @@ def main():
             )
             try:
                 browser.goto(
-                    action_url(
-                        base, "l10n_it_autoreg.action_l10n_it_autoreg_to_register"
-                    ),
+                    action_url(base, "l10n_it_autoreg.action_l10n_it_autoreg_to_register"),
                     ".o_l10n_it_autoreg_processing",
                 )
                 browser.shot(out("08_processing"))

@@ -123,9 +123,7 @@ def read_bytes(
         result.envelope_warnings = envelope.warnings
         result.xml = envelope.xml
         if len(envelope.xml) > max_size:
-            raise ReadError(
-                TOO_LARGE, f"content of {len(envelope.xml)} bytes > {max_size}"
-            )
+            raise ReadError(TOO_LARGE, f"content of {len(envelope.xml)} bytes > {max_size}")
         file_warnings = []
         invoices = read_invoices(envelope.xml, file_warnings)
         result.envelope_warnings += file_warnings

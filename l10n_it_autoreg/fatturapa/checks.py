@@ -61,9 +61,7 @@ def check_codes(invoice) -> list[str]:
     if invoice.seller.tax_regime:
         found.append(("RegimeFiscale", invoice.seller.tax_regime))
     found += [("Natura", line.vat_nature) for line in invoice.lines if line.vat_nature]
-    found += [
-        ("Natura", row.vat_nature) for row in invoice.vat_summary if row.vat_nature
-    ]
+    found += [("Natura", row.vat_nature) for row in invoice.vat_summary if row.vat_nature]
     found += [("EsigibilitaIVA", row.due) for row in invoice.vat_summary if row.due]
     found += [("TipoRitenuta", item.type) for item in invoice.withholdings]
     for fund in invoice.pension_funds:
@@ -79,14 +77,9 @@ def check_codes(invoice) -> list[str]:
             continue
         seen.add((label, value))
         if codes.describe(label, value) is None:
-            warnings.append(
-                f"unknown_code: {label} {value!r} is not in the FatturaPA tables"
-            )
+            warnings.append(f"unknown_code: {label} {value!r} is not in the FatturaPA tables")
     simplified_type = invoice.document_type in codes.SIMPLIFIED_DOCUMENT_TYPES
-    if (
-        invoice.document_type in codes.DOCUMENT_TYPES
-        and simplified_type != invoice.simplified
-    ):
+    if invoice.document_type in codes.DOCUMENT_TYPES and simplified_type != invoice.simplified:
         warnings.append(
             f"unknown_code: TipoDocumento {invoice.document_type} does not belong "
             f"to a {'simplified' if invoice.simplified else 'ordinary'} invoice"
@@ -103,8 +96,7 @@ def check_dates(invoice, today: date) -> list[str]:
         warnings.append(f"date_in_future: document date {invoice.date} is after today")
     elif invoice.date < OLDEST_PLAUSIBLE:
         warnings.append(
-            f"date_implausible: document date {invoice.date} is before "
-            f"{OLDEST_PLAUSIBLE}"
+            f"date_implausible: document date {invoice.date} is before " f"{OLDEST_PLAUSIBLE}"
         )
     for payment in invoice.payments:
         for item in payment.installments:
@@ -129,14 +121,8 @@ def _expected_line_totals(line) -> list[Decimal]:
         value = line.price_unit * quantity if on_total else line.price_unit
         for discount in line.discounts:
             sign = -1 if discount.type == "SC" else 1
-            amount = (
-                abs(discount.amount)
-                if absolute and discount.amount
-                else discount.amount
-            )
-            if discount.percent is not None and not (
-                amount_first and amount is not None
-            ):
+            amount = abs(discount.amount) if absolute and discount.amount else discount.amount
+            if discount.percent is not None and not (amount_first and amount is not None):
                 value += sign * value * discount.percent / 100
             elif amount is not None:
                 value += sign * amount
@@ -164,16 +150,12 @@ def check_lines(invoice) -> list[str]:
             )
     lines_by_rate, funds_by_rate = {}, {}
     for line in invoice.lines:
-        lines_by_rate[line.vat_rate] = (
-            lines_by_rate.get(line.vat_rate, ZERO) + line.price_total
-        )
+        lines_by_rate[line.vat_rate] = lines_by_rate.get(line.vat_rate, ZERO) + line.price_total
     for fund in invoice.pension_funds:
         funds_by_rate.setdefault(fund.vat_rate, []).append(fund.amount)
     summary_by_rate = {}
     for row in invoice.vat_summary:
-        taxable, rounding, expenses = summary_by_rate.get(
-            row.vat_rate, (ZERO, ZERO, ZERO)
-        )
+        taxable, rounding, expenses = summary_by_rate.get(row.vat_rate, (ZERO, ZERO, ZERO))
         summary_by_rate[row.vat_rate] = (
             taxable + row.taxable,
             rounding + (row.rounding or ZERO),
@@ -234,11 +216,7 @@ def _document_discount(invoice, base: Decimal) -> Decimal:
         value = (
             discount.amount
             if discount.amount is not None
-            else (
-                _round2(base * discount.percent / 100)
-                if discount.percent is not None
-                else ZERO
-            )
+            else (_round2(base * discount.percent / 100) if discount.percent is not None else ZERO)
         )
         result += value if discount.type != "MG" else -value
     return result
@@ -295,9 +273,7 @@ def check_installments(invoice) -> list[str]:
     if invoice.total is not None:
         totals.add(invoice.total)
     self_assessed = (
-        invoice.amount_tax
-        if invoice.document_type in codes.SELF_ASSESSED_DOCUMENT_TYPES
-        else ZERO
+        invoice.amount_tax if invoice.document_type in codes.SELF_ASSESSED_DOCUMENT_TYPES else ZERO
     )
     expected = {
         total - parts[0] - parts[1] + parts[2] - parts[3]

@@ -48,9 +48,7 @@ def result_summary(path, result) -> dict:
         "file": str(path),
         "ok": result.ok,
         "error": (
-            {"code": result.error_code, "message": result.error_message}
-            if not result.ok
-            else None
+            {"code": result.error_code, "message": result.error_message} if not result.ok else None
         ),
         "invoices": [invoice_summary(invoice) for invoice in result.invoices],
     }
@@ -81,9 +79,7 @@ def main(argv=None) -> int:
         prog="fatturapa-inspect",
         description="Read FatturaPA files (.xml, .xml.p7m) and show what they hold.",
     )
-    parser.add_argument(
-        "--json", action="store_true", help="one JSON object per line and per file"
-    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per line and per file")
     parser.add_argument("files", nargs="+", metavar="FILE")
     args = parser.parse_args(argv)
     all_ok = True

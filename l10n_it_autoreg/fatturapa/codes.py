@@ -45,10 +45,7 @@ VAT_NATURES = {
     "N3.3": "Non imponibili - cessioni verso San Marino",
     "N3.4": "Non imponibili - operazioni assimilate alle cessioni all'esportazione",
     "N3.5": "Non imponibili - a seguito di dichiarazioni d'intento",
-    "N3.6": (
-        "Non imponibili - altre operazioni che non concorrono alla formazione del "
-        "plafond"
-    ),
+    "N3.6": ("Non imponibili - altre operazioni che non concorrono alla formazione del " "plafond"),
     "N4": "Esenti",
     "N5": "Regime del margine / IVA non esposta in fattura",
     "N6": "Inversione contabile (codice generico, non più valido dal 2021)",
@@ -75,16 +72,13 @@ TAX_REGIMES = {
     "RF08": "Gestione servizi telefonia pubblica",
     "RF09": "Rivendita documenti di trasporto pubblico e di sosta",
     "RF10": (
-        "Intrattenimenti, giochi e altre attività di cui alla tariffa allegata al DPR "
-        "640/72"
+        "Intrattenimenti, giochi e altre attività di cui alla tariffa allegata al DPR " "640/72"
     ),
     "RF11": "Agenzie viaggi e turismo",
     "RF12": "Agriturismo",
     "RF13": "Vendite a domicilio",
     "RF14": "Rivendita beni usati, oggetti d'arte, d'antiquariato o da collezione",
-    "RF15": (
-        "Agenzie di vendite all'asta di oggetti d'arte, antiquariato o da collezione"
-    ),
+    "RF15": ("Agenzie di vendite all'asta di oggetti d'arte, antiquariato o da collezione"),
     "RF16": "IVA per cassa P.A.",
     "RF17": "IVA per cassa (art. 32-bis DL 83/2012)",
     "RF18": "Altro",
@@ -138,8 +132,7 @@ PENSION_FUND_TYPES = {
     "TC02": "Cassa previdenza dottori commercialisti",
     "TC03": "Cassa previdenza e assistenza geometri",
     "TC04": (
-        "Cassa nazionale previdenza e assistenza ingegneri e architetti liberi "
-        "professionisti"
+        "Cassa nazionale previdenza e assistenza ingegneri e architetti liberi " "professionisti"
     ),
     "TC05": "Cassa nazionale del notariato",
     "TC06": "Cassa nazionale previdenza e assistenza ragionieri e periti commerciali",
@@ -148,9 +141,7 @@ PENSION_FUND_TYPES = {
     "TC09": "Ente nazionale previdenza e assistenza medici (ENPAM)",
     "TC10": "Ente nazionale previdenza e assistenza farmacisti (ENPAF)",
     "TC11": "Ente nazionale previdenza e assistenza veterinari (ENPAV)",
-    "TC12": (
-        "Ente nazionale previdenza e assistenza impiegati dell'agricoltura (ENPAIA)"
-    ),
+    "TC12": ("Ente nazionale previdenza e assistenza impiegati dell'agricoltura (ENPAIA)"),
     "TC13": "Fondo previdenza impiegati imprese di spedizione e agenzie marittime",
     "TC14": "Istituto nazionale previdenza giornalisti italiani (INPGI)",
     "TC15": "Opera nazionale assistenza orfani sanitari italiani (ONAOSI)",
@@ -158,9 +149,7 @@ PENSION_FUND_TYPES = {
     "TC17": "Ente previdenza periti industriali e periti industriali laureati (EPPI)",
     "TC18": "Ente previdenza e assistenza pluricategoriale (EPAP)",
     "TC19": "Ente nazionale previdenza e assistenza biologi (ENPAB)",
-    "TC20": (
-        "Ente nazionale previdenza e assistenza professione infermieristica (ENPAPI)"
-    ),
+    "TC20": ("Ente nazionale previdenza e assistenza professione infermieristica (ENPAPI)"),
     "TC21": "Ente nazionale previdenza e assistenza psicologi (ENPAP)",
     "TC22": "INPS",
 }

@@ -21,11 +21,9 @@ MESSAGES = {
     UNREADABLE: "The file is empty or is not well-formed XML.",
     NOT_AN_INVOICE: "The file is XML but not a FatturaPA invoice "
     "(SdI notification, metadata or another format).",
-    BAD_ENVELOPE: "The signed envelope (.p7m) is damaged: its content cannot be "
-    "extracted.",
+    BAD_ENVELOPE: "The signed envelope (.p7m) is damaged: its content cannot be " "extracted.",
     TOO_LARGE: "The file is larger than the configured size limit.",
-    HOSTILE_XML: "The XML uses a DTD, entities or a nesting depth that are "
-    "refused for safety.",
+    HOSTILE_XML: "The XML uses a DTD, entities or a nesting depth that are " "refused for safety.",
     NO_BODY: "The invoice has no FatturaElettronicaBody.",
     MISSING_FIELD: "A mandatory field of the invoice is missing.",
     BAD_VALUE: "A field of the invoice holds a value that cannot be read "

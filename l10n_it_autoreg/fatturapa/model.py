@@ -319,9 +319,7 @@ class Invoice:
     transmission: Transmission | None = None
     version: str | None = None  # FPA12, FPR12, FSM10, 1.1
     simplified: bool = False  # FSM10
-    warnings: list[str] = field(
-        default_factory=list
-    )  # consistency checks (coded: "code: text")
+    warnings: list[str] = field(default_factory=list)  # consistency checks (coded: "code: text")
 
     # The document's own figures (what the bill must equal).  For FSM10 they
     # are computed from the VAT-inclusive lines (see DESIGN.md, Contract).
@@ -340,9 +338,7 @@ class ReadResult:
     error_message: str | None = None  # English sentence of the code + the detail
     error_detail: str | None = None  # what and where, in the format's words
     envelope: str | None = None  # xml, p7m-der, p7m-ber, p7m-base64, xades, ...
-    envelope_warnings: list[str] = field(
-        default_factory=list
-    )  # e.g. tampered signature
+    envelope_warnings: list[str] = field(default_factory=list)  # e.g. tampered signature
     xml: bytes | None = None  # the extracted XML (not the received bytes)
 
     @property

@@ -175,9 +175,7 @@ def _recover_namespaces(xml: bytes):
     # the closing tag of its root, as written.
     written = root.tag
     if written.startswith("{"):
-        written = (f"{root.prefix}:" if root.prefix else "") + written.rpartition("}")[
-            2
-        ]
+        written = (f"{root.prefix}:" if root.prefix else "") + written.rpartition("}")[2]
     tail = xml[-4096:].rstrip(b" \t\r\n\x00")
     while tail.endswith((b"-->", b"?>")):  # comments and PIs may follow the root
         start = tail.rfind(b"<!--" if tail.endswith(b"-->") else b"<?")
@@ -531,9 +529,7 @@ class BodyReader:
             return value
         value = lenient(raw)
         if value is not None:
-            self.warnings.append(
-                f"value_recovered: {'/'.join(path)} {raw!r} " f"read as {value}"
-            )
+            self.warnings.append(f"value_recovered: {'/'.join(path)} {raw!r} " f"read as {value}")
             return value
         if required:
             raise ReadError(BAD_VALUE, f"{'/'.join(path)} {raw!r}")
@@ -551,9 +547,7 @@ class BodyReader:
             return int(raw)
         value = _parse_decimal(raw, comma=False)  # (bounded: no int(1E+999999999))
         if value is None:
-            self.warnings.append(
-                f"bad_value: {'/'.join(path)} {raw!r} is not an integer"
-            )
+            self.warnings.append(f"bad_value: {'/'.join(path)} {raw!r} is not an integer")
             return None
         return int(value)
 
@@ -625,13 +619,9 @@ class BodyReader:
             permanent_establishment=self.address(_one(node, "StabileOrganizzazione")),
             rea_office=_text(rea, "Ufficio") if rea is not None else None,
             rea_number=_text(rea, "NumeroREA") if rea is not None else None,
-            rea_capital=self.decimal(rea, "CapitaleSociale")
-            if rea is not None
-            else None,
+            rea_capital=self.decimal(rea, "CapitaleSociale") if rea is not None else None,
             rea_sole_shareholder=_text(rea, "SocioUnico") if rea is not None else None,
-            rea_liquidation=_text(rea, "StatoLiquidazione")
-            if rea is not None
-            else None,
+            rea_liquidation=_text(rea, "StatoLiquidazione") if rea is not None else None,
             phone=_text(contacts, "Telefono") if contacts is not None else None,
             fax=_text(contacts, "Fax") if contacts is not None else None,
             email=_text(contacts, "Email") if contacts is not None else None,
@@ -686,9 +676,7 @@ class BodyReader:
                 model.PensionFund(
                     type=self.code(item, "TipoCassa") or "",
                     rate=self.decimal(item, "AlCassa", default=Decimal(0)),
-                    amount=self.decimal(
-                        item, "ImportoContributoCassa", default=Decimal(0)
-                    ),
+                    amount=self.decimal(item, "ImportoContributoCassa", default=Decimal(0)),
                     taxable=self.decimal(item, "ImponibileCassa"),
                     vat_rate=self.decimal(item, "AliquotaIVA", default=Decimal(0)),
                     withholding=self.code(item, "Ritenuta") == "SI",
@@ -854,21 +842,15 @@ class BodyReader:
     def payments(self, body) -> list[model.Payment]:
         payments = []
         for block in _every(body, "DatiPagamento"):
-            payment = model.Payment(
-                conditions=self.code(block, "CondizioniPagamento") or ""
-            )
+            payment = model.Payment(conditions=self.code(block, "CondizioniPagamento") or "")
             for item in _every(block, "DettaglioPagamento"):
                 iban = _text(item, "IBAN")
                 payment.installments.append(
                     model.Installment(
                         method=self.code(item, "ModalitaPagamento") or "",
-                        amount=self.decimal(
-                            item, "ImportoPagamento", default=Decimal(0)
-                        ),
+                        amount=self.decimal(item, "ImportoPagamento", default=Decimal(0)),
                         due_date=self.date(item, "DataScadenzaPagamento"),
-                        reference_date=self.date(
-                            item, "DataRiferimentoTerminiPagamento"
-                        ),
+                        reference_date=self.date(item, "DataRiferimentoTerminiPagamento"),
                         term_days=self.integer(item, "GiorniTerminiPagamento"),
                         beneficiary=_text(item, "Beneficiario"),
                         bank_name=_text(item, "IstitutoFinanziario"),
@@ -891,11 +873,7 @@ class BodyReader:
             # (The element itself: its content is found by its place.)
             content = (
                 next(
-                    (
-                        child
-                        for child in item.element
-                        if local_name(child.tag) == "Attachment"
-                    ),
+                    (child for child in item.element if local_name(child.tag) == "Attachment"),
                     None,
                 )
                 if item.element is not None
@@ -1025,9 +1003,7 @@ def read_invoices(xml: bytes, warnings: list[str]) -> list[model.Invoice]:
             invoice = _read_body(
                 reader, header, body, index, simplified, version, attachment_source
             )
-        except (
-            ReadError
-        ) as error:  # (which body: the detail says, in the format's words)
+        except ReadError as error:  # (which body: the detail says, in the format's words)
             detail = error.detail or ""
             if error.code in (MISSING_FIELD, BAD_VALUE):
                 raise ReadError(
@@ -1078,12 +1054,8 @@ def _read_body(reader, header, body, index, simplified, version, attachment_sour
         try:
             invoice.lines.append(reader.line(item))
         except ReadError as error:  # (which line: the detail says)
-            raise ReadError(
-                error.code, f"DettaglioLinee {number}: {error.detail}"
-            ) from None
-    invoice.vat_summary = [
-        reader.summary(item) for item in _every(goods, "DatiRiepilogo")
-    ]
+            raise ReadError(error.code, f"DettaglioLinee {number}: {error.detail}") from None
+    invoice.vat_summary = [reader.summary(item) for item in _every(goods, "DatiRiepilogo")]
     if not invoice.vat_summary:
         raise ReadError(MISSING_FIELD, "DatiRiepilogo")
     vehicle = _one(body, "DatiVeicoli")
@@ -1092,9 +1064,7 @@ def _read_body(reader, header, body, index, simplified, version, attachment_sour
             date=reader.date(vehicle, "Data"), distance=_text(vehicle, "TotalePercorso")
         )
     invoice.payments = reader.payments(body)
-    invoice.amount_untaxed = sum(
-        (row.taxable for row in invoice.vat_summary), Decimal(0)
-    )
+    invoice.amount_untaxed = sum((row.taxable for row in invoice.vat_summary), Decimal(0))
     invoice.amount_tax = sum((row.tax for row in invoice.vat_summary), Decimal(0))
     invoice.amount_total = invoice.amount_untaxed + invoice.amount_tax
     return invoice
@@ -1105,11 +1075,7 @@ def simplified_line_tax(amount: Decimal, rate: Decimal | None, tax: Decimal | No
     Importo x rate / (100 + rate) rounded half-up; the rate is derived from
     Imposta when only Imposta is given."""
     if tax is None:
-        tax = (
-            _round2(amount * rate / (100 + rate))
-            if rate and rate != -100
-            else Decimal(0)
-        )
+        tax = _round2(amount * rate / (100 + rate)) if rate and rate != -100 else Decimal(0)
     elif rate is None:
         net = amount - tax
         rate = _round2(tax * 100 / net) if net else None

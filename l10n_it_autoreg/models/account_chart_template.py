@@ -6,14 +6,25 @@ from odoo import api, models
 # *and* rate, so a fund that charges another rate stays
 # pension_fund_not_configured.
 STANDARD_PENSION_FUNDS = {
-    "TC02": 4.0,   # dottori commercialisti (CNPADC)
-    "TC03": 5.0,   # geometri (CIPAG)
-    "TC04": 4.0,   # ingegneri e architetti (Inarcassa)
-    "TC06": 4.0,   # ragionieri (CNPR)
-    "TC20": 2.0,   # psicologi (ENPAP)
+    "TC02": 4.0,  # dottori commercialisti (CNPADC)
+    "TC03": 5.0,  # geometri (CIPAG)
+    "TC04": 4.0,  # ingegneri e architetti (Inarcassa)
+    "TC06": 4.0,  # ragionieri (CNPR)
+    "TC20": 2.0,  # psicologi (ENPAP)
 }
 # 0% purchase taxes the Italian chart lacks (it ships N1 only).
-EXEMPT_NATURES = ("N2.1", "N2.2", "N3.1", "N3.2", "N3.3", "N3.4", "N3.5", "N3.6", "N4", "N5")
+EXEMPT_NATURES = (
+    "N2.1",
+    "N2.2",
+    "N3.1",
+    "N3.2",
+    "N3.3",
+    "N3.4",
+    "N3.5",
+    "N3.6",
+    "N4",
+    "N5",
+)
 
 
 class AccountChartTemplate(models.AbstractModel):
@@ -38,22 +49,31 @@ class AccountChartTemplate(models.AbstractModel):
         """Create the purchase pension fund taxes of STANDARD_PENSION_FUNDS the
         company lacks, made like the chart's TC01 4% tax.  Returns them."""
         Tax = self.env["account.tax"].with_context(active_test=False)
-        domain = [*Tax._check_company_domain(company), ("type_tax_use", "=", "purchase"),
-                  ("amount_type", "=", "percent")]
+        domain = [
+            *Tax._check_company_domain(company),
+            ("type_tax_use", "=", "purchase"),
+            ("amount_type", "=", "percent"),
+        ]
         template = Tax.search(domain + [("l10n_it_pension_fund_type", "=", "TC01")], limit=1)
         if not template:
             return Tax
-        existing = {(t.l10n_it_pension_fund_type, round(t.amount, 2))
-                    for t in Tax.search(domain + [("l10n_it_pension_fund_type", "!=", False)])}
+        existing = {
+            (t.l10n_it_pension_fund_type, round(t.amount, 2))
+            for t in Tax.search(domain + [("l10n_it_pension_fund_type", "!=", False)])
+        }
         created = Tax
         for fund, rate in STANDARD_PENSION_FUNDS.items():
             if (fund, rate) in existing:
                 continue
-            label = "%s%% %s" % (("%g" % rate), fund)
-            created |= template.copy({
-                "name": label, "description": label, "amount": rate,
-                "l10n_it_pension_fund_type": fund,
-            })
+            label = "{}% {}".format((f"{rate:g}"), fund)
+            created |= template.copy(
+                {
+                    "name": label,
+                    "description": label,
+                    "amount": rate,
+                    "l10n_it_pension_fund_type": fund,
+                }
+            )
         return created
 
     @api.model
@@ -61,23 +81,37 @@ class AccountChartTemplate(models.AbstractModel):
         """Create the 0% purchase taxes of the given Natura the Italian chart
         lacks (it ships only N1).  Returns the created taxes."""
         Tax = self.env["account.tax"].with_context(active_test=False)
-        existing = set(Tax.search([*Tax._check_company_domain(company),
-                                   ("type_tax_use", "=", "purchase"), ("amount", "=", 0),
-                                   ("l10n_it_exempt_reason", "in", list(natures))]
-                                  ).mapped("l10n_it_exempt_reason"))
-        template = Tax.search([*Tax._check_company_domain(company),
-                               ("type_tax_use", "=", "purchase"),
-                               ("amount", "=", 0), ("amount_type", "=", "percent"),
-                               ("l10n_it_exempt_reason", "=", "N1")], limit=1)
+        existing = set(
+            Tax.search(
+                [
+                    *Tax._check_company_domain(company),
+                    ("type_tax_use", "=", "purchase"),
+                    ("amount", "=", 0),
+                    ("l10n_it_exempt_reason", "in", list(natures)),
+                ]
+            ).mapped("l10n_it_exempt_reason")
+        )
+        template = Tax.search(
+            [
+                *Tax._check_company_domain(company),
+                ("type_tax_use", "=", "purchase"),
+                ("amount", "=", 0),
+                ("amount_type", "=", "percent"),
+                ("l10n_it_exempt_reason", "=", "N1"),
+            ],
+            limit=1,
+        )
         created = Tax
         labels = dict(Tax._fields["l10n_it_exempt_reason"]._description_selection(self.env))
         for nature in natures:
             if nature in existing:
                 continue
             vals = {
-                "name": "0%% %s" % nature,
-                "description": "0%% %s" % nature,
-                "amount": 0.0, "amount_type": "percent", "type_tax_use": "purchase",
+                "name": f"0% {nature}",
+                "description": f"0% {nature}",
+                "amount": 0.0,
+                "amount_type": "percent",
+                "type_tax_use": "purchase",
                 "company_id": company.id,
                 "l10n_it_exempt_reason": nature,
                 "l10n_it_law_reference": (labels.get(nature) or nature)[:100],

@@ -11,9 +11,7 @@ class AccountJournal(models.Model):
         # again (the existing bill is returned and the repeat recorded on it).
         journal = self
         if not journal and self.env.context.get("default_journal_id"):
-            journal = self.env["account.journal"].browse(
-                self.env.context["default_journal_id"]
-            )
+            journal = self.env["account.journal"].browse(self.env.context["default_journal_id"])
         move_type = self.env.context.get("default_move_type", "entry")
         Move = self.env["account.move"]
         purchase = (
@@ -29,9 +27,9 @@ class AccountJournal(models.Model):
             return super()._create_document_from_attachment(attachment_ids)
         outcome = Move._l10n_it_autoreg_receive(candidates, journal=journal or None)
         for move in outcome["moves"]:
-            move.with_context(
-                no_new_invoice=True, l10n_it_autoreg_no_receive=True
-            ).message_post(attachment_ids=move.l10n_it_autoreg_attachment_id.ids)
+            move.with_context(no_new_invoice=True, l10n_it_autoreg_no_receive=True).message_post(
+                attachment_ids=move.l10n_it_autoreg_attachment_id.ids
+            )
         result = outcome["moves"] | outcome["duplicates"]
         rest = attachments - candidates + outcome["not_ours"]
         if rest:

@@ -1,6 +1,7 @@
 """Bills made from received e-invoices: the contract fields, the action
 that registers them, and the fill from Odoo's own FatturaPA import.
 Receiving is in account_move_receive.py."""
+
 from lxml import etree
 
 from odoo import _, fields, models
@@ -29,51 +30,75 @@ class AccountMove(models.Model):
         help="Empty: not from a received e-invoice.",
     )
     l10n_it_autoreg_reason_code = fields.Char(
-        string="Reason code", copy=False, readonly=True, index=True,
+        string="Reason code",
+        copy=False,
+        readonly=True,
+        index=True,
     )
     l10n_it_autoreg_reason = fields.Text(
-        string="Reason", copy=False, readonly=True,
+        string="Reason",
+        copy=False,
+        readonly=True,
     )
 
     l10n_it_autoreg_received_date = fields.Datetime(
-        string="Received on", copy=False, readonly=True, index=True,
+        string="Received on",
+        copy=False,
+        readonly=True,
+        index=True,
         help="When the e-invoice was received: the cron only takes documents "
         "received after automatic registration was switched on.",
     )
     # Receipt data (filled when the file arrives, read by the engine)
     l10n_it_autoreg_attachment_id = fields.Many2one(
-        "ir.attachment", string="Received e-invoice file", copy=False,
-        readonly=True, index="btree_not_null", ondelete="set null",
+        "ir.attachment",
+        string="Received e-invoice file",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
         help="The file as received (byte for byte); several bills share it "
         "when the file holds several invoices.",
     )
     l10n_it_autoreg_body_index = fields.Integer(
-        string="Invoice in file", copy=False, readonly=True,
-        help="0-based position of this invoice (FatturaElettronicaBody) in "
-        "the received file.",
+        string="Invoice in file",
+        copy=False,
+        readonly=True,
+        help="0-based position of this invoice (FatturaElettronicaBody) in " "the received file.",
     )
     l10n_it_autoreg_document_key = fields.Char(
-        string="E-invoice identity", copy=False, readonly=True, index="btree_not_null",
+        string="E-invoice identity",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
         help="Seller, document type, number and date: a file received again "
         "with the same identity is not turned into a second bill.",
     )
     l10n_it_autoreg_supplier_display = fields.Char(
-        string="E-invoice supplier", copy=False, readonly=True,
+        string="E-invoice supplier",
+        copy=False,
+        readonly=True,
         help="Supplier name and VAT number as written in the e-invoice.",
     )
     l10n_it_autoreg_amount_total = fields.Monetary(
-        string="E-invoice total", copy=False, readonly=True,
+        string="E-invoice total",
+        copy=False,
+        readonly=True,
         currency_field="currency_id",
         help="ImportoTotaleDocumento of the e-invoice (or the sum of its VAT "
         "summary): what the bill must come to once registered.",
     )
     l10n_it_autoreg_payment_method = fields.Selection(
-        [(code, "%s %s" % (code, label)) for code, label in PAYMENT_METHODS.items()],
-        string="Payment method (e-invoice)", copy=False, readonly=True,
+        [(code, f"{code} {label}") for code, label in PAYMENT_METHODS.items()],
+        string="Payment method (e-invoice)",
+        copy=False,
+        readonly=True,
         help="ModalitaPagamento of the e-invoice's first installment.",
     )
     l10n_it_autoreg_document_type = fields.Char(
-        string="E-invoice document type", copy=False, readonly=True,
+        string="E-invoice document type",
+        copy=False,
+        readonly=True,
         help="TipoDocumento of the e-invoice (TD01, TD04, ...).",
     )
 
@@ -106,30 +131,52 @@ class AccountMove(models.Model):
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
         for move in self:
             if not move._l10n_it_autoreg_can_fill():
-                raise UserError(_(
-                    "%(bill)s cannot be filled from its e-invoice: only draft, not "
-                    "recognized supplier bills without lines can.", bill=move.display_name))
+                raise UserError(
+                    _(
+                        "%(bill)s cannot be filled from its e-invoice: only draft, not "
+                        "recognized supplier bills without lines can.",
+                        bill=move.display_name,
+                    )
+                )
             attachment = move.l10n_it_autoreg_attachment_id
             result = move._l10n_it_autoreg_read(attachment.raw, attachment.name)
             if not result.ok or not result.xml:
-                raise UserError(_("The e-invoice file of %(bill)s cannot be read: %(reason)s",
-                                  bill=move.display_name, reason=result.error_message or ""))
+                raise UserError(
+                    _(
+                        "The e-invoice file of %(bill)s cannot be read: %(reason)s",
+                        bill=move.display_name,
+                        reason=result.error_message or "",
+                    )
+                )
             tree = etree.fromstring(result.xml, parser=parser)
             # core imports the first body: keep only this bill's one
-            bodies = [node for node in tree
-                      if isinstance(node.tag, str) and etree.QName(node).localname
-                      == "FatturaElettronicaBody"]
+            bodies = [
+                node
+                for node in tree
+                if isinstance(node.tag, str)
+                and etree.QName(node).localname == "FatturaElettronicaBody"
+            ]
             for index, body in enumerate(bodies):
                 if index != move.l10n_it_autoreg_body_index:
                     tree.remove(body)
             move.with_context(
-                default_move_type=move.move_type, l10n_it_autoreg_no_receive=True,
-            )._l10n_it_edi_import_invoice(move, {
-                "filename": attachment.name, "content": result.xml, "xml_tree": tree,
-                "type": "l10n_it_edi", "sort_weight": 11,
-            }, False)
-            move.message_post(body=_(
-                "Filled from the e-invoice by Odoo's standard import: check every "
-                "line, supplier and tax, then confirm the bill."))
+                default_move_type=move.move_type,
+                l10n_it_autoreg_no_receive=True,
+            )._l10n_it_edi_import_invoice(
+                move,
+                {
+                    "filename": attachment.name,
+                    "content": result.xml,
+                    "xml_tree": tree,
+                    "type": "l10n_it_edi",
+                    "sort_weight": 11,
+                },
+                False,
+            )
+            move.message_post(
+                body=_(
+                    "Filled from the e-invoice by Odoo's standard import: check every "
+                    "line, supplier and tax, then confirm the bill."
+                )
+            )
         return True
-

@@ -3,6 +3,7 @@
 an empty draft bill).  A FatturaPA file (or a ZIP of them) is read by the
 project's reader and becomes one pending bill per body, the file kept byte
 for byte; a document received again makes no second bill."""
+
 import hashlib
 import io
 import logging
@@ -13,6 +14,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 
+from ..fatturapa import read_bytes
 from ..fatturapa.codes import PAYMENT_METHODS
 from ..registration.document import move_type as document_move_type
 from ..registration.identity import document_key
@@ -22,7 +24,8 @@ _logger = logging.getLogger(__name__)
 
 # Core's FatturaPA file name rule (l10n_it_edi ir_attachment), anchored at the end.
 EINVOICE_NAME_RE = re.compile(
-    r"[A-Z]{2}[A-Za-z0-9]{2,28}_[A-Za-z0-9]{0,5}\.(xml|xml\.p7m)$", re.IGNORECASE)
+    r"[A-Z]{2}[A-Za-z0-9]{2,28}_[A-Za-z0-9]{0,5}\.(xml|xml\.p7m)$", re.IGNORECASE
+)
 # ZIP bombs: refuse members / totals beyond these (the SdI caps a file at 5 MB).
 ZIP_MAX_MEMBERS = 1000
 ZIP_MAX_MEMBER_SIZE = 60 * 1024 * 1024
@@ -37,7 +40,9 @@ class AccountMove(models.Model):
         name = (attachment.name or "").strip()
         lower = name.lower()
         if lower.endswith(".zip") or attachment.mimetype in (
-                "application/zip", "application/x-zip-compressed"):
+            "application/zip",
+            "application/x-zip-compressed",
+        ):
             return True
         if lower.endswith(".p7m"):
             return True
@@ -45,8 +50,7 @@ class AccountMove(models.Model):
             return True
         if lower.endswith(".xml") or (attachment.mimetype or "").endswith("/xml"):
             raw = attachment.raw or b""
-            return b"FatturaElettronica" in raw[:4096] or (
-                b"FatturaElettronica" in raw)
+            return b"FatturaElettronica" in raw[:4096] or (b"FatturaElettronica" in raw)
         return False
 
     def _l10n_it_autoreg_can_receive_into(self):
@@ -67,8 +71,11 @@ class AccountMove(models.Model):
             # A bill made from an e-invoice is never refilled by core's
             # importer (e.g. a mail repeating it was posted on it).
             return {attachment: self for attachment in attachments}
-        if len(self) != 1 or self.env.context.get("l10n_it_autoreg_no_receive") \
-                or not self._l10n_it_autoreg_can_receive_into():
+        if (
+            len(self) != 1
+            or self.env.context.get("l10n_it_autoreg_no_receive")
+            or not self._l10n_it_autoreg_can_receive_into()
+        ):
             return super()._extend_with_attachments(attachments, new=new)
         candidates = attachments.filtered(self._l10n_it_autoreg_is_candidate)
         if not candidates:
@@ -85,10 +92,15 @@ class AccountMove(models.Model):
                 extended = super()._extend_with_attachments(others, new=new)
                 if isinstance(extended, dict):
                     result.update(extended)
-        if not outcome["shell_used"] and not (others and result) \
-                and self.move_type == "entry" and not self.line_ids \
-                and self.env.context.get("l10n_it_autoreg_drop_unused_shell", True) \
-                and outcome["duplicates"] and not outcome["moves"]:
+        if (
+            not outcome["shell_used"]
+            and not (others and result)
+            and self.move_type == "entry"
+            and not self.line_ids
+            and self.env.context.get("l10n_it_autoreg_drop_unused_shell", True)
+            and outcome["duplicates"]
+            and not outcome["moves"]
+        ):
             # SdI cron: core created an empty move for a file we already
             # have; the file is recorded on the existing bill.
             self.with_context(l10n_it_autoreg_no_receive=True).unlink()
@@ -98,10 +110,13 @@ class AccountMove(models.Model):
     def _l10n_it_autoreg_purchase_journal(self, company, journal=None):
         if journal and journal.type == "purchase" and journal.company_id == company:
             return journal
-        return self.env["account.journal"].search([
-            *self.env["account.journal"]._check_company_domain(company),
-            ("type", "=", "purchase"),
-        ], limit=1)
+        return self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(company),
+                ("type", "=", "purchase"),
+            ],
+            limit=1,
+        )
 
     @api.model
     def _l10n_it_autoreg_expand(self, attachments):
@@ -133,7 +148,6 @@ class AccountMove(models.Model):
 
     @api.model
     def _l10n_it_autoreg_read(self, data, filename):
-        from odoo.addons.l10n_it_autoreg.fatturapa import read_bytes
         return read_bytes(data, filename)
 
     def _l10n_it_autoreg_receive(self, attachments, shell=None, journal=None):
@@ -145,26 +159,44 @@ class AccountMove(models.Model):
         ``by_attachment`` ({attachment: moves}), ``not_ours`` (attachments
         that are not e-invoices, for core) and ``shell_used``.
         """
-        company = (shell.company_id if shell else None) or (
-            journal.company_id if journal else None) or self.env.company
+        company = (
+            (shell.company_id if shell else None)
+            or (journal.company_id if journal else None)
+            or self.env.company
+        )
         journal = self._l10n_it_autoreg_purchase_journal(
-            company, journal or (shell.journal_id if shell else None))
+            company, journal or (shell.journal_id if shell else None)
+        )
         now = fields.Datetime.now()
-        Move = self.env["account.move"].with_company(company).with_context(
-            l10n_it_autoreg_no_receive=True)
-        Attachment = self.env["ir.attachment"].sudo()
-        outcome = {"moves": Move, "duplicates": Move, "by_attachment": {},
-                   "not_ours": self.env["ir.attachment"], "shell_used": False}
+        Move = (
+            self.env["account.move"]
+            .with_company(company)
+            .with_context(l10n_it_autoreg_no_receive=True)
+        )
+        outcome = {
+            "moves": Move,
+            "duplicates": Move,
+            "by_attachment": {},
+            "not_ours": self.env["ir.attachment"],
+            "shell_used": False,
+        }
 
         # 1. read everything (no database)
-        docs = []   # (attachment, filename, data, zip_parent, result)
+        docs = []  # (attachment, filename, data, zip_parent, result)
         for attachment, filename, data, zip_parent in self._l10n_it_autoreg_expand(attachments):
             result = self._l10n_it_autoreg_read(data, filename)
-            if not result.ok and not EINVOICE_NAME_RE.search(filename or "") \
-                    and not (filename or "").lower().endswith(".p7m") and (
-                        result.error_code == "not_an_invoice"
-                        or (result.error_code == "unreadable"
-                            and b"FatturaElettronica" not in (data or b""))):
+            if (
+                not result.ok
+                and not EINVOICE_NAME_RE.search(filename or "")
+                and not (filename or "").lower().endswith(".p7m")
+                and (
+                    result.error_code == "not_an_invoice"
+                    or (
+                        result.error_code == "unreadable"
+                        and b"FatturaElettronica" not in (data or b"")
+                    )
+                )
+            ):
                 # Not an e-invoice (metadata, notification, other XML/PDF).
                 if zip_parent is None:
                     outcome["not_ours"] |= attachment
@@ -176,17 +208,39 @@ class AccountMove(models.Model):
         for attachment, filename, data, zip_parent, result in docs:
             if result.ok:
                 for invoice in result.invoices:
-                    entries.append((attachment, filename, data, zip_parent, result, invoice,
-                                    document_key(invoice)))
+                    entries.append(
+                        (
+                            attachment,
+                            filename,
+                            data,
+                            zip_parent,
+                            result,
+                            invoice,
+                            document_key(invoice),
+                        )
+                    )
             else:
-                entries.append((attachment, filename, data, zip_parent, result, None,
-                                "sha256:" + hashlib.sha256(data).hexdigest()))
+                entries.append(
+                    (
+                        attachment,
+                        filename,
+                        data,
+                        zip_parent,
+                        result,
+                        None,
+                        "sha256:" + hashlib.sha256(data).hexdigest(),
+                    )
+                )
         keys = list({entry[-1] for entry in entries})
         existing = {}
         if keys:
-            for move in Move.search([("company_id", "=", company.id),
-                                     ("l10n_it_autoreg_document_key", "in", keys)],
-                                    order="id"):
+            for move in Move.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("l10n_it_autoreg_document_key", "in", keys),
+                ],
+                order="id",
+            ):
                 existing.setdefault(move.l10n_it_autoreg_document_key, move)
 
         # 3. create the pending bills
@@ -210,38 +264,15 @@ class AccountMove(models.Model):
             else:
                 move = Move.create(vals)
             seen[key] = move
-            # The file: the channel's attachment for the first bill, a copy
-            # (same bytes, same stored blob) for the others.
-            file_key = (attachment.id, filename)
-            if file_key not in stored:
-                if zip_parent is not None:
-                    file_att = Attachment.create({
-                        "name": filename, "raw": data, "res_model": "account.move",
-                        "res_id": move.id, "company_id": company.id,
-                    })
-                elif move == shell:
-                    file_att = attachment
-                else:
-                    file_att = attachment
-                    if attachment.res_model == "account.move" and attachment.res_id \
-                            and attachment.res_id != move.id:
-                        file_att = Attachment.create({
-                            "name": filename, "raw": data, "res_model": "account.move",
-                            "res_id": move.id, "company_id": company.id,
-                        })
-                    elif not attachment.res_id or attachment.res_model != "account.move":
-                        attachment.sudo().write({"res_model": "account.move", "res_id": move.id})
-                stored[file_key] = file_att
-                move_att = file_att
-            else:
-                move_att = Attachment.create({
-                    "name": filename, "raw": data, "res_model": "account.move",
-                    "res_id": move.id, "company_id": company.id,
-                })
-            move.with_context(l10n_it_autoreg_no_receive=True).write({
-                "l10n_it_autoreg_attachment_id": move_att.id,
-                "message_main_attachment_id": move_att.id,
-            })
+            move_att = self._l10n_it_autoreg_file_of(
+                move, attachment, filename, data, zip_parent, shell, stored
+            )
+            move.with_context(l10n_it_autoreg_no_receive=True).write(
+                {
+                    "l10n_it_autoreg_attachment_id": move_att.id,
+                    "message_main_attachment_id": move_att.id,
+                }
+            )
             outcome["moves"] |= move
             outcome["by_attachment"].setdefault(attachment, Move)
             outcome["by_attachment"][attachment] |= move
@@ -249,6 +280,40 @@ class AccountMove(models.Model):
             # Register right away rather than at the cron's next interval.
             self.env["l10n_it_autoreg.run"]._trigger_cron()
         return outcome
+
+    @api.model
+    def _l10n_it_autoreg_file_of(self, move, attachment, filename, data, zip_parent, shell, stored):
+        """The attachment holding ``move``'s received file: the channel's
+        attachment for the first bill, a copy (same bytes, same stored blob)
+        for the others; a ZIP member is stored as its own attachment.
+        ``stored``: {(attachment id, filename): attachment} of this receipt."""
+        Attachment = self.env["ir.attachment"].sudo()
+        file_key = (attachment.id, filename)
+        copy_vals = {
+            "name": filename,
+            "raw": data,
+            "res_model": "account.move",
+            "res_id": move.id,
+            "company_id": move.company_id.id,
+        }
+        if file_key in stored:
+            return Attachment.create(copy_vals)
+        if zip_parent is not None:
+            file_att = Attachment.create(copy_vals)
+        elif move == shell:
+            file_att = attachment
+        elif attachment.res_model == "account.move" and attachment.res_id not in (
+            0,
+            False,
+            move.id,
+        ):
+            file_att = Attachment.create(copy_vals)
+        else:
+            file_att = attachment
+            if not attachment.res_id or attachment.res_model != "account.move":
+                attachment.sudo().write({"res_model": "account.move", "res_id": move.id})
+        stored[file_key] = file_att
+        return file_att
 
     @api.model
     def _l10n_it_autoreg_pending_vals(self, result, invoice, key, journal, now):
@@ -263,49 +328,66 @@ class AccountMove(models.Model):
         if invoice is None:
             # stored text: in the company's language (see engine.register)
             engine = self.env["l10n_it_autoreg.engine"].with_context(
-                lang=journal.company_id.partner_id.lang or self.env.lang)
-            refusal = Refusal(result.error_code or "unreadable",
-                              detail=result.error_detail or result.error_message or "")
-            vals.update({
-                "move_type": "in_invoice",
-                "l10n_it_autoreg_state": "unrecognized",
-                "l10n_it_autoreg_reason_code": result.error_code,
-                "l10n_it_autoreg_reason": engine._reason_text(refusal),
-                "l10n_it_autoreg_supplier_display": result.filename,
-            })
+                lang=journal.company_id.partner_id.lang or self.env.lang
+            )
+            refusal = Refusal(
+                result.error_code or "unreadable",
+                detail=result.error_detail or result.error_message or "",
+            )
+            vals.update(
+                {
+                    "move_type": "in_invoice",
+                    "l10n_it_autoreg_state": "unrecognized",
+                    "l10n_it_autoreg_reason_code": result.error_code,
+                    "l10n_it_autoreg_reason": engine._reason_text(refusal),
+                    "l10n_it_autoreg_supplier_display": result.filename,
+                }
+            )
             return vals
         seller = invoice.seller
         display = seller.display_name or ""
         if seller.vat or seller.fiscal_code:
-            display = "%s (%s)" % (display, seller.vat or seller.fiscal_code)
+            display = f"{display} ({seller.vat or seller.fiscal_code})"
         move_type, _sign = document_move_type(invoice)
         total = invoice.total if invoice.total is not None else invoice.amount_total
-        methods = [i.method for p in invoice.payments for i in p.installments
-                   if i.method in PAYMENT_METHODS]
-        currency = self.env["res.currency"].search([("name", "=", invoice.currency)], limit=1) \
-            if invoice.currency else None
+        methods = [
+            i.method
+            for p in invoice.payments
+            for i in p.installments
+            if i.method in PAYMENT_METHODS
+        ]
+        currency = (
+            self.env["res.currency"].search([("name", "=", invoice.currency)], limit=1)
+            if invoice.currency
+            else None
+        )
         if currency and currency.active:
             vals["currency_id"] = currency.id
-        vals.update({
-            "l10n_it_autoreg_amount_total": abs(float(total or 0)),
-            "l10n_it_autoreg_payment_method": methods[0] if methods else False,
-            "move_type": move_type or "in_invoice",
-            "l10n_it_autoreg_body_index": invoice.body_index,
-            "l10n_it_autoreg_supplier_display": display.strip()[:256],
-            "l10n_it_autoreg_document_type": invoice.document_type,
-            "ref": (invoice.number or "")[:256],
-            "invoice_date": invoice.date,
-        })
+        vals.update(
+            {
+                "l10n_it_autoreg_amount_total": abs(float(total or 0)),
+                "l10n_it_autoreg_payment_method": methods[0] if methods else False,
+                "move_type": move_type or "in_invoice",
+                "l10n_it_autoreg_body_index": invoice.body_index,
+                "l10n_it_autoreg_supplier_display": display.strip()[:256],
+                "l10n_it_autoreg_document_type": invoice.document_type,
+                "ref": (invoice.number or "")[:256],
+                "invoice_date": invoice.date,
+            }
+        )
         return vals
 
     @api.model
     def _l10n_it_autoreg_note_duplicate(self, holder, filename, data):
         holder.with_context(l10n_it_autoreg_no_receive=True).sudo().message_post(
-            body=Markup("%s") % _(
+            body=Markup("%s")
+            % _(
                 "This e-invoice was received again (file %(file)s, %(size)s bytes, "
                 "SHA-256 %(sha)s): no second bill was created.",
-                file=filename, size=len(data or b""),
-                sha=hashlib.sha256(data or b"").hexdigest()[:16]),
+                file=filename,
+                size=len(data or b""),
+                sha=hashlib.sha256(data or b"").hexdigest()[:16],
+            ),
         )
 
     @api.model
@@ -313,15 +395,17 @@ class AccountMove(models.Model):
         """Receive ``[(filename, bytes)]`` (API, demo, tests): attachments
         are created and received like an upload on the purchase journal.
         Returns the pending bills and the existing bills the files repeat."""
-        attachments = self.env["ir.attachment"].create([
-            {"name": name, "raw": data} for name, data in files])
+        attachments = self.env["ir.attachment"].create(
+            [{"name": name, "raw": data} for name, data in files]
+        )
         outcome = self._l10n_it_autoreg_receive(attachments, journal=journal)
         for attachment in outcome["not_ours"]:
             _logger.info("l10n_it_autoreg: %s is not an e-invoice", attachment.name)
         moves = outcome["moves"]
         for move in moves:
             move.with_context(no_new_invoice=True, l10n_it_autoreg_no_receive=True).message_post(
-                attachment_ids=move.l10n_it_autoreg_attachment_id.ids)
+                attachment_ids=move.l10n_it_autoreg_attachment_id.ids
+            )
         return moves | outcome["duplicates"]
 
     # ------------------------------------------------------------------
@@ -340,8 +424,11 @@ class AccountMove(models.Model):
     def _l10n_it_autoreg_mail_duplicates(self, msg_dict, custom_values):
         """The existing bill when every attachment of the mail is an
         e-invoice already received (the mail is then posted on it)."""
-        company = self.env["res.company"].browse(custom_values.get("company_id")) \
-            if custom_values.get("company_id") else self.env.company
+        company = (
+            self.env["res.company"].browse(custom_values.get("company_id"))
+            if custom_values.get("company_id")
+            else self.env.company
+        )
         holders = self.env["account.move"]
         for attachment in msg_dict["attachments"]:
             name, content = attachment[0], attachment[1]
@@ -355,8 +442,12 @@ class AccountMove(models.Model):
                 keys = ["sha256:" + hashlib.sha256(content).hexdigest()]
             else:
                 keys = [document_key(inv) for inv in result.invoices]
-            found = self.search([("company_id", "=", company.id),
-                                 ("l10n_it_autoreg_document_key", "in", keys)])
+            found = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("l10n_it_autoreg_document_key", "in", keys),
+                ]
+            )
             if len(set(found.mapped("l10n_it_autoreg_document_key"))) != len(set(keys)):
                 return None
             for holder in found:

@@ -14,6 +14,7 @@ the methods of this model (here and in the ``l10n_it_autoreg_engine_*.py``
 files of the same model) are the extension API: each takes and returns plain
 data or records, a third module overrides one to change one decision.
 """
+
 import logging
 from dataclasses import dataclass, field
 
@@ -39,18 +40,23 @@ class BatchContext:
 
     company: object
     journal: object
-    partners: object                  # res.partner: candidate suppliers
-    contacts: list                    # identity.Contact of ``partners``
-    taxes: list                       # taxes.TaxInfo of the purchase taxes
-    currencies: dict                  # code -> res.currency
+    partners: object  # res.partner: candidate suppliers
+    contacts: list  # identity.Contact of ``partners``
+    taxes: list  # taxes.TaxInfo of the purchase taxes
+    currencies: dict  # code -> res.currency
     price_digits: int
-    accounting: dict                  # products, supplier history (lines)
-    created: dict = field(default_factory=dict)         # supplier key -> partner
+    accounting: dict  # products, supplier history (lines)
+    created: dict = field(default_factory=dict)  # supplier key -> partner
     duplicates: DuplicateIndex = field(default_factory=DuplicateIndex)
     special_accounts: dict = field(default_factory=dict)
 
     def snapshot(self):
-        return (self.partners, list(self.contacts), dict(self.created), self.duplicates.copy())
+        return (
+            self.partners,
+            list(self.contacts),
+            dict(self.created),
+            self.duplicates.clone(),
+        )
 
     def restore(self, saved):
         self.partners, self.contacts, self.created, self.duplicates = saved
@@ -75,23 +81,23 @@ class Plan:
     move_type: str
     sign: int
     partner: object
-    vals: dict                        # header values of the bill
-    line_vals: list                   # values of its invoice lines
-    entries: dict                     # VAT key -> totals.VatEntry
-    withholdings: list                # [(Withholding, TaxInfo)]
-    pensions: list                    # [(PensionFund, TaxInfo)]
-    blocks: list                      # installments per DatiPagamento
+    vals: dict  # header values of the bill
+    line_vals: list  # values of its invoice lines
+    entries: dict  # VAT key -> totals.VatEntry
+    withholdings: list  # [(Withholding, TaxInfo)]
+    pensions: list  # [(PensionFund, TaxInfo)]
+    blocks: list  # installments per DatiPagamento
     tolerance: object
-    trace: list                       # Texts: which rule decided what
+    trace: list  # Texts: which rule decided what
 
 
 @dataclass
 class RegistrationResult:
     """What the engine did with the documents it was given."""
 
-    registered: object                # account.move posted
-    refused: object                   # account.move left not recognized
-    skipped: object                   # account.move another transaction holds
+    registered: object  # account.move posted
+    refused: object  # account.move left not recognized
+    skipped: object  # account.move another transaction holds
 
     def __ior__(self, other):
         self.registered |= other.registered
@@ -113,13 +119,15 @@ class L10nItAutoregEngine(models.AbstractModel):
         now; returns a :class:`RegistrationResult`.  The run
         (``l10n_it_autoreg.run``) is the caller that records outcomes."""
         # default_* keys of the caller (list views, mail alias) must not leak
-        # into the records the engine creates (partners, bank accounts...).
+        # into the records the engine creates (partners, bank accounts...):
+        # the context is replaced, not updated (with_context(**clean) would
+        # keep them).
         clean = {k: v for k, v in self.env.context.items() if not k.startswith("default_")}
-        engine = self.with_context(clean)
-        Move = self.env["account.move"].with_context(clean)
-        moves = moves.with_context(clean).filtered(
-            lambda m: m.l10n_it_autoreg_state in ("pending", "unrecognized")
-            and m.state == "draft")
+        engine = self.with_context(clean)  # pylint: disable=context-overridden
+        Move = self.env["account.move"].with_context(clean)  # pylint: disable=context-overridden
+        moves = moves.with_context(clean).filtered(  # pylint: disable=context-overridden
+            lambda m: m.l10n_it_autoreg_state in ("pending", "unrecognized") and m.state == "draft"
+        )
         result = RegistrationResult(Move, Move, Move)
         for company in moves.company_id:
             ids = moves.filtered(lambda m, c=company: m.company_id == c).ids
@@ -129,25 +137,29 @@ class L10nItAutoregEngine(models.AbstractModel):
             lang = company.partner_id.lang or self.env.lang
             company_engine = engine.with_company(company).with_context(lang=lang)
             for start in range(0, len(ids), BATCH_SIZE):
-                batch_ids = ids[start:start + BATCH_SIZE]
+                batch_ids = ids[start : start + BATCH_SIZE]
                 taken = company_engine._lock(batch_ids)
                 result.skipped |= Move.browse(sorted(set(batch_ids) - set(taken)))
                 if taken:
                     result |= company_engine._register_batch(
-                        Move.with_company(company).with_context(lang=lang).browse(taken))
+                        Move.with_company(company).with_context(lang=lang).browse(taken)
+                    )
         return result
 
     def _lock(self, ids):
         """Take the documents: rows another transaction holds are skipped."""
         self.env["account.move"].flush_model(["l10n_it_autoreg_state", "state"])
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT id FROM account_move
              WHERE id IN %s
                AND l10n_it_autoreg_state IN ('pending', 'unrecognized')
                AND state = 'draft'
              ORDER BY id
                FOR UPDATE SKIP LOCKED
-        """, [tuple(ids)])
+        """,
+            [tuple(ids)],
+        )
         return [row[0] for row in self.env.cr.fetchall()]
 
     # ------------------------------------------------------------------
@@ -182,11 +194,14 @@ class L10nItAutoregEngine(models.AbstractModel):
                 continue
             if attachment.id not in results:
                 results[attachment.id] = Move._l10n_it_autoreg_read(
-                    attachment.raw or b"", attachment.name)
+                    attachment.raw or b"", attachment.name
+                )
             result = results[attachment.id]
             if not result.ok:
-                refusals[move] = Refusal(result.error_code or "unreadable",
-                                         detail=result.error_detail or result.error_message or "")
+                refusals[move] = Refusal(
+                    result.error_code or "unreadable",
+                    detail=result.error_detail or result.error_message or "",
+                )
                 continue
             index = move.l10n_it_autoreg_body_index or 0
             if index >= len(result.invoices):
@@ -207,8 +222,8 @@ class L10nItAutoregEngine(models.AbstractModel):
             return {chunk[0]: self._as_refusal(chunk[0], error)}
         _logger.debug("l10n_it_autoreg: chunk rolled back at document %s", failed_at)
         outcomes = self._register_chunk(chunk[:failed_at], invoices, batch)
-        outcomes.update(self._register_chunk(chunk[failed_at:failed_at + 1], invoices, batch))
-        outcomes.update(self._register_chunk(chunk[failed_at + 1:], invoices, batch))
+        outcomes.update(self._register_chunk(chunk[failed_at : failed_at + 1], invoices, batch))
+        outcomes.update(self._register_chunk(chunk[failed_at + 1 :], invoices, batch))
         return outcomes
 
     def _try_chunk(self, chunk, invoices, batch):
@@ -228,8 +243,13 @@ class L10nItAutoregEngine(models.AbstractModel):
                         outcomes[move] = self._as_refusal(move, error)
                         continue
                     plans.append(plan)
-                    batch.duplicates.add(move.id, plan.partner.commercial_partner_id.id,
-                                         plan.move_type, plan.invoice.number, plan.invoice.date)
+                    batch.duplicates.add(
+                        move.id,
+                        plan.partner.commercial_partner_id.id,
+                        plan.move_type,
+                        plan.invoice.number,
+                        plan.invoice.date,
+                    )
                 index = {move: i for i, move in enumerate(chunk)}
                 failed_at = index[plans[0].move] if plans else 0
                 self._write_bills(plans)
@@ -252,9 +272,12 @@ class L10nItAutoregEngine(models.AbstractModel):
             return error
         if isinstance(error, UserError | ValidationError):
             return Refusal("posting_refused", detail=str(error.args[0] if error.args else error))
-        _logger.error("l10n_it_autoreg: internal error on move %s", move.id,
-                      exc_info=(type(error), error, error.__traceback__))
-        return Refusal("internal_error", detail="%s: %s" % (type(error).__name__, error))
+        _logger.error(
+            "l10n_it_autoreg: internal error on move %s",
+            move.id,
+            exc_info=(type(error), error, error.__traceback__),
+        )
+        return Refusal("internal_error", detail=f"{type(error).__name__}: {error}")
 
     # ------------------------------------------------------------------
     # Decide
@@ -270,18 +293,31 @@ class L10nItAutoregEngine(models.AbstractModel):
         self._check_duplicate(move, partner, invoice, move_type, batch)
         entries, withholdings, pensions = self._decide_taxes(invoice, batch, trace)
         line_vals, built = self._build_lines(
-            invoice, partner, entries, withholdings, pensions, sign, batch, trace)
+            invoice, partner, entries, withholdings, pensions, sign, batch, trace
+        )
         line_vals += self._explain_totals(invoice, entries, built, sign, batch, line_vals, trace)
         vals, blocks = self._header_vals(move, invoice, partner, currency, move_type, batch, trace)
-        return Plan(move=move, invoice=invoice, move_type=move_type, sign=sign, partner=partner,
-                    vals=vals, line_vals=line_vals, entries=entries, withholdings=withholdings,
-                    pensions=pensions, blocks=blocks, tolerance=self._tolerance(batch.company),
-                    trace=trace)
+        return Plan(
+            move=move,
+            invoice=invoice,
+            move_type=move_type,
+            sign=sign,
+            partner=partner,
+            vals=vals,
+            line_vals=line_vals,
+            entries=entries,
+            withholdings=withholdings,
+            pensions=pensions,
+            blocks=blocks,
+            tolerance=self._tolerance(batch.company),
+            trace=trace,
+        )
 
     @api.model
     def _tolerance(self, company):
         """The rounding tolerance (Settings), as a Decimal."""
         from ..registration.amounts import r2
+
         return r2(company.l10n_it_autoreg_tolerance or 0)
 
     # ------------------------------------------------------------------
@@ -291,16 +327,30 @@ class L10nItAutoregEngine(models.AbstractModel):
         """The BatchContext of a batch (bounded queries per batch)."""
         partners = self._prefetch_partners(company, invoices.values())
         currencies = {
-            c.name: c for c in self.env["res.currency"].with_context(active_test=False).search(
-                [("name", "in", list({inv.currency for inv in invoices.values() if inv.currency}))])
+            c.name: c
+            for c in self.env["res.currency"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    (
+                        "name",
+                        "in",
+                        list({inv.currency for inv in invoices.values() if inv.currency}),
+                    )
+                ]
+            )
         }
         journal = self.env["account.move"]._l10n_it_autoreg_purchase_journal(company)
         return BatchContext(
-            company=company, journal=journal, partners=partners,
+            company=company,
+            journal=journal,
+            partners=partners,
             contacts=[self._contact(p) for p in partners],
-            taxes=self._prefetch_taxes(company), currencies=currencies,
+            taxes=self._prefetch_taxes(company),
+            currencies=currencies,
             price_digits=self.env["decimal.precision"].precision_get("Product Price"),
-            accounting=self._prefetch_accounting(company, partners, invoices.values()))
+            accounting=self._prefetch_accounting(company, partners, invoices.values()),
+        )
 
     # ------------------------------------------------------------------
     # Write, verify, post
@@ -334,16 +384,19 @@ class L10nItAutoregEngine(models.AbstractModel):
 
     def _post(self, plans):
         """Post the bills of ``plans`` (consecutive in Odoo's number order)."""
-        moves = self.env["account.move"].browse([p.move.id for p in plans]).with_env(
-            plans[0].move.env)
+        moves = (
+            self.env["account.move"].browse([p.move.id for p in plans]).with_env(plans[0].move.env)
+        )
         moves.with_context(skip_invoice_sync=True).action_post()
         if any(m.state != "posted" for m in moves):
             raise Refusal("posting_refused", detail=Text(_lt("the bill stayed in draft")))
-        moves.with_context(skip_invoice_sync=True).write({
-            "l10n_it_autoreg_state": "registered",
-            "l10n_it_autoreg_reason_code": False,
-            "l10n_it_autoreg_reason": False,
-        })
+        moves.with_context(skip_invoice_sync=True).write(
+            {
+                "l10n_it_autoreg_state": "registered",
+                "l10n_it_autoreg_reason_code": False,
+                "l10n_it_autoreg_reason": False,
+            }
+        )
 
     @staticmethod
     def _post_groups(plans):
@@ -392,17 +445,20 @@ class L10nItAutoregEngine(models.AbstractModel):
     def _write_refusals(self, refusals):
         """Mark {move: Refusal} not recognized with their code and reason."""
         for move, refusal in refusals.items():
-            move.with_context(skip_invoice_sync=True).write({
-                "l10n_it_autoreg_state": "unrecognized",
-                "l10n_it_autoreg_reason_code": refusal.code,
-                "l10n_it_autoreg_reason": self._reason_text(refusal),
-            })
+            move.with_context(skip_invoice_sync=True).write(
+                {
+                    "l10n_it_autoreg_state": "unrecognized",
+                    "l10n_it_autoreg_reason_code": refusal.code,
+                    "l10n_it_autoreg_reason": self._reason_text(refusal),
+                }
+            )
 
     def _trace_body(self, plan):
         """The chatter note of a registered bill: which rule decided what."""
         return Markup("<p>%s</p><ul>%s</ul>") % (
             self.env._("Registered automatically from the e-invoice."),
-            Markup("").join(Markup("<li>%s</li>") % self._render(t) for t in plan.trace))
+            Markup("").join(Markup("<li>%s</li>") % self._render(t) for t in plan.trace),
+        )
 
 
 class _Params(dict):

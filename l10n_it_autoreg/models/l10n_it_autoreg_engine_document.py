@@ -1,6 +1,7 @@
 """Engine: what the document is -- a supplier bill of this company, of
 which type and currency -- and its Allegati (registration.document,
 registration.identity)."""
+
 import logging
 
 from odoo import api, models
@@ -40,9 +41,17 @@ class L10nItAutoregEngine(models.AbstractModel):
         numbers = doc_rules.integrated_numbers(invoice)
         if not numbers:
             return None
-        return self.env["account.move"].search([
-            ("company_id", "=", batch.company.id), ("move_type", "in", ("in_invoice", "in_refund")),
-            ("ref", "in", numbers)], limit=1) or None
+        return (
+            self.env["account.move"].search(
+                [
+                    ("company_id", "=", batch.company.id),
+                    ("move_type", "in", ("in_invoice", "in_refund")),
+                    ("ref", "in", numbers),
+                ],
+                limit=1,
+            )
+            or None
+        )
 
     def _decide_currency(self, invoice, batch):
         """The bill's currency: the Divisa, active and with a rate."""
@@ -57,10 +66,14 @@ class L10nItAutoregEngine(models.AbstractModel):
             # Odoo converts at 1.0 when a currency has no rate: the bill would
             # be right in its currency and wrong in the company's books
             Rate = self.env["res.currency.rate"].sudo()
-            if not Rate.search_count([("currency_id", "=", currency.id),
-                                      ("name", "<=", invoice.date),
-                                      ("company_id", "in", [company.root_id.id, False])],
-                                     limit=1):
+            if not Rate.search_count(
+                [
+                    ("currency_id", "=", currency.id),
+                    ("name", "<=", invoice.date),
+                    ("company_id", "in", [company.root_id.id, False]),
+                ],
+                limit=1,
+            ):
                 raise Refusal("currency_rate_missing", currency=code, date=invoice.date)
         return currency
 
@@ -78,8 +91,15 @@ class L10nItAutoregEngine(models.AbstractModel):
                 continue
             name = attachment.name or "attachment"
             if attachment.format and "." not in name:
-                name = "%s.%s" % (name, attachment.format.lower())
-            vals.append({"name": name, "raw": data, "res_model": "account.move",
-                         "res_id": move.id, "company_id": move.company_id.id})
+                name = f"{name}.{attachment.format.lower()}"
+            vals.append(
+                {
+                    "name": name,
+                    "raw": data,
+                    "res_model": "account.move",
+                    "res_id": move.id,
+                    "company_id": move.company_id.id,
+                }
+            )
         if vals:
             self.env["ir.attachment"].create(vals)

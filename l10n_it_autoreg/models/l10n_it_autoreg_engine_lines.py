@@ -1,6 +1,7 @@
 """Engine: the bill's lines -- products, expense accounts, detail level --
 and the lines that explain the document's total (registration.lines,
 registration.totals)."""
+
 from collections import Counter, defaultdict
 
 from odoo import Command, models
@@ -20,14 +21,23 @@ class L10nItAutoregEngine(models.AbstractModel):
     def _prefetch_accounting(self, company, partners, invoices):
         """Products by supplier code / barcode and the suppliers' usual
         accounts (one query each)."""
-        codes = {code.value for invoice in invoices for line in invoice.lines
-                 for code in line.article_codes if code.value}
+        codes = {
+            code.value
+            for invoice in invoices
+            for line in invoice.lines
+            for code in line.article_codes
+            if code.value
+        }
         supplierinfo, barcodes = {}, {}
         if codes and partners:
             Info = self.env["product.supplierinfo"]
-            for info in Info.search([("partner_id", "in", partners.ids),
-                                     ("product_code", "in", list(codes)),
-                                     *Info._check_company_domain(company)]):
+            for info in Info.search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("product_code", "in", list(codes)),
+                    *Info._check_company_domain(company),
+                ]
+            ):
                 product = info.product_id or info.product_tmpl_id.product_variant_id
                 if product:
                     supplierinfo.setdefault((info.partner_id.id, info.product_code), product)
@@ -37,7 +47,8 @@ class L10nItAutoregEngine(models.AbstractModel):
         history = defaultdict(Counter)
         if partners:
             self.env["account.move.line"].flush_model()
-            self.env.cr.execute("""
+            self.env.cr.execute(
+                """
                 SELECT l.partner_id, l.account_id, rel.account_tax_id, COUNT(*)
                   FROM account_move_line l
                   JOIN account_move m ON m.id = l.move_id
@@ -49,7 +60,9 @@ class L10nItAutoregEngine(models.AbstractModel):
                    AND m.move_type IN ('in_invoice', 'in_refund')
                    AND m.date >= (CURRENT_DATE - %s)
               GROUP BY 1, 2, 3
-            """, [tuple(partners.ids), company.id, HISTORY_DAYS])
+            """,
+                [tuple(partners.ids), company.id, HISTORY_DAYS],
+            )
             for partner_id, account_id, tax_id, count in self.env.cr.fetchall():
                 history[(partner_id, tax_id)][account_id] += count
                 history[(partner_id, None)][account_id] += count
@@ -81,8 +94,9 @@ class L10nItAutoregEngine(models.AbstractModel):
         if supplier_account:
             return supplier_account, Text(_lt("supplier's e-invoice account"))
         history = batch.accounting["history"]
-        counter = history.get((partner.id, tax_info.id if tax_info else None)) \
-            or history.get((partner.id, None))
+        counter = history.get((partner.id, tax_info.id if tax_info else None)) or history.get(
+            (partner.id, None)
+        )
         if counter:
             account = self.env["account.account"].browse(counter.most_common(1)[0][0])
             if account.exists() and not account.deprecated:
@@ -101,12 +115,19 @@ class L10nItAutoregEngine(models.AbstractModel):
         if account:
             return account
         if chart_code not in batch.special_accounts:
-            found = self.env["account.chart.template"].with_company(company).ref(
-                chart_code, raise_if_not_found=False)
+            found = (
+                self.env["account.chart.template"]
+                .with_company(company)
+                .ref(chart_code, raise_if_not_found=False)
+            )
             if not found:
-                found = self.env["account.account"].search([
-                    *self.env["account.account"]._check_company_domain(company),
-                    ("code", "=", chart_code)], limit=1)
+                found = self.env["account.account"].search(
+                    [
+                        *self.env["account.account"]._check_company_domain(company),
+                        ("code", "=", chart_code),
+                    ],
+                    limit=1,
+                )
             batch.special_accounts[chart_code] = found or batch.journal.default_account_id
         return batch.special_accounts[chart_code]
 
@@ -119,8 +140,11 @@ class L10nItAutoregEngine(models.AbstractModel):
     def _detail_level(self, partner, company):
         """Full lines / one line per VAT rate / one line: the supplier's, else
         the company's."""
-        return partner.with_company(company).l10n_it_autoreg_detail_level \
-            or company.l10n_it_autoreg_detail_level or line_rules.DETAIL_LINES
+        return (
+            partner.with_company(company).l10n_it_autoreg_detail_level
+            or company.l10n_it_autoreg_detail_level
+            or line_rules.DETAIL_LINES
+        )
 
     def _build_lines(self, invoice, partner, entries, withholdings, pensions, sign, batch, trace):
         """(invoice line values in the bill's sign, built taxable per VAT key
@@ -133,17 +157,33 @@ class L10nItAutoregEngine(models.AbstractModel):
                 continue
             product, product_rule = self._match_product(item.line, partner, batch)
             if item.stamp:
-                account, rule = self._stamp_account(batch), Text(_lt("stamp duty account"))
+                account, rule = (
+                    self._stamp_account(batch),
+                    Text(_lt("stamp duty account")),
+                )
             else:
                 account, rule = self._decide_account(
-                    partner, entries[item.key].tax_info, product, batch, item.line.description)
+                    partner,
+                    entries[item.key].tax_info,
+                    product,
+                    batch,
+                    item.line.description,
+                )
                 if product_rule:
                     rule = Text("%s (%s)", rule, product_rule)
-            item.account_id, item.product_id = account.id, product.id if product else None
-            rules.add("%s %s: %s" % (account.code, account.name, self._render(rule)))
+            item.account_id, item.product_id = (
+                account.id,
+                product.id if product else None,
+            )
+            rules.add(f"{account.code} {account.name}: {self._render(rule)}")
         trace.append(Text(_lt("Accounts: %s"), ", ".join(sorted(rules))))
         bill_lines, built = line_rules.bill_lines(
-            invoice, items, self._detail_level(partner, batch.company), sign, batch.price_digits)
+            invoice,
+            items,
+            self._detail_level(partner, batch.company),
+            sign,
+            batch.price_digits,
+        )
         line_rules.add_pension_funds(invoice, items, entries, built)
         vals = [self._line_vals(line, entries, withholdings, pensions) for line in bill_lines]
         return vals, built
@@ -159,9 +199,12 @@ class L10nItAutoregEngine(models.AbstractModel):
         if pensions and not line.stamp and line.key[1] != "N1":
             tax_ids += [t.id for _f, t in pensions]
         vals = {
-            "name": self._render(line.name), "account_id": line.account_id,
-            "tax_ids": [Command.set(tax_ids)], "quantity": line.quantity,
-            "price_unit": line.price_unit, "discount": line.discount,
+            "name": self._render(line.name),
+            "account_id": line.account_id,
+            "tax_ids": [Command.set(tax_ids)],
+            "quantity": line.quantity,
+            "price_unit": line.price_unit,
+            "discount": line.discount,
         }
         if line.product_id:
             vals["product_id"] = line.product_id
@@ -171,16 +214,25 @@ class L10nItAutoregEngine(models.AbstractModel):
         """Line values of the rounding, bollo, discount... lines that explain
         the gap between the lines and the document's figures."""
         has_stamp_line = any(line_rules.is_stamp_line(invoice, line) for line in invoice.lines)
-        extra, notes = explain_totals(invoice, entries, built, self._tolerance(batch.company),
-                                      has_stamp_line)
+        extra, notes = explain_totals(
+            invoice, entries, built, self._tolerance(batch.company), has_stamp_line
+        )
         trace.extend(notes)
         first = next((v["account_id"] for v in line_vals if v.get("account_id")), None)
-        accounts = {"rounding": self._rounding_account(batch).id,
-                    "stamp": self._stamp_account(batch).id}
+        accounts = {
+            "rounding": self._rounding_account(batch).id,
+            "stamp": self._stamp_account(batch).id,
+        }
         accounts["first"] = first or accounts["rounding"]
-        return [{
-            "name": self._render(line.name), "account_id": accounts[line.account],
-            "quantity": 1, "price_unit": float(line.amount * sign),
-            "tax_ids": [Command.set([entries[line.key].tax_info.id])] if line.key
-            else [Command.clear()],
-        } for line in extra]
+        return [
+            {
+                "name": self._render(line.name),
+                "account_id": accounts[line.account],
+                "quantity": 1,
+                "price_unit": float(line.amount * sign),
+                "tax_ids": [Command.set([entries[line.key].tax_info.id])]
+                if line.key
+                else [Command.clear()],
+            }
+            for line in extra
+        ]

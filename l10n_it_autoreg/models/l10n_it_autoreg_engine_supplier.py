@@ -1,5 +1,7 @@
 """Engine: the supplier of a document (found, or created from the
 e-invoice), its bank account, and duplicates of its number."""
+
+import contextlib
 import re
 
 from odoo import models
@@ -31,14 +33,21 @@ class L10nItAutoregEngine(models.AbstractModel):
         if vats:
             domain = [("vat", "in", list(vats))]
         if cfs:
-            domain = (["|"] + domain if domain else []) + [("l10n_it_codice_fiscale", "in", list(cfs))]
+            domain = (["|"] + domain if domain else []) + [
+                ("l10n_it_codice_fiscale", "in", list(cfs))
+            ]
         return Partner.search(domain + Partner._check_company_domain(company)).commercial_partner_id
 
     @staticmethod
     def _contact(partner):
         """A res.partner as the supplier decisions see it."""
-        return identity.Contact(partner.id, partner.name or "", partner.vat or None,
-                                partner.l10n_it_codice_fiscale or None, partner.display_name)
+        return identity.Contact(
+            partner.id,
+            partner.name or "",
+            partner.vat or None,
+            partner.l10n_it_codice_fiscale or None,
+            partner.display_name,
+        )
 
     def _decide_supplier(self, invoice, batch, trace):
         """The bill's partner: the contact that is the e-invoice's seller
@@ -49,7 +58,10 @@ class L10nItAutoregEngine(models.AbstractModel):
         if match.contact_id:
             partner, rule = self.env["res.partner"].browse(match.contact_id), match.rule
         elif match.key in batch.created:
-            partner, rule = batch.created[match.key], Text(_lt("created from this e-invoice"))
+            partner, rule = (
+                batch.created[match.key],
+                Text(_lt("created from this e-invoice")),
+            )
         else:
             company = batch.company
             if not company.l10n_it_autoreg_create_partner:
@@ -58,32 +70,54 @@ class L10nItAutoregEngine(models.AbstractModel):
             batch.created[match.key] = partner
             batch.partners |= partner
             batch.contacts.append(self._contact(partner))
-            rule = Text(_lt("created from the e-invoice (VAT %(vat)s, fiscal code %(cf)s)"),
-                        vat=identity.norm_vat(seller.vat) or "-",
-                        cf=identity.norm_cf(seller.fiscal_code) or "-")
-        trace.append(Text(_lt("Supplier: %(partner)s (%(rule)s)"),
-                          partner=partner.display_name, rule=rule))
+            rule = Text(
+                _lt("created from the e-invoice (VAT %(vat)s, fiscal code %(cf)s)"),
+                vat=identity.norm_vat(seller.vat) or "-",
+                cf=identity.norm_cf(seller.fiscal_code) or "-",
+            )
+        trace.append(
+            Text(
+                _lt("Supplier: %(partner)s (%(rule)s)"),
+                partner=partner.display_name,
+                rule=rule,
+            )
+        )
         return partner
 
     def _supplier_vals(self, seller, company):
         """res.partner values of a supplier created from the e-invoice."""
         address = seller.address
-        country_code = (address.country if address and address.country else None) \
-            or seller.vat_country
+        country_code = (
+            address.country if address and address.country else None
+        ) or seller.vat_country
         country = self.env["res.country"].search(
-            [("code", "=", (country_code or "IT").upper())], limit=1)
+            [("code", "=", (country_code or "IT").upper())], limit=1
+        )
         state = self.env["res.country.state"]
         if address and address.province and country:
-            state = state.search([("country_id", "=", country.id),
-                                  ("code", "=", address.province.upper())], limit=1)
+            state = state.search(
+                [
+                    ("country_id", "=", country.id),
+                    ("code", "=", address.province.upper()),
+                ],
+                limit=1,
+            )
         return {
             "name": seller.display_name,
             "is_company": bool(seller.name),
-            "vat": identity.norm_vat(seller.vat) if (seller.vat_country or "IT").upper() == "IT"
+            "vat": identity.norm_vat(seller.vat)
+            if (seller.vat_country or "IT").upper() == "IT"
             else seller.vat,
             "l10n_it_codice_fiscale": identity.valid_cf(seller.fiscal_code) or False,
-            "street": " ".join(x for x in ((address.street if address else None),
-                                           (address.number if address else None)) if x) or False,
+            "street": " ".join(
+                x
+                for x in (
+                    (address.street if address else None),
+                    (address.number if address else None),
+                )
+                if x
+            )
+            or False,
             "zip": address.zip if address else False,
             "city": address.city if address else False,
             "state_id": state.id or False,
@@ -99,24 +133,24 @@ class L10nItAutoregEngine(models.AbstractModel):
         if not seller.display_name:
             raise Refusal("supplier_invalid", detail=Text(_lt("the supplier has no name")))
         vals = self._supplier_vals(seller, company)
-        try:
-            with self.env.cr.savepoint():
-                return self.env["res.partner"].create(vals)
-        except (ValidationError, UserError):
-            pass
+        with contextlib.suppress(ValidationError, UserError), self.env.cr.savepoint():
+            return self.env["res.partner"].create(vals)
         try:
             with self.env.cr.savepoint():
                 return self.env["res.partner"].with_context(no_vat_validation=True).create(vals)
         except (ValidationError, UserError) as error:
-            raise Refusal("supplier_invalid",
-                          detail=str(error.args[0] if error.args else error)) from None
+            raise Refusal(
+                "supplier_invalid", detail=str(error.args[0] if error.args else error)
+            ) from None
 
     def _decide_bank(self, partner, iban, company):
         """The supplier's bank account of the IBAN (created when allowed)."""
         Bank = self.env["res.partner.bank"]
         sanitized = re.sub(r"\W+", "", iban).upper()
-        bank = Bank.search([("sanitized_acc_number", "=", sanitized),
-                            ("partner_id", "=", partner.id)], limit=1)
+        bank = Bank.search(
+            [("sanitized_acc_number", "=", sanitized), ("partner_id", "=", partner.id)],
+            limit=1,
+        )
         if bank or not company.l10n_it_autoreg_create_bank_account:
             return bank or None
         try:
@@ -131,8 +165,7 @@ class L10nItAutoregEngine(models.AbstractModel):
         decided in it."""
         other = self._find_duplicate(move, partner, invoice, move_type, batch)
         if other:
-            raise Refusal("duplicate", other=other, number=invoice.number,
-                          year=invoice.date.year)
+            raise Refusal("duplicate", other=other, number=invoice.number, year=invoice.date.year)
 
     def _duplicate_partner_ids(self, partner, invoice, company):
         """The contacts whose bills count as duplicates (identity.duplicate_partner_ids)."""
@@ -140,14 +173,21 @@ class L10nItAutoregEngine(models.AbstractModel):
         same_vat = []
         if vat and not identity.is_placeholder_vat(vat):
             Partner = self.env["res.partner"].with_context(active_test=False)
-            for other in Partner.search([("vat", "in", [vat, vat[2:]]),
-                                         *Partner._check_company_domain(company)]):
+            for other in Partner.search(
+                [("vat", "in", [vat, vat[2:]]), *Partner._check_company_domain(company)]
+            ):
                 commercial = other.commercial_partner_id
-                same_vat.append(identity.Contact(
-                    commercial.id, commercial.name or "", other.vat,
-                    commercial.l10n_it_codice_fiscale or other.l10n_it_codice_fiscale or None))
+                same_vat.append(
+                    identity.Contact(
+                        commercial.id,
+                        commercial.name or "",
+                        other.vat,
+                        commercial.l10n_it_codice_fiscale or other.l10n_it_codice_fiscale or None,
+                    )
+                )
         return identity.duplicate_partner_ids(
-            invoice.seller, partner.commercial_partner_id.id, same_vat)
+            invoice.seller, partner.commercial_partner_id.id, same_vat
+        )
 
     def _find_duplicate(self, move, partner, invoice, move_type, batch):
         """The bill ``invoice`` would duplicate, or None."""
@@ -156,9 +196,11 @@ class L10nItAutoregEngine(models.AbstractModel):
         year = company.compute_fiscalyear_dates(invoice.date)
         date_from = year["date_from"] or invoice.date.replace(month=1, day=1)
         date_to = year["date_to"] or invoice.date.replace(month=12, day=31)
-        self.env["account.move"].flush_model(["ref", "commercial_partner_id", "invoice_date",
-                                              "move_type", "state"])
-        self.env.cr.execute("""
+        self.env["account.move"].flush_model(
+            ["ref", "commercial_partner_id", "invoice_date", "move_type", "state"]
+        )
+        self.env.cr.execute(
+            """
             SELECT id FROM account_move
              WHERE company_id = %s
                AND id != %s
@@ -167,11 +209,21 @@ class L10nItAutoregEngine(models.AbstractModel):
                AND upper(regexp_replace(ref, '\\s+', '', 'g')) = %s
                AND COALESCE(invoice_date, date) BETWEEN %s AND %s
              ORDER BY id LIMIT 1
-        """, [company.id, move.id, tuple(partner_ids), move_type, bill_number(invoice.number),
-              date_from, date_to])
+        """,
+            [
+                company.id,
+                move.id,
+                tuple(partner_ids),
+                move_type,
+                bill_number(invoice.number),
+                date_from,
+                date_to,
+            ],
+        )
         found = [row[0] for row in self.env.cr.fetchall()]
-        decided = batch.duplicates.find(move.id, partner_ids, move_type, invoice.number,
-                                        date_from, date_to)
+        decided = batch.duplicates.find(
+            move.id, partner_ids, move_type, invoice.number, date_from, date_to
+        )
         if decided:
             found.append(decided)
         return self.env["account.move"].browse(min(found)) if found else None

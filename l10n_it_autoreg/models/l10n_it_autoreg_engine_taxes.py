@@ -1,6 +1,7 @@
 """Engine: the purchase taxes of a document (VAT per summary key,
 withholdings, pension funds), chosen among the company's taxes described as
 plain TaxInfo (registration.taxes)."""
+
 from odoo import models
 
 from ..registration import taxes as tax_rules
@@ -16,12 +17,15 @@ class L10nItAutoregEngine(models.AbstractModel):
         """[TaxInfo] of the company's purchase taxes (percent), archived ones
         too (active first)."""
         Tax = self.env["account.tax"].with_context(active_test=False)
-        taxes = Tax.search([
-            *Tax._check_company_domain(company),
-            ("type_tax_use", "=", "purchase"),
-            ("amount_type", "=", "percent"),
-        ], order="active desc, sequence, id")
-        taxes.invoice_repartition_line_ids.tag_ids  # prefetch
+        taxes = Tax.search(
+            [
+                *Tax._check_company_domain(company),
+                ("type_tax_use", "=", "purchase"),
+                ("amount_type", "=", "percent"),
+            ],
+            order="active desc, sequence, id",
+        )
+        taxes.invoice_repartition_line_ids.tag_ids.fetch(["name"])
         rc_tags = set(self.env["account.move"]._l10n_it_edi_exempt_reason_tag_mapping().values())
         default = company.account_purchase_tax_id
         return [self._tax_info(tax, rc_tags, default) for tax in taxes]
@@ -30,18 +34,26 @@ class L10nItAutoregEngine(models.AbstractModel):
     def _tax_info(tax, rc_tags, default):
         """A purchase tax as the decisions see it."""
         rep = tax.invoice_repartition_line_ids
-        base_tags = {tag.name.lstrip("+-").upper() for line in rep
-                     if line.repartition_type == "base" for tag in line.tag_ids}
+        base_tags = {
+            tag.name.lstrip("+-").upper()
+            for line in rep
+            if line.repartition_type == "base"
+            for tag in line.tag_ids
+        }
         return tax_rules.TaxInfo(
-            id=tax.id, name=tax.name, amount=r2(tax.amount), active=tax.active,
+            id=tax.id,
+            name=tax.name,
+            amount=r2(tax.amount),
+            active=tax.active,
             nature=tax.l10n_it_exempt_reason or None,
             withholding_type=tax.l10n_it_withholding_type or None,
             withholding_reason=tax.l10n_it_withholding_reason or None,
             pension_type=tax.l10n_it_pension_fund_type or None,
-            negative=any(line.factor_percent < 0 for line in rep
-                         if line.repartition_type == "tax"),
+            negative=any(line.factor_percent < 0 for line in rep if line.repartition_type == "tax"),
             rc_tags=frozenset(base_tags & rc_tags | {t for t in base_tags if t.startswith("VJ")}),
-            price_include=tax.price_include, default=tax == default)
+            price_include=tax.price_include,
+            default=tax == default,
+        )
 
     def _decide_taxes(self, invoice, batch, trace):
         """(VAT entries with their tax, [(Withholding, TaxInfo)],
@@ -51,21 +63,36 @@ class L10nItAutoregEngine(models.AbstractModel):
             entry.tax_info, entry.kind = self._decide_vat_tax(key, entry.due, batch)
         withholdings = [(w, self._decide_withholding_tax(w, batch)) for w in invoice.withholdings]
         pensions = [(f, self._decide_pension_tax(f, batch)) for f in invoice.pension_funds]
-        trace.append(Text(_lt("Taxes: %s"), ", ".join(
-            "%s%%%s → %s" % (fmt(key[0]), " " + key[1] if key[1] else "", entry.tax_info.name)
-            for key, entry in entries.items())))
+        trace.append(
+            Text(
+                _lt("Taxes: %s"),
+                ", ".join(
+                    "{}%{} → {}".format(
+                        fmt(key[0]), " " + key[1] if key[1] else "", entry.tax_info.name
+                    )
+                    for key, entry in entries.items()
+                ),
+            )
+        )
         for withholding, tax in withholdings:
-            trace.append(Text(_lt("Withholding %(type)s → %(tax)s"), type=withholding.type,
-                              tax=tax.name))
+            trace.append(
+                Text(
+                    _lt("Withholding %(type)s → %(tax)s"),
+                    type=withholding.type,
+                    tax=tax.name,
+                )
+            )
         for fund, tax in pensions:
-            trace.append(Text(_lt("Pension fund %(type)s → %(tax)s"), type=fund.type,
-                              tax=tax.name))
+            trace.append(Text(_lt("Pension fund %(type)s → %(tax)s"), type=fund.type, tax=tax.name))
         return entries, withholdings, pensions
 
     def _decide_vat_tax(self, key, due, batch):
         """(TaxInfo, kind) of a VAT key (rate, Natura) and its EsigibilitaIVA."""
-        rc_tag = self.env["account.move"]._l10n_it_edi_exempt_reason_tag_mapping().get(key[1]) \
-            if key[1] else None
+        rc_tag = (
+            self.env["account.move"]._l10n_it_edi_exempt_reason_tag_mapping().get(key[1])
+            if key[1]
+            else None
+        )
         return tax_rules.choose_vat_tax(key, due, batch.taxes, rc_tag)
 
     def _decide_withholding_tax(self, withholding, batch):

@@ -1,6 +1,7 @@
 """Engine: the written bill verified against the document (tax lines
 adjusted within tolerance, registration.totals), its header values and
 due-date schedule (registration.schedule)."""
+
 from odoo import fields, models
 
 from ..registration import document as doc_rules
@@ -27,8 +28,9 @@ class L10nItAutoregEngine(models.AbstractModel):
             "invoice_date": invoice.date,
             "ref": invoice.number,
         }
-        if (company.l10n_it_autoreg_date_mode or "document") == "receipt" \
-                and move.l10n_it_autoreg_received_date:
+        if (
+            company.l10n_it_autoreg_date_mode or "document"
+        ) == "receipt" and move.l10n_it_autoreg_received_date:
             vals["date"] = fields.Date.context_today(move, move.l10n_it_autoreg_received_date)
         blocks = doc_rules.payment_blocks(invoice)
         installments = [i for block in blocks for i in block]
@@ -56,36 +58,64 @@ class L10nItAutoregEngine(models.AbstractModel):
         """The written bill as registration.totals sees it."""
         return BillFigures(
             direction=1 if move.move_type == "in_invoice" else -1,
-            tax_lines=[TaxLine(line.id, line.tax_line_id.id, D(line.amount_currency),
-                               line.tax_repartition_line_id.factor_percent >= 0)
-                       for line in move.line_ids if line.display_type == "tax"])
+            tax_lines=[
+                TaxLine(
+                    line.id,
+                    line.tax_line_id.id,
+                    D(line.amount_currency),
+                    line.tax_repartition_line_id.factor_percent >= 0,
+                )
+                for line in move.line_ids
+                if line.display_type == "tax"
+            ],
+        )
 
     def _verify(self, plan):
         """Compare the bill with the document; settle differences within
         tolerance on the tax lines; refuse beyond."""
         move = plan.move
-        adjustments = verify_taxes(plan.invoice, plan.entries, plan.withholdings, plan.pensions,
-                                   self._bill_figures(move), plan.sign, plan.tolerance)
+        adjustments = verify_taxes(
+            plan.invoice,
+            plan.entries,
+            plan.withholdings,
+            plan.pensions,
+            self._bill_figures(move),
+            plan.sign,
+            plan.tolerance,
+        )
         if adjustments:
             self._set_line_amounts(move, adjustments)
-        check_amount_due(plan.invoice, plan.entries, plan.withholdings, plan.sign,
-                         D(move.amount_total))
+        check_amount_due(
+            plan.invoice,
+            plan.entries,
+            plan.withholdings,
+            plan.sign,
+            D(move.amount_total),
+        )
 
     def _set_line_amounts(self, move, adjustments):
         """Write tax line amounts ([(line id, amount_currency)]: the
         document's figures) and rebalance the payable lines, without Odoo
         recomputing the taxes."""
-        Line = self.env["account.move.line"].with_context(skip_invoice_sync=True,
-                                                          check_move_validity=False)
+        Line = self.env["account.move.line"].with_context(
+            skip_invoice_sync=True, check_move_validity=False
+        )
         foreign = move.currency_id != move.company_currency_id
         for line_id, amount in adjustments:
             amount = float(amount)
-            Line.browse(line_id).write({
-                "amount_currency": amount,
-                "balance": move.currency_id._convert(
-                    amount, move.company_currency_id, move.company_id,
-                    move.invoice_date or move.date) if foreign else amount,
-            })
+            Line.browse(line_id).write(
+                {
+                    "amount_currency": amount,
+                    "balance": move.currency_id._convert(
+                        amount,
+                        move.company_currency_id,
+                        move.company_id,
+                        move.invoice_date or move.date,
+                    )
+                    if foreign
+                    else amount,
+                }
+            )
         self._rebalance_terms(move)
 
     # ------------------------------------------------------------------
@@ -94,23 +124,33 @@ class L10nItAutoregEngine(models.AbstractModel):
     def _apply_schedule(self, plan):
         """The e-invoice's due dates and amounts on the payable lines."""
         move = plan.move
-        terms = move.line_ids.filtered(lambda l: l.display_type == "payment_term")
-        due = r2(-sum((D(l.amount_currency) for l in terms), ZERO)
-                 * (1 if move.move_type == "in_invoice" else -1))
-        schedule, note = due_date_schedule(plan.invoice, plan.blocks, due,
-                                           move.move_type != "in_invoice", plan.tolerance)
+        terms = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        due = r2(
+            -sum((D(line.amount_currency) for line in terms), ZERO)
+            * (1 if move.move_type == "in_invoice" else -1)
+        )
+        schedule, note = due_date_schedule(
+            plan.invoice,
+            plan.blocks,
+            due,
+            move.move_type != "in_invoice",
+            plan.tolerance,
+        )
         if note:
             plan.trace.append(note)
         if schedule:
-            self._rebalance_terms(move, [(date, None if amount is None else float(amount))
-                                         for date, amount in schedule])
+            self._rebalance_terms(
+                move,
+                [(date, None if amount is None else float(amount)) for date, amount in schedule],
+            )
 
     def _rebalance_terms(self, move, schedule=None):
         """Payable lines = the rest of the move; ``schedule`` = [(date,
         amount_currency)] gives one payable line per installment."""
-        Line = self.env["account.move.line"].with_context(skip_invoice_sync=True,
-                                                          check_move_validity=False)
-        terms = move.line_ids.filtered(lambda l: l.display_type == "payment_term")
+        Line = self.env["account.move.line"].with_context(
+            skip_invoice_sync=True, check_move_validity=False
+        )
+        terms = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
         others = move.line_ids - terms
         total_currency = -sum(others.mapped("amount_currency"))
         total_balance = -sum(others.mapped("balance"))
@@ -125,7 +165,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                 schedule[-1] = (schedule[-1][0], None)
                 extra = self.env["account.move.line"]
         else:
-            extra = terms[len(schedule):]
+            extra = terms[len(schedule) :]
         cur, comp = move.currency_id, move.company_currency_id
         used_currency, used_balance = 0.0, 0.0
         template = terms[:1]
@@ -135,19 +175,31 @@ class L10nItAutoregEngine(models.AbstractModel):
                 balance = comp.round(total_balance - used_balance)
             else:
                 amount_currency = cur.round(amount)
-                balance = comp.round(total_balance * (amount_currency / total_currency)) \
-                    if total_currency else 0.0
+                balance = (
+                    comp.round(total_balance * (amount_currency / total_currency))
+                    if total_currency
+                    else 0.0
+                )
             used_currency += amount_currency
             used_balance += balance
-            vals = {"amount_currency": amount_currency, "balance": balance,
-                    "date_maturity": date}
+            vals = {
+                "amount_currency": amount_currency,
+                "balance": balance,
+                "date_maturity": date,
+            }
             if index < len(terms):
                 Line.browse(terms[index].id).write(vals)
             else:
-                Line.create({
-                    **vals, "move_id": move.id, "display_type": "payment_term",
-                    "account_id": template.account_id.id, "partner_id": template.partner_id.id,
-                    "name": template.name or "", "currency_id": cur.id,
-                })
+                Line.create(
+                    {
+                        **vals,
+                        "move_id": move.id,
+                        "display_type": "payment_term",
+                        "account_id": template.account_id.id,
+                        "partner_id": template.partner_id.id,
+                        "name": template.name or "",
+                        "currency_id": cur.id,
+                    }
+                )
         if extra:
             extra.with_context(skip_invoice_sync=True, dynamic_unlink=True).unlink()

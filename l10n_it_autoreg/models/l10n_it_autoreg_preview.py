@@ -22,9 +22,7 @@ class L10nItAutoregPreview(models.TransientModel):
         readonly=True,
         default=lambda self: self.env.company,
     )
-    line_ids = fields.One2many(
-        "l10n_it_autoreg.preview.line", "preview_id", readonly=True
-    )
+    line_ids = fields.One2many("l10n_it_autoreg.preview.line", "preview_id", readonly=True)
     register_line_ids = fields.One2many(
         "l10n_it_autoreg.preview.line",
         "preview_id",
@@ -39,12 +37,8 @@ class L10nItAutoregPreview(models.TransientModel):
         readonly=True,
         domain=[("would_register", "=", False)],
     )
-    register_count = fields.Integer(
-        string="Number to register", compute="_compute_counts"
-    )
-    skip_count = fields.Integer(
-        string="Number not to register", compute="_compute_counts"
-    )
+    register_count = fields.Integer(string="Number to register", compute="_compute_counts")
+    skip_count = fields.Integer(string="Number not to register", compute="_compute_counts")
 
     @api.depends("line_ids.would_register")
     def _compute_counts(self):
@@ -67,18 +61,14 @@ class L10nItAutoregPreview(models.TransientModel):
                 ]
             )
         if not moves:
-            raise UserError(
-                _("There is no received e-invoice waiting to be registered.")
-            )
+            raise UserError(_("There is no received e-invoice waiting to be registered."))
         company = moves.company_id[:1]
         preview = self.create(
             {
                 "company_id": company.id,
                 "line_ids": [
                     Command.create(vals)
-                    for vals in self._dry_run(
-                        moves.filtered(lambda m: m.company_id == company)
-                    )
+                    for vals in self._dry_run(moves.filtered(lambda m: m.company_id == company))
                 ],
             }
         )
@@ -124,11 +114,7 @@ class L10nItAutoregPreview(models.TransientModel):
                         }
                     )
                 raise _DryRunRollback()
-        kept = (
-            self.env["account.move"]
-            .browse([vals["move_id"] for vals in captured])
-            .exists()
-        )
+        kept = self.env["account.move"].browse([vals["move_id"] for vals in captured]).exists()
         for vals in captured:
             if vals["move_id"] not in kept.ids:
                 vals["move_id"] = False
@@ -144,9 +130,7 @@ class L10nItAutoregPreview(models.TransientModel):
     def action_register(self):
         """Register for real the documents of the preview."""
         self.ensure_one()
-        return self.env["l10n_it_autoreg.run"]._action_register_moves(
-            self.line_ids.move_id
-        )
+        return self.env["l10n_it_autoreg.run"]._action_register_moves(self.line_ids.move_id)
 
 
 class L10nItAutoregPreviewLine(models.TransientModel):
@@ -154,9 +138,7 @@ class L10nItAutoregPreviewLine(models.TransientModel):
     _description = "Preview of the automatic registration: one bill"
     _order = "would_register desc, supplier, id"
 
-    preview_id = fields.Many2one(
-        "l10n_it_autoreg.preview", required=True, ondelete="cascade"
-    )
+    preview_id = fields.Many2one("l10n_it_autoreg.preview", required=True, ondelete="cascade")
     move_id = fields.Many2one("account.move", string="Document", ondelete="cascade")
     would_register = fields.Boolean(string="Would be registered")
     supplier = fields.Char()

@@ -42,45 +42,73 @@ class L10nItAutoregRun(models.Model):
 
     name = fields.Char(compute="_compute_name")
     company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, index=True,
+        "res.company",
+        required=True,
+        readonly=True,
+        index=True,
         default=lambda self: self.env.company,
     )
     user_id = fields.Many2one(
-        "res.users", string="Started by", readonly=True,
+        "res.users",
+        string="Started by",
+        readonly=True,
         default=lambda self: self.env.user,
     )
     trigger = fields.Selection(
         [("manual", "Manual"), ("cron", "Scheduled")],
-        required=True, default="manual", readonly=True,
+        required=True,
+        default="manual",
+        readonly=True,
     )
     date_start = fields.Datetime(
-        string="Started", required=True, readonly=True, default=fields.Datetime.now,
+        string="Started",
+        required=True,
+        readonly=True,
+        default=fields.Datetime.now,
     )
     date_end = fields.Datetime(string="Ended", readonly=True)
     state = fields.Selection(
         [("running", "Processing"), ("done", "Done"), ("failed", "Failed")],
-        required=True, default="running", readonly=True, index=True,
+        required=True,
+        default="running",
+        readonly=True,
+        index=True,
     )
     move_ids = fields.Many2many(
-        "account.move", "l10n_it_autoreg_run_move_rel", "run_id", "move_id",
-        string="Documents", readonly=True,
+        "account.move",
+        "l10n_it_autoreg_run_move_rel",
+        "run_id",
+        "move_id",
+        string="Documents",
+        readonly=True,
         help="The documents taken by this run: a document taken by a run "
         "in progress is not taken by another run.",
     )
     recognized_move_ids = fields.Many2many(
-        "account.move", "l10n_it_autoreg_run_recognized_rel", "run_id", "move_id",
-        string="Recognized", readonly=True,
+        "account.move",
+        "l10n_it_autoreg_run_recognized_rel",
+        "run_id",
+        "move_id",
+        string="Recognized",
+        readonly=True,
     )
     unrecognized_move_ids = fields.Many2many(
-        "account.move", "l10n_it_autoreg_run_unrecognized_rel", "run_id", "move_id",
-        string="Not recognized", readonly=True,
+        "account.move",
+        "l10n_it_autoreg_run_unrecognized_rel",
+        "run_id",
+        "move_id",
+        string="Not recognized",
+        readonly=True,
     )
     recognized_count = fields.Integer(
-        string="Number recognized", compute="_compute_counts", store=True)
+        string="Number recognized", compute="_compute_counts", store=True
+    )
     unrecognized_count = fields.Integer(
-        string="Number not recognized", compute="_compute_counts", store=True)
+        string="Number not recognized", compute="_compute_counts", store=True
+    )
     remaining_count = fields.Integer(
-        string="Documents left", compute="_compute_remaining_count",
+        string="Documents left",
+        compute="_compute_remaining_count",
     )
     outcome = fields.Selection(
         [
@@ -88,7 +116,8 @@ class L10nItAutoregRun(models.Model):
             ("partial", "Some failed"),
             ("empty", "Nothing to register"),
         ],
-        string="Outcome", compute="_compute_outcome", store=True,
+        compute="_compute_outcome",
+        store=True,
     )
     outcome_message = fields.Char(string="Outcome message", compute="_compute_outcome_message")
     note = fields.Text(readonly=True, help="What the run skipped, and why.")
@@ -102,7 +131,9 @@ class L10nItAutoregRun(models.Model):
                 "Registration of %(date)s",
                 date=fields.Datetime.to_string(
                     fields.Datetime.context_timestamp(run, run.date_start)
-                )[:16] if run.date_start else "",
+                )[:16]
+                if run.date_start
+                else "",
             )
 
     @api.depends("recognized_move_ids", "unrecognized_move_ids")
@@ -174,27 +205,35 @@ class L10nItAutoregRun(models.Model):
         eligible -= busy
         notes = []
         if moves - eligible - busy:
-            notes.append(_(
-                "%(count)s selected documents were skipped: they are not "
-                "received e-invoices waiting to be registered.",
-                count=len(moves - eligible - busy),
-            ))
+            notes.append(
+                _(
+                    "%(count)s selected documents were skipped: they are not "
+                    "received e-invoices waiting to be registered.",
+                    count=len(moves - eligible - busy),
+                )
+            )
         if busy:
-            notes.append(_(
-                "%(count)s selected documents were skipped: another "
-                "registration is processing them.",
-                count=len(busy),
-            ))
+            notes.append(
+                _(
+                    "%(count)s selected documents were skipped: another "
+                    "registration is processing them.",
+                    count=len(busy),
+                )
+            )
         if not eligible:
             raise UserError("\n".join(notes) or _("Select the documents to register."))
         runs = self.browse()
         for company in eligible.company_id:
-            runs |= self.create({
-                "company_id": company.id,
-                "trigger": "manual",
-                "move_ids": [Command.set(eligible.filtered(lambda m: m.company_id == company).ids)],
-                "note": "\n".join(notes) or False,
-            })
+            runs |= self.create(
+                {
+                    "company_id": company.id,
+                    "trigger": "manual",
+                    "move_ids": [
+                        Command.set(eligible.filtered(lambda m, c=company: m.company_id == c).ids)
+                    ],
+                    "note": "\n".join(notes) or False,
+                }
+            )
         if len(eligible) > SYNC_LIMIT:
             self._trigger_cron()
             return {
@@ -222,11 +261,15 @@ class L10nItAutoregRun(models.Model):
         moves = moves.filtered_domain(self._to_register_domain()) - self._busy_moves()
         runs = self.browse()
         for company in moves.company_id or self.env.company:
-            run = self.sudo().create({
-                "company_id": company.id,
-                "trigger": "manual",
-                "move_ids": [Command.set(moves.filtered(lambda m, c=company: m.company_id == c).ids)],
-            })
+            run = self.sudo().create(
+                {
+                    "company_id": company.id,
+                    "trigger": "manual",
+                    "move_ids": [
+                        Command.set(moves.filtered(lambda m, c=company: m.company_id == c).ids)
+                    ],
+                }
+            )
             run._process(notify=False)
             runs |= run
         return runs
@@ -236,8 +279,9 @@ class L10nItAutoregRun(models.Model):
         """Wake the registration cron up (e.g. right after receiving
         e-invoices): it registers what was received after the activation
         for the enabled companies, and the runs queued by the action."""
-        cron = self.env.ref("l10n_it_autoreg.ir_cron_l10n_it_autoreg_register",
-                            raise_if_not_found=False)
+        cron = self.env.ref(
+            "l10n_it_autoreg.ir_cron_l10n_it_autoreg_register", raise_if_not_found=False
+        )
         if cron:
             cron.sudo()._trigger(at)
 
@@ -255,34 +299,53 @@ class L10nItAutoregRun(models.Model):
         bills received since the activation and not taken by another run."""
         Run = self.sudo()
         Move = self.env["account.move"].sudo()
-        companies = self.env["res.company"].sudo().search([
-            ("l10n_it_autoreg_enabled", "=", True),
-            ("l10n_it_autoreg_enabled_since", "!=", False),
-        ])
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search(
+                [
+                    ("l10n_it_autoreg_enabled", "=", True),
+                    ("l10n_it_autoreg_enabled_since", "!=", False),
+                ]
+            )
+        )
         runs = Run.browse()
         for company in companies:
-            moves = Move.search(self._to_register_domain() + [
-                ("company_id", "=", company.id),
-                ("l10n_it_autoreg_state", "=", "pending"),
-                ("l10n_it_autoreg_received_date", ">=", company.l10n_it_autoreg_enabled_since),
-                ("id", "not in", self._busy_moves().ids),
-            ], order="l10n_it_autoreg_received_date, id")
+            moves = Move.search(
+                self._to_register_domain()
+                + [
+                    ("company_id", "=", company.id),
+                    ("l10n_it_autoreg_state", "=", "pending"),
+                    (
+                        "l10n_it_autoreg_received_date",
+                        ">=",
+                        company.l10n_it_autoreg_enabled_since,
+                    ),
+                    ("id", "not in", self._busy_moves().ids),
+                ],
+                order="l10n_it_autoreg_received_date, id",
+            )
             if not moves:
                 continue
-            run = Run.search([
-                ("company_id", "=", company.id),
-                ("trigger", "=", "cron"),
-                ("state", "=", "running"),
-            ], limit=1)
+            run = Run.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("trigger", "=", "cron"),
+                    ("state", "=", "running"),
+                ],
+                limit=1,
+            )
             if run:
                 run.move_ids = [Command.link(move.id) for move in moves]
             else:
-                run = Run.create({
-                    "company_id": company.id,
-                    "trigger": "cron",
-                    "user_id": False,
-                    "move_ids": [Command.set(moves.ids)],
-                })
+                run = Run.create(
+                    {
+                        "company_id": company.id,
+                        "trigger": "cron",
+                        "user_id": False,
+                        "move_ids": [Command.set(moves.ids)],
+                    }
+                )
             runs |= run
         return runs
 
@@ -315,8 +378,9 @@ class L10nItAutoregRun(models.Model):
                 run._finish()
             if commit:
                 self._commit()
-            remaining = sum(len(r._remaining_moves()) for r in runs.exists()
-                            if r.state == "running")
+            remaining = sum(
+                len(r._remaining_moves()) for r in runs.exists() if r.state == "running"
+            )
             self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             if time_budget is not None and time.monotonic() - started > time_budget:
                 break
@@ -356,32 +420,48 @@ class L10nItAutoregRun(models.Model):
         documents another transaction holds leave the run."""
         self.ensure_one()
         run = self.sudo()
-        result = self.env["l10n_it_autoreg.engine"].with_company(run.company_id).register(
-            moves.with_company(run.company_id))
+        result = (
+            self.env["l10n_it_autoreg.engine"]
+            .with_company(run.company_id)
+            .register(moves.with_company(run.company_id))
+        )
         untouched = moves - result.registered - result.refused
-        run.write({
-            "recognized_move_ids": [Command.link(m.id) for m in result.registered],
-            "unrecognized_move_ids": [Command.link(m.id) for m in result.refused],
-            "move_ids": [Command.unlink(m.id) for m in untouched],
-        })
+        run.write(
+            {
+                "recognized_move_ids": [Command.link(m.id) for m in result.registered],
+                "unrecognized_move_ids": [Command.link(m.id) for m in result.refused],
+                "move_ids": [Command.unlink(m.id) for m in untouched],
+            }
+        )
 
     def _record_failure(self, moves, error):
         """A document the engine could not process at all stays to register,
         marked not recognized with the error."""
         run = self.sudo()
         reason = self.env["l10n_it_autoreg.engine"]._reason_text(
-            Refusal("internal_error", detail=str(error) or error.__class__.__name__))
-        moves.sudo().write({
-            "l10n_it_autoreg_state": "unrecognized",
-            "l10n_it_autoreg_reason_code": "internal_error",
-            "l10n_it_autoreg_reason": reason,
-        })
-        run.write({
-            "unrecognized_move_ids": [Command.link(m.id) for m in moves],
-            "error_message": "\n".join(filter(None, [
-                run.error_message, "%s: %s" % (moves.display_name, reason),
-            ])),
-        })
+            Refusal("internal_error", detail=str(error) or error.__class__.__name__)
+        )
+        moves.sudo().write(
+            {
+                "l10n_it_autoreg_state": "unrecognized",
+                "l10n_it_autoreg_reason_code": "internal_error",
+                "l10n_it_autoreg_reason": reason,
+            }
+        )
+        run.write(
+            {
+                "unrecognized_move_ids": [Command.link(m.id) for m in moves],
+                "error_message": "\n".join(
+                    filter(
+                        None,
+                        [
+                            run.error_message,
+                            f"{moves.display_name}: {reason}",
+                        ],
+                    )
+                ),
+            }
+        )
 
     def _finish(self, notify=True):
         for run in self.sudo():
@@ -406,13 +486,16 @@ class L10nItAutoregRun(models.Model):
         self.ensure_one()
         for user in self._outcome_recipients():
             run = self.with_user(user).with_context(lang=user.lang).sudo()
-            user._bus_send(BUS_RUN_DONE, {
-                "run_id": run.id,
-                "company_id": run.company_id.id,
-                "type": "success" if run.outcome in ("success", "empty") else "warning",
-                "title": run.outcome_message,
-                "message": run._outcome_summary(),
-            })
+            user._bus_send(
+                BUS_RUN_DONE,
+                {
+                    "run_id": run.id,
+                    "company_id": run.company_id.id,
+                    "type": "success" if run.outcome in ("success", "empty") else "warning",
+                    "title": run.outcome_message,
+                    "message": run._outcome_summary(),
+                },
+            )
 
     def _outcome_summary(self):
         self.ensure_one()
@@ -431,7 +514,12 @@ class L10nItAutoregRun(models.Model):
                 "name": _("Automatic registration"),
                 "res_model": self._name,
                 "res_id": self.id,
-                "views": [(self.env.ref("l10n_it_autoreg.view_l10n_it_autoreg_run_form_outcome").id, "form")],
+                "views": [
+                    (
+                        self.env.ref("l10n_it_autoreg.view_l10n_it_autoreg_run_form_outcome").id,
+                        "form",
+                    )
+                ],
                 "target": "new",
             }
         return {
@@ -449,7 +537,12 @@ class L10nItAutoregRun(models.Model):
             "name": self.name,
             "res_model": self._name,
             "res_id": self.id,
-            "views": [(self.env.ref("l10n_it_autoreg.view_l10n_it_autoreg_run_form").id, "form")],
+            "views": [
+                (
+                    self.env.ref("l10n_it_autoreg.view_l10n_it_autoreg_run_form").id,
+                    "form",
+                )
+            ],
             "target": "current",
         }
 
@@ -468,22 +561,28 @@ class L10nItAutoregRun(models.Model):
         company."""
         company = self.env.company
         running = self.search([("company_id", "=", company.id), ("state", "=", "running")])
-        last = self.search([
-            ("company_id", "=", company.id), ("state", "!=", "running"),
-        ], limit=1)
+        last = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "!=", "running"),
+            ],
+            limit=1,
+        )
         since = company.l10n_it_autoreg_enabled_since
         return {
             "enabled": company.l10n_it_autoreg_enabled,
-            "enabled_since": since and fields.Datetime.to_string(
-                fields.Datetime.context_timestamp(self, since))[:16],
+            "enabled_since": since
+            and fields.Datetime.to_string(fields.Datetime.context_timestamp(self, since))[:16],
             "running": bool(running),
             "remaining": sum(run.remaining_count for run in running),
-            "last_run": last and {
+            "last_run": last
+            and {
                 "id": last.id,
                 "outcome": last.outcome,
                 "message": last.outcome_message,
                 "summary": last._outcome_summary(),
                 "date": fields.Datetime.to_string(
-                    fields.Datetime.context_timestamp(self, last.date_end or last.date_start))[:16],
+                    fields.Datetime.context_timestamp(self, last.date_end or last.date_start)
+                )[:16],
             },
         }

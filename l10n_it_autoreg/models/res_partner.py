@@ -10,8 +10,7 @@ class ResPartner(models.Model):
         DETAIL_LEVELS,
         string="E-invoice detail level",
         company_dependent=True,
-        help="How this supplier's e-invoices are registered; empty: the "
-        "company's default.",
+        help="How this supplier's e-invoices are registered; empty: the " "company's default.",
     )
     l10n_it_autoreg_account_id = fields.Many2one(
         "account.account",

@@ -1,4 +1,5 @@
 """Decimal helpers: amounts are Decimals rounded half up to the cent."""
+
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
@@ -21,4 +22,4 @@ def r2(value):
 
 def fmt(value):
     """``value`` written with two decimals, for reasons and traces."""
-    return "%s" % r2(value)
+    return f"{r2(value)}"

@@ -6,18 +6,31 @@ unsigned credit note, due dates by terms).
 Pure Python: takes and returns the reader's dataclasses (new copies, never
 changed in place), Texts and Refusals.
 """
+
 import dataclasses
 import datetime
 
 from ..fatturapa.model import Withholding
-from .outcome import Refusal, Text, _lt
 from .amounts import CENT, ZERO, D, fmt, r2
+from .outcome import Refusal, Text, _lt
 
 SELF_INVOICE_TYPES = frozenset(
-    ["TD16", "TD17", "TD18", "TD19", "TD20", "TD21", "TD22", "TD23",
-     "TD26", "TD27", "TD28", "TD29"])
-INVOICE_TYPES = frozenset(
-    ["TD01", "TD02", "TD03", "TD05", "TD06", "TD07", "TD09", "TD24", "TD25"])
+    [
+        "TD16",
+        "TD17",
+        "TD18",
+        "TD19",
+        "TD20",
+        "TD21",
+        "TD22",
+        "TD23",
+        "TD26",
+        "TD27",
+        "TD28",
+        "TD29",
+    ]
+)
+INVOICE_TYPES = frozenset(["TD01", "TD02", "TD03", "TD05", "TD06", "TD07", "TD09", "TD24", "TD25"])
 REFUND_TYPES = frozenset(["TD04", "TD08"])
 # Reverse charge natures (the buyer integrates the VAT).
 REVERSE_CHARGE_PREFIX = "N6"
@@ -49,8 +62,11 @@ def check_not_self_invoice(invoice, integrated=None):
     supplier bill.  ``integrated``: the bill it integrates, when known."""
     doc_type = document_type(invoice)
     if doc_type in SELF_INVOICE_TYPES:
-        raise Refusal("self_invoice", type=doc_type, linked=Text(
-            _lt(" (it integrates bill %s)"), integrated) if integrated else "")
+        raise Refusal(
+            "self_invoice",
+            type=doc_type,
+            linked=Text(_lt(" (it integrates bill %s)"), integrated) if integrated else "",
+        )
     if (invoice.issuer or "").upper() == "CC":
         # SoggettoEmittente CC: the buyer (this company) issued the document
         # for the supplier, as self-invoices were written before TD16-TD29.
@@ -71,8 +87,11 @@ def unsigned_credit_note(invoice):
     """A credit note whose ImportoTotaleDocumento has the other sign than its
     lines and summary (software writing it unsigned): the same amount, with
     the summary's sign."""
-    if document_type(invoice) in REFUND_TYPES and invoice.total \
-            and invoice.total == -invoice.amount_total:
+    if (
+        document_type(invoice) in REFUND_TYPES
+        and invoice.total
+        and invoice.total == -invoice.amount_total
+    ):
         return dataclasses.replace(invoice, total=-invoice.total)
     return invoice
 
@@ -91,7 +110,7 @@ def enasarco_from_other_data(invoice):
     stated, marked = False, {}
     for index, line in enumerate(invoice.lines):
         for data in line.other_data:
-            words = ("%s %s" % (data.type or "", data.text or "")).upper()
+            words = ("{} {}".format(data.type or "", data.text or "")).upper()
             if "ENASARCO" not in words and "TC07" not in words:
                 continue
             stated = True
@@ -105,20 +124,37 @@ def enasarco_from_other_data(invoice):
     rate = r2(abs(amount * 100 / base)) if base and amount else ZERO
     sign = -1 if (amount < 0) != (base < 0) else 1
     # one contribution: on the withholding lines, every line at one rate
-    if not rate or (invoice.withholdings and flagged != set(marked)) or any(
+    if (
+        not rate
+        or (invoice.withholdings and flagged != set(marked))
+        or any(
             abs(r2(D(invoice.lines[i].price_total) * rate * sign / 100) - value) > CENT
-            for i, value in marked.items()):
-        raise Refusal("totals_mismatch", detail=Text(_lt(
-            "ENASARCO is stated in the lines' AltriDatiGestionali, not as one contribution of "
-            "the withholding lines (no RT04 DatiRitenuta)")))
-    lines = [dataclasses.replace(line, withholding=True) if i in marked else line
-             for i, line in enumerate(invoice.lines)]
+            for i, value in marked.items()
+        )
+    ):
+        raise Refusal(
+            "totals_mismatch",
+            detail=Text(
+                _lt(
+                    "ENASARCO is stated in the lines' AltriDatiGestionali, not as one contribution "
+                    "of "
+                    "the withholding lines (no RT04 DatiRitenuta)"
+                )
+            ),
+        )
+    lines = [
+        dataclasses.replace(line, withholding=True) if i in marked else line
+        for i, line in enumerate(invoice.lines)
+    ]
     withholding = Withholding(type="RT04", amount=abs(amount), rate=rate)
-    invoice = dataclasses.replace(invoice, lines=lines,
-                                  withholdings=[*invoice.withholdings, withholding])
-    return invoice, Text(_lt(
-        "ENASARCO %(rate)s%% (%(amount)s) from the lines' AltriDatiGestionali CASSA-PREV"),
-        rate=fmt(rate), amount=fmt(abs(amount)))
+    invoice = dataclasses.replace(
+        invoice, lines=lines, withholdings=[*invoice.withholdings, withholding]
+    )
+    return invoice, Text(
+        _lt("ENASARCO %(rate)s%% (%(amount)s) from the lines' AltriDatiGestionali CASSA-PREV"),
+        rate=fmt(rate),
+        amount=fmt(abs(amount)),
+    )
 
 
 def total_net_of_withholding(invoice):
@@ -127,16 +163,25 @@ def total_net_of_withholding(invoice):
     rounding, bollo): the document's total is its summary's.
     (invoice, trace note)."""
     withheld = sum((D(w.amount) for w in invoice.withholdings), ZERO)
-    if not withheld or invoice.total is None \
-            or D(invoice.total) + withheld != invoice.amount_total \
-            or invoice.discounts or invoice.rounding \
-            or any(row.rounding for row in invoice.vat_summary) \
-            or (invoice.stamp_duty and invoice.stamp_duty.amount):
+    if (
+        not withheld
+        or invoice.total is None
+        or D(invoice.total) + withheld != invoice.amount_total
+        or invoice.discounts
+        or invoice.rounding
+        or any(row.rounding for row in invoice.vat_summary)
+        or (invoice.stamp_duty and invoice.stamp_duty.amount)
+    ):
         return invoice, None
-    note = Text(_lt("ImportoTotaleDocumento %(total)s is written net of the withholding "
-                    "%(withholding)s: document total %(gross)s"),
-                total=fmt(invoice.total), withholding=fmt(withheld),
-                gross=fmt(invoice.amount_total))
+    note = Text(
+        _lt(
+            "ImportoTotaleDocumento %(total)s is written net of the withholding "
+            "%(withholding)s: document total %(gross)s"
+        ),
+        total=fmt(invoice.total),
+        withholding=fmt(withheld),
+        gross=fmt(invoice.amount_total),
+    )
     return dataclasses.replace(invoice, total=invoice.amount_total), note
 
 

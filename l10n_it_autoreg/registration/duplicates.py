@@ -5,6 +5,7 @@ bill is written before the next is decided).
 Pure Python: the engine asks the database for the bills written before the
 batch, and this index for those decided in it.
 """
+
 import re
 from dataclasses import dataclass
 
@@ -37,12 +38,15 @@ class DuplicateIndex:
         """The first document decided before with one of ``partner_ids``, the
         same move type and number, dated in [date_from, date_to]: its move id."""
         for decided in self._by_number.get((move_type, bill_number(number)), ()):
-            if decided.move_id != move_id and decided.partner_id in partner_ids \
-                    and date_from <= decided.date <= date_to:
+            if (
+                decided.move_id != move_id
+                and decided.partner_id in partner_ids
+                and date_from <= decided.date <= date_to
+            ):
                 return decided.move_id
         return None
 
-    def copy(self):
+    def clone(self):
         other = DuplicateIndex()
         other._by_number = {key: list(value) for key, value in self._by_number.items()}
         return other

@@ -4,6 +4,7 @@ document, the addressee of an e-invoice and the supplier among contacts.
 Pure Python: contacts come in as :class:`Contact` (plain data made by the
 engine from its records), decisions go out as ids, Texts and Refusals.
 """
+
 import re
 from dataclasses import dataclass
 
@@ -51,6 +52,7 @@ def valid_cf(fiscal_code):
     Odoo's l10n_it accepts), else None: a supplier is never refused for a
     malformed fiscal code."""
     from stdnum.it import codicefiscale, iva
+
     code = norm_cf(fiscal_code)
     if code and (codicefiscale.is_valid(code) or iva.is_valid(code)):
         return code
@@ -69,43 +71,54 @@ def document_key(invoice):
     cf = digits(seller.fiscal_code)
     seller_id = seller.vat or cf or ""
     if seller.vat and cf and cf != digits(seller.vat)[2:] and cf != digits(seller.vat):
-        seller_id = "%s/%s" % (seller.vat, cf)
+        seller_id = f"{seller.vat}/{cf}"
     if seller.vat and is_placeholder_vat(seller.vat):
-        seller_id = "%s/%s" % (seller_id, digits(seller.display_name))
-    return "%s|%s|%s|%s" % (
-        seller_id, invoice.document_type or "", digits(invoice.number),
-        invoice.date.isoformat() if invoice.date else "")
+        seller_id = f"{seller_id}/{digits(seller.display_name)}"
+    return "{}|{}|{}|{}".format(
+        seller_id,
+        invoice.document_type or "",
+        digits(invoice.number),
+        invoice.date.isoformat() if invoice.date else "",
+    )
 
 
 def party_label(party):
     """'Name (VAT / CF)' of a party of the e-invoice, for reasons."""
     ids = " / ".join(x for x in (party.vat, party.fiscal_code) if x)
     name = party.display_name or ""
-    return ("%s (%s)" % (name, ids)) if ids else (name or "?")
+    return (f"{name} ({ids})") if ids else (name or "?")
 
 
 def check_addressee(invoice, company_name, company_vat, company_cf):
     """Refuse a document that this company did not receive as a buyer:
     ``own_invoice`` (its seller is the company) or ``not_for_company``."""
-    label = "%s %s" % (company_name, company_vat or company_cf or "")
+    label = "{} {}".format(company_name, company_vat or company_cf or "")
     company_vat, company_cf = norm_vat(company_vat), norm_cf(company_cf)
-    seller_vat, seller_cf = norm_vat(invoice.seller.vat), norm_cf(invoice.seller.fiscal_code)
-    buyer_vat, buyer_cf = norm_vat(invoice.buyer.vat), norm_cf(invoice.buyer.fiscal_code)
+    seller_vat, seller_cf = (
+        norm_vat(invoice.seller.vat),
+        norm_cf(invoice.seller.fiscal_code),
+    )
+    buyer_vat, buyer_cf = (
+        norm_vat(invoice.buyer.vat),
+        norm_cf(invoice.buyer.fiscal_code),
+    )
     # An 11-digit fiscal code and an Italian VAT number come from the same
     # register: a party written with only CodiceFiscale = our VAT digits
     # is this company even when its fiscal code is not set in Settings.
     company_ids = {company_cf} | (
-        {company_vat[2:]} if company_vat and company_vat.startswith("IT") else set())
+        {company_vat[2:]} if company_vat and company_vat.startswith("IT") else set()
+    )
     company_ids.discard(None)
-    for_company = bool((company_vat and buyer_vat == company_vat) or (
-        buyer_cf and buyer_cf in company_ids))
-    from_company = bool((company_vat and seller_vat == company_vat) or (
-        seller_cf and seller_cf in company_ids))
+    for_company = bool(
+        (company_vat and buyer_vat == company_vat) or (buyer_cf and buyer_cf in company_ids)
+    )
+    from_company = bool(
+        (company_vat and seller_vat == company_vat) or (seller_cf and seller_cf in company_ids)
+    )
     if from_company:
         raise Refusal("own_invoice", seller=party_label(invoice.seller))
     if not for_company:
-        raise Refusal("not_for_company", buyer=party_label(invoice.buyer),
-                      company=label)
+        raise Refusal("not_for_company", buyer=party_label(invoice.buyer), company=label)
 
 
 @dataclass(frozen=True)
@@ -116,7 +129,7 @@ class Contact:
     name: str
     vat: str | None = None
     fiscal_code: str | None = None
-    label: str | None = None      # display name, for reasons
+    label: str | None = None  # display name, for reasons
 
 
 @dataclass(frozen=True)
@@ -147,34 +160,51 @@ def match_supplier(seller, contacts):
     label = party_label(seller)
 
     def ambiguous(found):
-        return Refusal("supplier_ambiguous", seller=label,
-                       partners=", ".join(c.label or c.name for c in found))
+        return Refusal(
+            "supplier_ambiguous",
+            seller=label,
+            partners=", ".join(c.label or c.name for c in found),
+        )
 
     if vat and is_placeholder_vat(vat):
         # 99999999999 & co. (foreign party without VAT number): shared by
         # many suppliers, it is matched together with the exact name
         name = (seller.display_name or "").strip().casefold()
-        same = [c for c in contacts if norm_vat(c.vat) == vat
-                and (c.name or "").strip().casefold() == name]
+        same = [
+            c
+            for c in contacts
+            if norm_vat(c.vat) == vat and (c.name or "").strip().casefold() == name
+        ]
         if len(same) > 1:
             raise ambiguous(same)
         if same:
-            return SupplierMatch(same[0].id, Text(_lt("VAT number %(vat)s and name %(name)s"),
-                                                  vat=vat, name=seller.display_name))
+            return SupplierMatch(
+                same[0].id,
+                Text(
+                    _lt("VAT number %(vat)s and name %(name)s"),
+                    vat=vat,
+                    name=seller.display_name,
+                ),
+            )
         if not name:
-            raise Refusal("supplier_invalid", detail=Text(
-                _lt("placeholder VAT number %s and no name"), vat))
+            raise Refusal(
+                "supplier_invalid",
+                detail=Text(_lt("placeholder VAT number %s and no name"), vat),
+            )
         return SupplierMatch(None, None, supplier_key(seller))
     if vat:
         by_vat = [c for c in contacts if norm_vat(c.vat) == vat]
-        if len(by_vat) == 1 and (not cf or not by_vat[0].fiscal_code
-                                 or norm_cf(by_vat[0].fiscal_code) in (cf, vat[2:])):
+        if len(by_vat) == 1 and (
+            not cf or not by_vat[0].fiscal_code or norm_cf(by_vat[0].fiscal_code) in (cf, vat[2:])
+        ):
             return SupplierMatch(by_vat[0].id, Text(_lt("VAT number %s"), vat))
         if by_vat:
             exact = [c for c in by_vat if cf and norm_cf(c.fiscal_code) == cf]
             if len(exact) == 1:
-                return SupplierMatch(exact[0].id, Text(
-                    _lt("VAT number %(vat)s and fiscal code %(cf)s"), vat=vat, cf=cf))
+                return SupplierMatch(
+                    exact[0].id,
+                    Text(_lt("VAT number %(vat)s and fiscal code %(cf)s"), vat=vat, cf=cf),
+                )
             blank = [c for c in by_vat if not c.fiscal_code]
             if not exact and len(blank) == 1 and len(by_vat) > 1 and not cf:
                 return SupplierMatch(blank[0].id, Text(_lt("VAT number %s"), vat))
@@ -188,8 +218,10 @@ def match_supplier(seller, contacts):
         if len(by_cf) > 1:
             raise ambiguous(by_cf)
     else:
-        raise Refusal("supplier_invalid", detail=Text(
-            _lt("the e-invoice gives neither VAT number nor fiscal code")))
+        raise Refusal(
+            "supplier_invalid",
+            detail=Text(_lt("the e-invoice gives neither VAT number nor fiscal code")),
+        )
     return SupplierMatch(None, None, supplier_key(seller))
 
 

@@ -4,6 +4,7 @@ level (full lines / one line per VAT rate / one line).
 Pure Python: accounts and products are chosen by the engine (they need
 records) and come in as ids on :class:`LineItem`.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -28,8 +29,11 @@ def line_amount(line):
 def is_stamp_line(invoice, line):
     """A line charging the stamp duty (bollo) to the buyer."""
     description = (line.description or "").lower()
-    return "bollo" in description and not D(line.vat_rate) and (
-        invoice.stamp_duty is not None or (line.vat_nature or "").upper() == "N1")
+    return (
+        "bollo" in description
+        and not D(line.vat_rate)
+        and (invoice.stamp_duty is not None or (line.vat_nature or "").upper() == "N1")
+    )
 
 
 def is_empty_line(line):
@@ -52,8 +56,15 @@ class LineItem:
 
 def items_of(invoice):
     """A LineItem per document line (account and product to choose)."""
-    return [LineItem(line, vat_key(line.vat_rate, line.vat_nature), line_amount(line),
-                     is_stamp_line(invoice, line)) for line in invoice.lines]
+    return [
+        LineItem(
+            line,
+            vat_key(line.vat_rate, line.vat_nature),
+            line_amount(line),
+            is_stamp_line(invoice, line),
+        )
+        for line in invoice.lines
+    ]
 
 
 @dataclass
@@ -81,8 +92,11 @@ def quantity_price(line, amount, digits):
     if qty and unit is not None and not line.vat_included:
         step = Decimal(1).scaleb(-digits)
         percent = None
-        if len(line.discounts) == 1 and line.discounts[0].percent is not None \
-                and (line.discounts[0].type or "").upper() == "SC":
+        if (
+            len(line.discounts) == 1
+            and line.discounts[0].percent is not None
+            and (line.discounts[0].type or "").upper() == "SC"
+        ):
             percent = D(line.discounts[0].percent)
         for candidate in (unit, -unit):
             rounded = candidate.quantize(step, rounding=ROUND_HALF_UP)
@@ -104,9 +118,19 @@ def bill_lines(invoice, items, detail, sign, digits):
                 result.append(BillLine(line.description or "-", note=True))
                 continue
             qty, price, discount = quantity_price(line, item.amount * sign, digits)
-            result.append(BillLine(
-                line.description or "-", item.account_id, item.key, line.withholding,
-                item.stamp, qty, price, discount, item.product_id))
+            result.append(
+                BillLine(
+                    line.description or "-",
+                    item.account_id,
+                    item.key,
+                    line.withholding,
+                    item.stamp,
+                    qty,
+                    price,
+                    discount,
+                    item.product_id,
+                )
+            )
             built[item.key] += r2(item.amount)  # Odoo rounds each line's subtotal
         return result, built
     groups = {}
@@ -121,16 +145,31 @@ def bill_lines(invoice, items, detail, sign, digits):
     for (key, withholding, stamp, account_id), group in groups.items():
         built[key] += r2(group["amount"])
         if single:
-            name = Text(_lt("Invoice %(number)s: %(first)s"), number=invoice.number,
-                        first=group["names"][0][:200])
+            name = Text(
+                _lt("Invoice %(number)s: %(first)s"),
+                number=invoice.number,
+                first=group["names"][0][:200],
+            )
         elif stamp:
             name = group["names"][0]
         else:
-            name = Text(_lt("Invoice %(number)s, VAT %(rate)s%%%(nature)s"),
-                        number=invoice.number, rate=fmt(key[0]),
-                        nature=(" " + key[1]) if key[1] else "")
-        result.append(BillLine(name, account_id, key, withholding, stamp,
-                               1.0, float(group["amount"] * sign)))
+            name = Text(
+                _lt("Invoice %(number)s, VAT %(rate)s%%%(nature)s"),
+                number=invoice.number,
+                rate=fmt(key[0]),
+                nature=(" " + key[1]) if key[1] else "",
+            )
+        result.append(
+            BillLine(
+                name,
+                account_id,
+                key,
+                withholding,
+                stamp,
+                1.0,
+                float(group["amount"] * sign),
+            )
+        )
     return result, built
 
 
@@ -141,17 +180,30 @@ def add_pension_funds(invoice, items, entries, built):
     summary row."""
     for fund in invoice.pension_funds:
         fkey = vat_key(fund.vat_rate, fund.vat_nature)
-        taxed = [item for item in items
-                 if item.amount and item.key[1] != "N1" and not item.stamp]
+        taxed = [item for item in items if item.amount and item.key[1] != "N1" and not item.stamp]
         other = next((item.key for item in taxed if item.key != fkey), None)
         if other:
             # Odoo adds the contribution to the VAT base of each line it
             # applies to; the document puts all of it at its own VAT
-            raise Refusal("totals_mismatch", detail=Text(_lt(
-                "pension fund %(type)s at VAT %(fund_rate)s%% on lines at VAT %(line_rate)s%%"),
-                type=fund.type, fund_rate=fmt(fkey[0]), line_rate=fmt(other[0])))
+            raise Refusal(
+                "totals_mismatch",
+                detail=Text(
+                    _lt(
+                        "pension fund %(type)s at VAT %(fund_rate)s%% on lines at VAT "
+                        "%(line_rate)s%%"
+                    ),
+                    type=fund.type,
+                    fund_rate=fmt(fkey[0]),
+                    line_rate=fmt(other[0]),
+                ),
+            )
         base = sum((item.amount for item in taxed), ZERO)
         built[fkey] += r2(base * D(fund.rate) / 100)
         if fkey not in entries:
-            raise Refusal("totals_mismatch", detail=Text(_lt(
-                "the pension fund's VAT %s%% has no VAT summary row"), fmt(fund.vat_rate)))
+            raise Refusal(
+                "totals_mismatch",
+                detail=Text(
+                    _lt("the pension fund's VAT %s%% has no VAT summary row"),
+                    fmt(fund.vat_rate),
+                ),
+            )

@@ -3,6 +3,7 @@ payable lines, or a Refusal when they do not add up to the amount due.
 
 Pure Python.
 """
+
 from .amounts import ZERO, D, fmt, r2
 from .outcome import Refusal, Text, _lt
 
@@ -19,11 +20,22 @@ def due_date_schedule(invoice, blocks, due, refund, tolerance):
     (amount None) takes the rest."""
     dated = [i for block in blocks for i in block if i.due_date]
     if not dated:
-        unreadable = [w.partition(":")[2].strip() for w in invoice.warnings
-                      if w.startswith("bad_value: DataScadenzaPagamento")]
-        note = Text(_lt("The e-invoice's due date cannot be read (%s): due date from the "
-                        "supplier's payment terms, or the document date"),
-                    "; ".join(unreadable)) if unreadable else None
+        unreadable = [
+            w.partition(":")[2].strip()
+            for w in invoice.warnings
+            if w.startswith("bad_value: DataScadenzaPagamento")
+        ]
+        note = (
+            Text(
+                _lt(
+                    "The e-invoice's due date cannot be read (%s): due date from the "
+                    "supplier's payment terms, or the document date"
+                ),
+                "; ".join(unreadable),
+            )
+            if unreadable
+            else None
+        )
         return None, note
     due = r2(due)
     amounts = [D(i.amount) for i in dated]
@@ -36,30 +48,54 @@ def due_date_schedule(invoice, blocks, due, refund, tolerance):
         dated_blocks = [b for b in ([i for i in block if i.due_date] for block in blocks) if b]
         doc_total = abs(D(invoice.total)) if invoice.total is not None else None
         if len(dated_blocks) > 1 and all(
-                abs(r2(sum((abs(D(i.amount)) for i in b), ZERO)) - due) <= tolerance
-                for b in dated_blocks):
+            abs(r2(sum((abs(D(i.amount)) for i in b), ZERO)) - due) <= tolerance
+            for b in dated_blocks
+        ):
             # several DatiPagamento of the whole amount: alternative ways to
             # pay the same amount (transfer or RIBA), not twice
             dated = dated_blocks[0]
             amounts = [abs(D(i.amount)) for i in dated]
-            note = Text(_lt("The e-invoice gives %s alternative payment blocks of the whole "
-                            "amount: the first one is used"), len(dated_blocks))
-        elif len(dated) == 1 and doc_total is not None and total == r2(doc_total) \
-                and due != r2(doc_total) and (invoice.withholdings or any(
-                    (r.due or "").upper() == "S" for r in invoice.vat_summary)):
+            note = Text(
+                _lt(
+                    "The e-invoice gives %s alternative payment blocks of the whole "
+                    "amount: the first one is used"
+                ),
+                len(dated_blocks),
+            )
+        elif (
+            len(dated) == 1
+            and doc_total is not None
+            and total == r2(doc_total)
+            and due != r2(doc_total)
+            and (
+                invoice.withholdings
+                or any((r.due or "").upper() == "S" for r in invoice.vat_summary)
+            )
+        ):
             # the supplier wrote the document total as the amount to pay,
             # forgetting the withholding / split payment VAT the buyer keeps:
             # the amount due is the law's, the date the document's
-            note = Text(_lt("Due date %(date)s from the e-invoice (its amount %(amount)s is the "
-                            "document total; the amount due net of withholding / split "
-                            "payment VAT is %(due)s)"),
-                        date=dated[0].due_date, amount=fmt(total), due=fmt(due))
+            note = Text(
+                _lt(
+                    "Due date %(date)s from the e-invoice (its amount %(amount)s is the "
+                    "document total; the amount due net of withholding / split "
+                    "payment VAT is %(due)s)"
+                ),
+                date=dated[0].due_date,
+                amount=fmt(total),
+                due=fmt(due),
+            )
         elif refund and not any(amounts):
             # a credit note "paying" 0.00: no money is asked for, the date is
             # the document's, the amount the credit note's
             dated = dated[:1]
-            note = Text(_lt("Due date %(date)s from the e-invoice (a credit note whose "
-                            "installment amount is 0.00)"), date=dated[0].due_date)
+            note = Text(
+                _lt(
+                    "Due date %(date)s from the e-invoice (a credit note whose "
+                    "installment amount is 0.00)"
+                ),
+                date=dated[0].due_date,
+            )
         else:
             raise Refusal("payment_schedule_mismatch", installments=fmt(total), due=fmt(due))
     if len(dated) == 1:
@@ -67,5 +103,7 @@ def due_date_schedule(invoice, blocks, due, refund, tolerance):
     else:
         direction = 1 if refund else -1
         schedule = [(i.due_date, a * direction) for i, a in zip(dated, amounts, strict=False)]
-    return schedule, note or Text(_lt("Due dates: %s"), ", ".join(
-        "%s %s" % (i.due_date, fmt(i.amount)) for i in dated))
+    return schedule, note or Text(
+        _lt("Due dates: %s"),
+        ", ".join(f"{i.due_date} {fmt(i.amount)}" for i in dated),
+    )

@@ -3,11 +3,12 @@
 Pure Python: the engine describes the company's purchase taxes as
 :class:`TaxInfo` once per batch; a rate is never replaced by another one.
 """
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .document import REVERSE_CHARGE_PREFIX
 from .amounts import fmt, r2
+from .document import REVERSE_CHARGE_PREFIX
 from .outcome import Refusal, Text, _lt
 
 STANDARD_RATE = Decimal("22.00")
@@ -19,25 +20,34 @@ class TaxInfo:
 
     id: int
     name: str
-    amount: Decimal                       # rate, rounded to the cent
+    amount: Decimal  # rate, rounded to the cent
     active: bool = True
-    nature: str | None = None             # l10n_it_exempt_reason (N1..N7)
-    withholding_type: str | None = None   # l10n_it_withholding_type (RT01..)
+    nature: str | None = None  # l10n_it_exempt_reason (N1..N7)
+    withholding_type: str | None = None  # l10n_it_withholding_type (RT01..)
     withholding_reason: str | None = None
-    pension_type: str | None = None       # l10n_it_pension_fund_type (TC01..)
-    negative: bool = False                # a tax repartition line below 0
+    pension_type: str | None = None  # l10n_it_pension_fund_type (TC01..)
+    negative: bool = False  # a tax repartition line below 0
     rc_tags: frozenset = field(default_factory=frozenset)  # reverse charge grids
     price_include: bool = False
-    default: bool = False                 # the company's default purchase tax
+    default: bool = False  # the company's default purchase tax
 
     @property
     def is_vat(self):
-        return not self.withholding_type and not self.pension_type \
-            and self.amount >= 0 and not self.price_include
+        return (
+            not self.withholding_type
+            and not self.pension_type
+            and self.amount >= 0
+            and not self.price_include
+        )
 
 
 # kinds of VAT tax
-NORMAL, EXEMPT, REVERSE_CHARGE, SPLIT_PAYMENT = "normal", "exempt", "reverse_charge", "split_payment"
+NORMAL, EXEMPT, REVERSE_CHARGE, SPLIT_PAYMENT = (
+    "normal",
+    "exempt",
+    "reverse_charge",
+    "split_payment",
+)
 
 
 def pick(candidates):
@@ -60,43 +70,74 @@ def choose_vat_tax(key, due, taxes, rc_tag=None):
     rate, nature = key
     vat_taxes = [t for t in taxes if t.is_vat]
     if nature and nature.startswith(REVERSE_CHARGE_PREFIX):
-        rc = [t for t in vat_taxes if t.negative and t.amount > 0 and (
-            t.nature == nature or (rc_tag and rc_tag in t.rc_tags))]
+        rc = [
+            t
+            for t in vat_taxes
+            if t.negative
+            and t.amount > 0
+            and (t.nature == nature or (rc_tag and rc_tag in t.rc_tags))
+        ]
         # the buyer integrates VAT at the standard rate unless only another
         # rate is configured for this nature
         standard = [t for t in rc if t.amount == STANDARD_RATE]
         chosen = pick(standard or rc)
         if not chosen:
-            raise Refusal("tax_not_found", rate=fmt(rate), nature=nature, hint=Text(_lt(
-                " (a reverse charge purchase tax with exoneration %s or its VAT report grid)"),
-                nature))
+            raise Refusal(
+                "tax_not_found",
+                rate=fmt(rate),
+                nature=nature,
+                hint=Text(
+                    _lt(
+                        " (a reverse charge purchase tax with exoneration %s or its VAT report "
+                        "grid)"
+                    ),
+                    nature,
+                ),
+            )
         return chosen, REVERSE_CHARGE
     if nature:
-        exact = [t for t in vat_taxes if t.amount == rate and not t.negative
-                 and t.nature == nature]
+        exact = [t for t in vat_taxes if t.amount == rate and not t.negative and t.nature == nature]
         if not exact and "." not in nature:  # generic N2 / N3 of old files
-            family = [t for t in vat_taxes if t.amount == rate and not t.negative
-                      and (t.nature or "").startswith(nature + ".")]
+            family = [
+                t
+                for t in vat_taxes
+                if t.amount == rate and not t.negative and (t.nature or "").startswith(nature + ".")
+            ]
             if len({t.nature for t in family}) == 1:
                 exact = family
         chosen = pick(exact)
         if not chosen:
-            raise Refusal("tax_not_found", rate=fmt(rate), nature=nature, hint=Text(
-                _lt(" and exoneration %s"), nature))
+            raise Refusal(
+                "tax_not_found",
+                rate=fmt(rate),
+                nature=nature,
+                hint=Text(_lt(" and exoneration %s"), nature),
+            )
         return chosen, EXEMPT
     if due == "S":
-        split = [t for t in vat_taxes if t.amount == rate and t.negative and not t.rc_tags
-                 and not t.nature]
+        split = [
+            t
+            for t in vat_taxes
+            if t.amount == rate and t.negative and not t.rc_tags and not t.nature
+        ]
         chosen = pick(split)
         if not chosen:
-            raise Refusal("tax_not_found", rate=fmt(rate), nature=Text(_lt("split payment")),
-                          hint=Text(_lt(" for split payment (VAT paid to the Treasury: a "
-                                        "+%s%% / -%s%% purchase tax)"),
-                                    fmt(rate), fmt(rate)))
+            raise Refusal(
+                "tax_not_found",
+                rate=fmt(rate),
+                nature=Text(_lt("split payment")),
+                hint=Text(
+                    _lt(
+                        " for split payment (VAT paid to the Treasury: a "
+                        "+%s%% / -%s%% purchase tax)"
+                    ),
+                    fmt(rate),
+                    fmt(rate),
+                ),
+            )
         return chosen, SPLIT_PAYMENT
     if not rate:
-        raise Refusal("tax_not_found", rate=fmt(rate), nature=Text(_lt("without Natura")),
-                      hint="")
+        raise Refusal("tax_not_found", rate=fmt(rate), nature=Text(_lt("without Natura")), hint="")
     normal = [t for t in vat_taxes if t.amount == rate and not t.negative and not t.nature]
     chosen = pick(normal)
     if not chosen:
@@ -114,12 +155,24 @@ def choose_withholding_tax(withholding, taxes):
         found = [t for t in taxes if t.pension_type == "TC07" and t.amount == -rate]
     else:
         amounts = {-rate, -(rate / 2)} if reason == "ZO" or rate == Decimal("23.00") else {-rate}
-        found = [t for t in taxes if t.withholding_type == wtype and t.amount in amounts
-                 and (not reason or t.withholding_reason == reason)]
+        found = [
+            t
+            for t in taxes
+            if t.withholding_type == wtype
+            and t.amount in amounts
+            and (not reason or t.withholding_reason == reason)
+        ]
     chosen = pick(found)
     if not chosen:
-        raise Refusal("withholding_not_configured", detail=Text(
-            "%s %s%% %s", wtype, fmt(rate), Text(_lt("reason %s"), reason) if reason else ""))
+        raise Refusal(
+            "withholding_not_configured",
+            detail=Text(
+                "%s %s%% %s",
+                wtype,
+                fmt(rate),
+                Text(_lt("reason %s"), reason) if reason else "",
+            ),
+        )
     return chosen
 
 
@@ -129,5 +182,5 @@ def choose_pension_tax(fund, taxes):
     ftype = (fund.type or "").upper()
     chosen = pick([t for t in taxes if t.pension_type == ftype and t.amount == rate])
     if not chosen:
-        raise Refusal("pension_fund_not_configured", detail="%s %s%%" % (ftype, fmt(rate)))
+        raise Refusal("pension_fund_not_configured", detail=f"{ftype} {fmt(rate)}%")
     return chosen

@@ -5,6 +5,7 @@ equals the document (adjustments within tolerance, or a Refusal).
 Pure Python: amounts are Decimals in the document's sign unless said; the
 bill's lines come in as plain :class:`TaxLine`.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,8 +26,8 @@ class VatEntry:
     rounding: Decimal = ZERO
     expenses: Decimal = ZERO
     due: str | None = None
-    tax_info: object = None      # TaxInfo, once chosen
-    kind: str | None = None      # normal / exempt / reverse_charge / split_payment
+    tax_info: object = None  # TaxInfo, once chosen
+    kind: str | None = None  # normal / exempt / reverse_charge / split_payment
 
 
 def vat_entries(invoice):
@@ -40,9 +41,17 @@ def vat_entries(invoice):
         if (entry.due == "S") != (due == "S"):
             # one purchase tax cannot be split payment for part of the rate
             # only: the amount due would be wrong
-            raise Refusal("totals_mismatch", detail=Text(_lt(
-                "VAT %(rate)s%% is split payment (EsigibilitaIVA S) in one summary row and not "
-                "in another"), rate=fmt(key[0])))
+            raise Refusal(
+                "totals_mismatch",
+                detail=Text(
+                    _lt(
+                        "VAT %(rate)s%% is split payment (EsigibilitaIVA S) in one summary row and "
+                        "not "
+                        "in another"
+                    ),
+                    rate=fmt(key[0]),
+                ),
+            )
         entry.taxable += D(row.taxable)
         entry.tax += D(row.tax)
         entry.rounding += D(row.rounding)
@@ -73,6 +82,18 @@ def explain_totals(invoice, entries, built, tolerance, has_stamp_line):
     the VAT summary and ImportoTotaleDocumento (Arrotondamento, bollo,
     document discounts, rounding within tolerance): ([ExtraLine], [note]).
     ``built``: the taxable of the bill's lines per key."""
+    extra, notes, rounding_used = explain_taxables(invoice, entries, built, tolerance)
+    more, more_notes = explain_document_total(
+        invoice, entries, tolerance, has_stamp_line, rounding_used
+    )
+    return extra + more, notes + more_notes
+
+
+def explain_taxables(invoice, entries, built, tolerance):
+    """The lines explaining, per VAT key, the gap between the bill's lines
+    and ImponibileImporto (SpeseAccessorie, Arrotondamento, rounding within
+    tolerance): ([ExtraLine], [note], whether a summary Arrotondamento was
+    used)."""
     extra, notes = [], []
     summary_rounding_used = False
     for key, entry in entries.items():
@@ -81,24 +102,53 @@ def explain_totals(invoice, entries, built, tolerance, has_stamp_line):
             continue
         if entry.expenses and diff - entry.expenses in (ZERO, entry.rounding):
             # SpeseAccessorie: part of ImponibileImporto without a line
-            name = Text(_lt("Invoice %(number)s, ancillary expenses (SpeseAccessorie) at VAT "
-                            "%(rate)s%%%(nature)s"), number=invoice.number,
-                        rate=fmt(key[0]), nature=(" " + key[1]) if key[1] else "")
+            name = Text(
+                _lt(
+                    "Invoice %(number)s, ancillary expenses (SpeseAccessorie) at VAT "
+                    "%(rate)s%%%(nature)s"
+                ),
+                number=invoice.number,
+                rate=fmt(key[0]),
+                nature=(" " + key[1]) if key[1] else "",
+            )
             extra.append(ExtraLine(name, entry.expenses, "first", key))
             diff -= entry.expenses
             if not diff:
                 continue
         if diff == entry.rounding or abs(diff) <= tolerance:
             summary_rounding_used = summary_rounding_used or diff == entry.rounding
-            extra.append(ExtraLine(Text(_lt("Rounding (VAT %s%%)"), fmt(key[0])), diff,
-                                   "rounding", key))
-            notes.append(Text(_lt("Rounding of %(amount)s on VAT %(rate)s%% (document summary)"),
-                              amount=fmt(diff), rate=fmt(key[0])))
+            extra.append(
+                ExtraLine(Text(_lt("Rounding (VAT %s%%)"), fmt(key[0])), diff, "rounding", key)
+            )
+            notes.append(
+                Text(
+                    _lt("Rounding of %(amount)s on VAT %(rate)s%% (document summary)"),
+                    amount=fmt(diff),
+                    rate=fmt(key[0]),
+                )
+            )
         else:
-            raise Refusal("totals_mismatch", detail=Text(_lt(
-                "taxable amount at VAT %(rate)s%%%(nature)s: lines %(lines)s, summary "
-                "%(summary)s"), rate=fmt(key[0]), nature=(" " + key[1]) if key[1] else "",
-                lines=fmt(built.get(key, ZERO)), summary=fmt(entry.taxable)))
+            raise Refusal(
+                "totals_mismatch",
+                detail=Text(
+                    _lt(
+                        "taxable amount at VAT %(rate)s%%%(nature)s: lines %(lines)s, summary "
+                        "%(summary)s"
+                    ),
+                    rate=fmt(key[0]),
+                    nature=(" " + key[1]) if key[1] else "",
+                    lines=fmt(built.get(key, ZERO)),
+                    summary=fmt(entry.taxable),
+                ),
+            )
+    return extra, notes, summary_rounding_used
+
+
+def explain_document_total(invoice, entries, tolerance, has_stamp_line, summary_rounding_used):
+    """The lines explaining the gap between the VAT summary and
+    ImportoTotaleDocumento (Arrotondamento, bollo, document discounts,
+    rounding within tolerance): ([ExtraLine], [note])."""
+    extra, notes = [], []
     total = summary_total(entries)
     if invoice.total is None:
         return extra, notes
@@ -112,41 +162,74 @@ def explain_totals(invoice, entries, built, tolerance, has_stamp_line):
 
     doc_rounding = D(invoice.rounding) if invoice.rounding is not None else ZERO
     if doc_rounding and gap != ZERO:
-        add(Text(_lt("Rounding (Arrotondamento)")), doc_rounding, "rounding",
-            Text(_lt("Document rounding %s"), fmt(doc_rounding)))
+        add(
+            Text(_lt("Rounding (Arrotondamento)")),
+            doc_rounding,
+            "rounding",
+            Text(_lt("Document rounding %s"), fmt(doc_rounding)),
+        )
         gap -= doc_rounding
     stamp = invoice.stamp_duty
-    if gap and stamp is not None and stamp.amount and not has_stamp_line \
-            and abs(gap - D(stamp.amount)) <= tolerance:
-        add(Text(_lt("Stamp duty (bollo)")), D(stamp.amount), "stamp",
-            Text(_lt("Stamp duty %s charged"), fmt(stamp.amount)))
+    if (
+        gap
+        and stamp is not None
+        and stamp.amount
+        and not has_stamp_line
+        and abs(gap - D(stamp.amount)) <= tolerance
+    ):
+        add(
+            Text(_lt("Stamp duty (bollo)")),
+            D(stamp.amount),
+            "stamp",
+            Text(_lt("Stamp duty %s charged"), fmt(stamp.amount)),
+        )
         gap -= D(stamp.amount)
     if gap and invoice.discounts:
         discount = ZERO
         for item in invoice.discounts:
-            value = D(item.amount) if item.amount is not None else r2(
-                total * D(item.percent or 0) / 100)
+            value = (
+                D(item.amount)
+                if item.amount is not None
+                else r2(total * D(item.percent or 0) / 100)
+            )
             discount += value if (item.type or "SC").upper() == "SC" else -value
         if abs(gap + discount) <= tolerance:
-            add(Text(_lt("Document discount")) if discount > 0
-                else Text(_lt("Document surcharge")),
-                -discount, "first", Text(_lt("Document discount %s"), fmt(discount)))
+            add(
+                Text(_lt("Document discount")) if discount > 0 else Text(_lt("Document surcharge")),
+                -discount,
+                "first",
+                Text(_lt("Document discount %s"), fmt(discount)),
+            )
             gap += discount
     rounding = sum((e.rounding for e in entries.values()), ZERO)
     if gap and gap == rounding and abs(gap) < 1 and not summary_rounding_used:
         # the summary's Arrotondamento applied to the total, not to its
         # ImponibileImporto (which equals the lines); a rounding is less than
         # one unit (a bigger "rounding" is something else)
-        add(Text(_lt("Rounding (Arrotondamento)")), gap, "rounding",
-            Text(_lt("Document rounding %s"), fmt(gap)))
+        add(
+            Text(_lt("Rounding (Arrotondamento)")),
+            gap,
+            "rounding",
+            Text(_lt("Document rounding %s"), fmt(gap)),
+        )
         gap = ZERO
     if gap:
         if abs(gap) > tolerance:
-            raise Refusal("totals_mismatch", detail=Text(_lt(
-                "document total %(total)s, VAT summary %(summary)s (difference %(diff)s)"),
-                total=fmt(invoice.total), summary=fmt(total), diff=fmt(gap)))
-        add(Text(_lt("Rounding")), gap, "rounding",
-            Text(_lt("Rounding of %s to equal the document total"), fmt(gap)))
+            raise Refusal(
+                "totals_mismatch",
+                detail=Text(
+                    _lt("document total %(total)s, VAT summary %(summary)s (difference %(diff)s)"),
+                    total=fmt(invoice.total),
+                    summary=fmt(total),
+                    diff=fmt(gap),
+                ),
+            )
+        add(
+            Text(_lt("Rounding")),
+            gap,
+            "rounding",
+            Text(_lt("Rounding of %s to equal the document total"), fmt(gap)),
+        )
     return extra, notes
 
 
@@ -157,14 +240,14 @@ class TaxLine:
     id: int
     tax_id: int
     amount: Decimal
-    positive: bool           # its repartition factor is >= 0
+    positive: bool  # its repartition factor is >= 0
 
 
 @dataclass
 class BillFigures:
     """What the verification needs of the written bill."""
 
-    direction: int           # 1 for invoices (tax lines debit), -1 for refunds
+    direction: int  # 1 for invoices (tax lines debit), -1 for refunds
     tax_lines: list = field(default_factory=list)
 
 
@@ -196,8 +279,10 @@ def verify_taxes(invoice, entries, withholdings, pensions, bill, sign, tolerance
         name = taxes[tax_id].name
         if kinds[tax_id] == REVERSE_CHARGE:
             if r2(net(lines)):
-                raise Refusal("totals_mismatch", detail=Text(_lt(
-                    "reverse charge tax %s does not balance"), name))
+                raise Refusal(
+                    "totals_mismatch",
+                    detail=Text(_lt("reverse charge tax %s does not balance"), name),
+                )
             continue
         have = r2(positive(lines))
         diff = r2(want) - have
@@ -207,12 +292,30 @@ def verify_taxes(invoice, entries, withholdings, pensions, bill, sign, tolerance
         # the VAT of the rate's total by at most half a cent per line: the
         # bill takes the document's VAT
         per_line = HALF_CENT * sum(
-            1 for line in invoice.lines if line.price_total and getattr(getattr(entries.get(
-                vat_key(line.vat_rate, line.vat_nature)), "tax_info", None), "id", None) == tax_id)
+            1
+            for line in invoice.lines
+            if line.price_total
+            and getattr(
+                getattr(
+                    entries.get(vat_key(line.vat_rate, line.vat_nature)),
+                    "tax_info",
+                    None,
+                ),
+                "id",
+                None,
+            )
+            == tax_id
+        )
         if abs(diff) > max(tolerance, per_line) or not lines:
-            raise Refusal("totals_mismatch", detail=Text(_lt(
-                "VAT %(tax)s: bill %(bill)s, e-invoice %(doc)s"),
-                tax=name, bill=fmt(have), doc=fmt(want)))
+            raise Refusal(
+                "totals_mismatch",
+                detail=Text(
+                    _lt("VAT %(tax)s: bill %(bill)s, e-invoice %(doc)s"),
+                    tax=name,
+                    bill=fmt(have),
+                    doc=fmt(want),
+                ),
+            )
         pos = next(line for line in lines if line.positive)
         adjustments.append((pos.id, pos.amount + diff * direction))
         if kinds[tax_id] == SPLIT_PAYMENT:
@@ -227,9 +330,14 @@ def verify_taxes(invoice, entries, withholdings, pensions, bill, sign, tolerance
     if withholdings and r2(want_w) != r2(have_w):
         diff = r2(want_w) - r2(have_w)
         if abs(diff) > tolerance or not w_lines:
-            raise Refusal("totals_mismatch", detail=Text(_lt(
-                "withholding: bill %(bill)s, e-invoice %(doc)s"),
-                bill=fmt(have_w), doc=fmt(want_w)))
+            raise Refusal(
+                "totals_mismatch",
+                detail=Text(
+                    _lt("withholding: bill %(bill)s, e-invoice %(doc)s"),
+                    bill=fmt(have_w),
+                    doc=fmt(want_w),
+                ),
+            )
         adjustments.append((w_lines[0].id, w_lines[0].amount - diff * direction))
     # pension funds (contribution added to the VAT base)
     want_p = sum((D(f.amount) for f, t in pensions if t.amount > 0), ZERO) * sign
@@ -239,9 +347,14 @@ def verify_taxes(invoice, entries, withholdings, pensions, bill, sign, tolerance
     if p_ids and r2(want_p) != r2(have_p):
         diff = r2(want_p) - r2(have_p)
         if abs(diff) > tolerance or not p_lines:
-            raise Refusal("totals_mismatch", detail=Text(_lt(
-                "pension fund: bill %(bill)s, e-invoice %(doc)s"),
-                bill=fmt(have_p), doc=fmt(want_p)))
+            raise Refusal(
+                "totals_mismatch",
+                detail=Text(
+                    _lt("pension fund: bill %(bill)s, e-invoice %(doc)s"),
+                    bill=fmt(have_p),
+                    doc=fmt(want_p),
+                ),
+            )
         adjustments.append((p_lines[0].id, p_lines[0].amount + diff * direction))
     return adjustments
 
@@ -259,8 +372,17 @@ def check_amount_due(invoice, entries, withholdings, sign, bill_total):
     want_w = withheld(withholdings) * sign
     expected = r2(doc_total - want_w - split_tax)
     if r2(bill_total) != expected:
-        raise Refusal("totals_mismatch", detail=Text(_lt(
-            "amount due: bill %(bill)s, e-invoice %(doc)s (total %(total)s, withholding "
-            "%(withholding)s%(split)s)"), bill=fmt(bill_total), doc=fmt(expected),
-            total=fmt(doc_total), withholding=fmt(want_w),
-            split=Text(_lt(", split payment VAT %s"), fmt(split_tax)) if split_tax else ""))
+        raise Refusal(
+            "totals_mismatch",
+            detail=Text(
+                _lt(
+                    "amount due: bill %(bill)s, e-invoice %(doc)s (total %(total)s, withholding "
+                    "%(withholding)s%(split)s)"
+                ),
+                bill=fmt(bill_total),
+                doc=fmt(expected),
+                total=fmt(doc_total),
+                withholding=fmt(want_w),
+                split=Text(_lt(", split payment VAT %s"), fmt(split_tax)) if split_tax else "",
+            ),
+        )

@@ -61,7 +61,7 @@ class TestDuplicateIndex(RegistrationCase):
 
     def test_copy_is_independent(self):
         original = index((10, 1, "in_invoice", "FT 12", date(2025, 1, 15)))
-        copy = original.copy()
+        copy = original.clone()
         copy.add(11, 1, "in_invoice", "FT 13", date(2025, 1, 15))
         copy.add(12, 1, "in_invoice", "FT 12", date(2025, 1, 15))
         self.assertIsNone(original.find(20, {1}, "in_invoice", "FT 13", FY_FROM, FY_TO))
