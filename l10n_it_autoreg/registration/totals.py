@@ -322,41 +322,44 @@ def verify_taxes(invoice, entries, withholdings, pensions, bill, sign, tolerance
             neg = next((line for line in lines if not line.positive), None)
             if neg:
                 adjustments.append((neg.id, neg.amount - diff * direction))
-    # withholdings (withholding taxes and ENASARCO)
-    want_w = withheld(withholdings) * sign
+    # withholdings (withholding taxes and ENASARCO): tax lines below zero
     w_ids = {tax.id for _w, tax in withholdings}
     w_lines = [line for line in bill.tax_lines if line.tax_id in w_ids]
-    have_w = -net(w_lines)
-    if withholdings and r2(want_w) != r2(have_w):
-        diff = r2(want_w) - r2(have_w)
-        if abs(diff) > tolerance or not w_lines:
-            raise Refusal(
-                "totals_mismatch",
-                detail=Text(
-                    _lt("withholding: bill %(bill)s, e-invoice %(doc)s"),
-                    bill=fmt(have_w),
-                    doc=fmt(want_w),
-                ),
-            )
-        adjustments.append((w_lines[0].id, w_lines[0].amount - diff * direction))
+    if withholdings:
+        want = withheld(withholdings) * sign
+        diff = _settle(
+            want,
+            -net(w_lines),
+            w_lines,
+            tolerance,
+            _lt("withholding: bill %(bill)s, e-invoice %(doc)s"),
+        )
+        if diff:
+            adjustments.append((w_lines[0].id, w_lines[0].amount - diff * direction))
     # pension funds (contribution added to the VAT base)
-    want_p = sum((D(f.amount) for f, t in pensions if t.amount > 0), ZERO) * sign
     p_ids = {t.id for _f, t in pensions if t.amount > 0}
     p_lines = [line for line in bill.tax_lines if line.tax_id in p_ids]
-    have_p = net(p_lines)
-    if p_ids and r2(want_p) != r2(have_p):
-        diff = r2(want_p) - r2(have_p)
-        if abs(diff) > tolerance or not p_lines:
-            raise Refusal(
-                "totals_mismatch",
-                detail=Text(
-                    _lt("pension fund: bill %(bill)s, e-invoice %(doc)s"),
-                    bill=fmt(have_p),
-                    doc=fmt(want_p),
-                ),
-            )
-        adjustments.append((p_lines[0].id, p_lines[0].amount + diff * direction))
+    if p_ids:
+        want = sum((D(f.amount) for f, t in pensions if t.amount > 0), ZERO) * sign
+        diff = _settle(
+            want,
+            net(p_lines),
+            p_lines,
+            tolerance,
+            _lt("pension fund: bill %(bill)s, e-invoice %(doc)s"),
+        )
+        if diff:
+            adjustments.append((p_lines[0].id, p_lines[0].amount + diff * direction))
     return adjustments
+
+
+def _settle(want, have, lines, tolerance, template):
+    """The difference (document - bill, to the cent) to write on ``lines``;
+    Refusal beyond the tolerance or when the bill has no such line."""
+    diff = r2(want) - r2(have)
+    if diff and (abs(diff) > tolerance or not lines):
+        raise Refusal("totals_mismatch", detail=Text(template, bill=fmt(have), doc=fmt(want)))
+    return diff
 
 
 def withheld(withholdings):
