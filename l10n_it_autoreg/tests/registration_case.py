@@ -2,25 +2,25 @@
 (test_registration_*.py): their test case class, a matcher of the Texts the
 decisions return, and reading builder-made documents.
 
-Pure Python apart from Odoo's test metaclass (no database, no registry).
+Pure Python: no database, no registry (the case is pure.PureCase).
 """
 from datetime import date
-from unittest import TestCase
-
-from odoo.tests.common import MetaCase
 
 from odoo.addons.l10n_it_autoreg.fatturapa import read_bytes
 from odoo.addons.l10n_it_autoreg.registration.outcome import Refusal, Text
 from odoo.addons.l10n_it_autoreg.tests.builder import (
-    InvoiceSpec, SimplifiedSpec, build_simplified_xml, build_xml)
+    InvoiceSpec,
+    SimplifiedSpec,
+    build_simplified_xml,
+    build_xml,
+)
+from odoo.addons.l10n_it_autoreg.tests.pure import PureCase
 
 TODAY = date(2025, 6, 1)
 
 
-class RegistrationCase(TestCase, metaclass=MetaCase):
-    """A plain ``unittest.TestCase`` (no database) that Odoo's test runner
-    selects: MetaCase gives it the default test tags, as to Odoo's own
-    cases (a TestCase without tags is skipped by Odoo's runner)."""
+class RegistrationCase(PureCase):
+    """A database-free case (pure.PureCase: plain pytest and Odoo's runner)."""
 
     maxDiff = None
 
