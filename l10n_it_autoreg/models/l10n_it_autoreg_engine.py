@@ -19,9 +19,12 @@ import logging
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
+from psycopg2 import IntegrityError, OperationalError, errorcodes
+from psycopg2 import errors as pgerrors
 
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..registration.duplicates import DuplicateIndex
 from ..registration.outcome import Refusal, Text, _lt, template_of
@@ -35,6 +38,42 @@ _logger = logging.getLogger(__name__)
 # done again around it).
 BATCH_SIZE = 100
 CHUNK_SIZE = 25
+# Unique constraints two transactions can both pass in their snapshots: the
+# number of a posted entry (account.move), a supplier's bank account.
+CONCURRENCY_CONSTRAINTS = frozenset(["account_move_unique_name", "res_partner_bank_unique_number"])
+
+
+class ConcurrentUpdate(pgerrors.SerializationFailure):
+    """Another transaction committed what this one should have seen (a
+    supplier it created, a bill number it took): the work must be done again
+    in a new transaction.  A SerializationFailure (pgcode 40001), so that
+    Odoo's ``odoo.service.model.retrying`` (RPC, HTTP) retries it like the
+    ones PostgreSQL raises."""
+
+    pgcode = errorcodes.SERIALIZATION_FAILURE
+
+
+def is_concurrency_error(error):
+    """True for the errors that mean "another transaction got there first"
+    (retried in a new transaction, never a reason on a document): PostgreSQL
+    serialization failures, deadlocks, locks not available, and the unique
+    constraints of CONCURRENCY_CONSTRAINTS (two bills numbered alike)."""
+    if isinstance(error, OperationalError):
+        return error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
+    if isinstance(error, IntegrityError):
+        diag = getattr(error, "diag", None)
+        return getattr(diag, "constraint_name", None) in CONCURRENCY_CONSTRAINTS
+    return False
+
+
+def raise_if_concurrency(error):
+    """Raise ``error`` again when it is a concurrency error (as an
+    OperationalError, which Odoo's retrying() retries); else return."""
+    if not is_concurrency_error(error):
+        return
+    if isinstance(error, OperationalError):
+        raise error
+    raise ConcurrentUpdate(str(error)) from error
 
 
 @dataclass
@@ -142,8 +181,8 @@ class L10nItAutoregEngine(models.AbstractModel):
             company_engine = engine.with_company(company).with_context(lang=lang)
             for start in range(0, len(ids), BATCH_SIZE):
                 batch_ids = ids[start : start + BATCH_SIZE]
-                taken = company_engine._lock(batch_ids)
-                result.skipped |= Move.browse(sorted(set(batch_ids) - set(taken)))
+                taken, busy = company_engine._lock(batch_ids)
+                result.skipped |= Move.browse(busy)
                 if taken:
                     result |= company_engine._register_batch(
                         Move.with_company(company).with_context(lang=lang).browse(taken)
@@ -151,20 +190,62 @@ class L10nItAutoregEngine(models.AbstractModel):
         return result
 
     def _lock(self, ids):
-        """Take the documents: rows another transaction holds are skipped."""
-        self.env["account.move"].flush_model(["l10n_it_autoreg_state", "state"])
-        self.env.cr.execute(
-            """
+        """Take the documents of ``ids`` (of the environment's company):
+        ``(taken, busy)``.  ``taken``: rows now locked by this transaction
+        and, read under the lock, still pending / not recognized drafts of
+        the company.  ``busy``: those another transaction holds or changed
+        since this transaction's snapshot (under REPEATABLE READ locking
+        such a row raises a serialization failure: it is skipped, not
+        raised).  The others are no longer to register.
+
+        The lock is FOR NO KEY UPDATE: the key-share locks of the rows that
+        link a document to its run (foreign keys) do not block it, so a
+        document linked to two runs is taken by the first engine only."""
+        Move = self.env["account.move"]
+        Move.flush_model(["l10n_it_autoreg_state", "state", "company_id"])
+        query = """
             SELECT id FROM account_move
              WHERE id IN %s
+               AND company_id = %s
                AND l10n_it_autoreg_state IN ('pending', 'unrecognized')
                AND state = 'draft'
              ORDER BY id
-               FOR UPDATE SKIP LOCKED
-        """,
-            [tuple(ids)],
-        )
-        return [row[0] for row in self.env.cr.fetchall()]
+               FOR NO KEY UPDATE SKIP LOCKED
+        """
+        company_id = self.env.company.id
+        taken = self._lock_rows(query, [tuple(ids), company_id])
+        if taken is None:  # a row changed since the snapshot: one by one
+            taken = []
+            for id_ in sorted(ids):
+                taken += self._lock_rows(query, [(id_,), company_id]) or []
+        Move.browse(taken).invalidate_recordset()
+        rest = sorted(set(ids) - set(taken))
+        busy = []
+        if rest:
+            # still waiting in this transaction's snapshot: another one has them
+            self.env.cr.execute(
+                """
+                SELECT id FROM account_move
+                 WHERE id IN %s
+                   AND company_id = %s
+                   AND l10n_it_autoreg_state IN ('pending', 'unrecognized')
+                   AND state = 'draft'
+                 ORDER BY id
+            """,
+                [tuple(rest), company_id],
+            )
+            busy = [row[0] for row in self.env.cr.fetchall()]
+        return taken, busy
+
+    def _lock_rows(self, query, params):
+        """The ids ``query`` locks, or None when a row changed after this
+        transaction's snapshot (its savepoint is rolled back)."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, params)
+                return [row[0] for row in self.env.cr.fetchall()]
+        except pgerrors.SerializationFailure:
+            return None
 
     # ------------------------------------------------------------------
     # One batch
@@ -245,6 +326,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                         with self.env.cr.savepoint():
                             plan = self._plan(move, invoices[move], batch)
                     except Exception as error:  # noqa: BLE001 - one document never stops the others
+                        raise_if_concurrency(error)
                         batch.forget_rolled_back()
                         outcomes[move] = self._as_refusal(move, error)
                         continue
@@ -268,6 +350,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                 for plan in plans:
                     outcomes[plan.move] = self._trace_body(plan)
         except Exception as error:  # noqa: BLE001 - rolled back, done again in smaller parts
+            raise_if_concurrency(error)
             batch.restore(saved)
             return None, failed_at, error
         return outcomes, None, None

@@ -2,6 +2,7 @@
 e-invoice), its bank account, and duplicates of its number."""
 
 import contextlib
+import hashlib
 import re
 
 from odoo import models
@@ -10,6 +11,28 @@ from odoo.exceptions import UserError, ValidationError
 from ..registration import identity
 from ..registration.duplicates import bill_number
 from ..registration.outcome import Refusal, Text, _lt
+from .l10n_it_autoreg_engine import ConcurrentUpdate
+
+
+def supplier_lock_ids(seller):
+    """The advisory lock ids of a seller to create: one per normalized VAT
+    number (with the name for a placeholder VAT) and fiscal code, sorted."""
+    vat, cf = identity.norm_vat(seller.vat), identity.norm_cf(seller.fiscal_code)
+    keys = []
+    if vat:
+        if identity.is_placeholder_vat(vat):
+            vat = "{}:{}".format(vat, (seller.display_name or "").strip().casefold())
+        keys.append("vat:" + vat)
+    if cf:
+        keys.append("cf:" + cf)
+    return sorted(
+        int.from_bytes(
+            hashlib.sha256(("l10n_it_autoreg.supplier:" + key).encode()).digest()[:8],
+            "big",
+            signed=True,
+        )
+        for key in keys
+    )
 
 
 class L10nItAutoregEngine(models.AbstractModel):
@@ -66,6 +89,7 @@ class L10nItAutoregEngine(models.AbstractModel):
             company = batch.company
             if not company.l10n_it_autoreg_create_partner:
                 raise Refusal("supplier_not_found", seller=identity.party_label(seller))
+            self._lock_supplier(invoice)
             partner = self._create_supplier(seller, company)
             batch.created[match.key] = partner
             batch.partners |= partner
@@ -83,6 +107,38 @@ class L10nItAutoregEngine(models.AbstractModel):
             )
         )
         return partner
+
+    def _lock_supplier(self, invoice):
+        """Before the supplier of ``invoice`` is created: wait for the other
+        transactions creating it (a transaction-level advisory lock per VAT
+        number / fiscal code, held until commit), then look for it again
+        with a snapshot taken now.  A contact another transaction committed
+        since this one began is invisible here (REPEATABLE READ): then
+        :class:`ConcurrentUpdate` is raised and the registration is done
+        again in a new transaction, which finds the contact."""
+        seller = invoice.seller
+        for lock_id in supplier_lock_ids(seller):
+            self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+        vat, cf = identity.norm_vat(seller.vat), identity.norm_cf(seller.fiscal_code)
+        vats = [vat, vat[2:]] if vat else []
+        cfs = [cf, "IT" + cf] if cf else []
+        if not vats and not cfs:
+            return
+        query = """
+            SELECT id FROM res_partner
+             WHERE vat = ANY(%s) OR l10n_it_codice_fiscale = ANY(%s)
+        """
+        with self.env.registry.cursor() as cr:
+            cr.execute(query, [vats, cfs])
+            now = {row[0] for row in cr.fetchall()}
+        if not now:
+            return
+        self.env["res.partner"].flush_model(["vat", "l10n_it_codice_fiscale"])
+        self.env.cr.execute(query, [vats, cfs])
+        if now - {row[0] for row in self.env.cr.fetchall()}:
+            raise ConcurrentUpdate(
+                f"supplier {identity.party_label(seller)} created by another transaction"
+            )
 
     def _supplier_vals(self, seller, company):
         """res.partner values of a supplier created from the e-invoice."""

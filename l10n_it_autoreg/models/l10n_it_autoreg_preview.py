@@ -89,12 +89,7 @@ class L10nItAutoregPreview(models.TransientModel):
         # The rollback exception undoes the savepoint and ends here.
         with contextlib.suppress(_DryRunRollback):
             with self.env.cr.savepoint():
-                run = self.env["l10n_it_autoreg.run"].create(
-                    {
-                        "company_id": moves.company_id[:1].id,
-                        "move_ids": [Command.set(moves.ids)],
-                    }
-                )
+                run = self.env["l10n_it_autoreg.run"]._create_run(moves.company_id[:1], moves)
                 run._process(notify=False)
                 bills = moves | run.recognized_move_ids | run.unrecognized_move_ids
                 for bill in bills:

@@ -1,12 +1,14 @@
 import logging
+import random
 import time
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 
 from ..registration.outcome import Refusal
-from .l10n_it_autoreg_engine import BATCH_SIZE
+from .l10n_it_autoreg_engine import BATCH_SIZE, is_concurrency_error
 
 _logger = logging.getLogger(__name__)
 # A manual selection up to this size is registered at once (outcome dialog);
@@ -16,6 +18,9 @@ SYNC_LIMIT = 50
 CRON_TIME_BUDGET = 120
 # Bus notification sent to the users who must see the outcome of a run.
 BUS_RUN_DONE = "l10n_it_autoreg/run_done"
+# Retrying a batch after a concurrency error (as odoo.service.model.retrying):
+# at most this many tries, waiting uniform(0, RETRY_WAIT * 2 ** try) seconds.
+RETRY_WAIT = 1.0
 
 # Draft vendor bills carrying a received e-invoice, waiting to be registered.
 TO_REGISTER_DOMAIN = [
@@ -33,7 +38,12 @@ class L10nItAutoregRun(models.Model):
     (``l10n_it_autoreg.engine.register``, which returns what it did) batch
     by batch and sorted into recognized / not recognized; at the end the run
     is ``done`` and the users concerned are notified of the outcome.  Runs
-    are written by this model's code only.
+    are written by this model's code only: users read the runs of their
+    companies (record rule) and can neither create nor write them (ACL); the
+    code writes them as superuser.  Whatever a run holds, it registers only
+    pending / not recognized draft e-invoice bills of its own company: its
+    documents are checked when linked (constraint) and again, under the
+    engine's row lock, when taken.
     """
 
     _name = "l10n_it_autoreg.run"
@@ -121,6 +131,12 @@ class L10nItAutoregRun(models.Model):
     )
     outcome_message = fields.Char(string="Outcome message", compute="_compute_outcome_message")
     note = fields.Text(readonly=True, help="What the run skipped, and why.")
+    busy_count = fields.Integer(
+        string="Taken by another process",
+        readonly=True,
+        help="Documents of this run that another process was registering: "
+        "this run left them to it.",
+    )
     error_message = fields.Text(string="Errors", readonly=True)
 
     @api.depends("date_start")
@@ -170,6 +186,20 @@ class L10nItAutoregRun(models.Model):
         }
         for run in self:
             run.outcome_message = messages[run.outcome]
+
+    @api.constrains("company_id", "move_ids")
+    def _check_documents_company(self):
+        for run in self.sudo():
+            others = run.move_ids.filtered(lambda m, r=run: m.company_id != r.company_id)
+            if others:
+                raise ValidationError(
+                    _(
+                        "A registration run of %(company)s cannot take documents of "
+                        "another company: %(documents)s",
+                        company=run.company_id.display_name,
+                        documents=", ".join(others.mapped("display_name")),
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Selection
@@ -224,15 +254,10 @@ class L10nItAutoregRun(models.Model):
             raise UserError("\n".join(notes) or _("Select the documents to register."))
         runs = self.browse()
         for company in eligible.company_id:
-            runs |= self.create(
-                {
-                    "company_id": company.id,
-                    "trigger": "manual",
-                    "move_ids": [
-                        Command.set(eligible.filtered(lambda m, c=company: m.company_id == c).ids)
-                    ],
-                    "note": "\n".join(notes) or False,
-                }
+            runs |= self._create_run(
+                company,
+                eligible.filtered(lambda m, c=company: m.company_id == c),
+                note="\n".join(notes) or False,
             )
         if len(eligible) > SYNC_LIMIT:
             self._trigger_cron()
@@ -261,18 +286,29 @@ class L10nItAutoregRun(models.Model):
         moves = moves.filtered_domain(self._to_register_domain()) - self._busy_moves()
         runs = self.browse()
         for company in moves.company_id or self.env.company:
-            run = self.sudo().create(
-                {
-                    "company_id": company.id,
-                    "trigger": "manual",
-                    "move_ids": [
-                        Command.set(moves.filtered(lambda m, c=company: m.company_id == c).ids)
-                    ],
-                }
-            )
+            run = self._create_run(company, moves.filtered(lambda m, c=company: m.company_id == c))
             run._process(notify=False)
             runs |= run
         return runs
+
+    @api.model
+    def _create_run(self, company, moves, note=False):
+        """A manual run of ``company`` taking ``moves``, created as superuser
+        (users cannot create runs) and returned in the current environment:
+        its documents are registered with the current user's rights."""
+        return (
+            self.sudo()
+            .create(
+                {
+                    "company_id": company.id,
+                    "trigger": "manual",
+                    "user_id": self.env.user.id,
+                    "move_ids": [Command.set(moves.ids)],
+                    "note": note,
+                }
+            )
+            .with_env(self.env)
+        )
 
     @api.model
     def _trigger_cron(self, at=None):
@@ -372,7 +408,9 @@ class L10nItAutoregRun(models.Model):
                 break
             batch = run._remaining_moves()[:BATCH_SIZE]
             if batch:
-                run._process_batch(batch)
+                run._retrying(
+                    lambda r=run: r._process_batch(r._remaining_moves()[:BATCH_SIZE]), commit
+                )
                 done += len(batch)
             if not run._remaining_moves():
                 run._finish()
@@ -384,6 +422,33 @@ class L10nItAutoregRun(models.Model):
             self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             if time_budget is not None and time.monotonic() - started > time_budget:
                 break
+
+    def _retrying(self, func, commit):
+        """``func()``; when this code owns the transaction (``commit``), a
+        concurrency error rolls it back and ``func`` is called again in a
+        new transaction, as ``odoo.service.model.retrying`` does for RPC
+        calls.  Otherwise (inside a request, a test) the error propagates to
+        whoever owns the transaction."""
+        for tryno in range(1, MAX_TRIES_ON_CONCURRENCY_FAILURE + 1):
+            try:
+                result = func()
+                self.env.flush_all()
+                return result
+            except Exception as error:
+                if (
+                    not commit
+                    or self.env.registry.in_test_mode()
+                    or not is_concurrency_error(error)
+                    or tryno == MAX_TRIES_ON_CONCURRENCY_FAILURE
+                ):
+                    raise
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+                wait = random.uniform(0.0, RETRY_WAIT * 2**tryno)
+                _logger.info(
+                    "Registration: %s, try %s again in %.2f s", type(error).__name__, tryno, wait
+                )
+                time.sleep(wait)
 
     def _commit(self):
         if not self.env.registry.in_test_mode():
@@ -403,10 +468,15 @@ class L10nItAutoregRun(models.Model):
         """Hand ``moves`` to the engine; on an unexpected error, retry them
         one by one so that one bad document cannot block the others."""
         self.ensure_one()
+        moves = self._take(moves)
+        if not moves:
+            return
         try:
             with self.env.cr.savepoint():
                 self._call_engine(moves)
         except Exception as error:  # noqa: BLE001 -- isolate any engine failure
+            if is_concurrency_error(error):
+                raise  # another transaction got there first: redo it in a new one
             if len(moves) > 1:
                 _logger.warning("Registration batch failed, retrying one by one: %s", error)
                 for move in moves:
@@ -414,6 +484,23 @@ class L10nItAutoregRun(models.Model):
                 return
             _logger.exception("Registration of %s failed", moves.display_name)
             self._record_failure(moves, error)
+
+    def _take(self, moves):
+        """The documents of ``moves`` this run may register, read again now:
+        pending / not recognized draft e-invoice bills of the run's company.
+        The others leave the run (the engine checks them again under its
+        lock)."""
+        self.ensure_one()
+        run = self.sudo()
+        current = moves.sudo()
+        current.invalidate_recordset(["company_id", "move_type", "state", "l10n_it_autoreg_state"])
+        valid = current.filtered_domain(
+            self._to_register_domain() + [("company_id", "=", run.company_id.id)]
+        )
+        gone = current - valid
+        if gone:
+            run.write({"move_ids": [Command.unlink(m.id) for m in gone]})
+        return moves.browse(valid.ids)
 
     def _call_engine(self, moves):
         """Hand ``moves`` to the engine and sort them into this run; the
@@ -425,14 +512,18 @@ class L10nItAutoregRun(models.Model):
             .with_company(run.company_id)
             .register(moves.with_company(run.company_id))
         )
-        untouched = moves - result.registered - result.refused
-        run.write(
-            {
-                "recognized_move_ids": [Command.link(m.id) for m in result.registered],
-                "unrecognized_move_ids": [Command.link(m.id) for m in result.refused],
-                "move_ids": [Command.unlink(m.id) for m in untouched],
-            }
-        )
+        # the run counts what its own engine call registered, nothing else
+        registered, refused = result.registered & moves, result.refused & moves
+        untouched = moves - registered - refused
+        vals = {
+            "recognized_move_ids": [Command.link(m.id) for m in registered],
+            "unrecognized_move_ids": [Command.link(m.id) for m in refused],
+            "move_ids": [Command.unlink(m.id) for m in untouched],
+        }
+        busy = result.skipped & untouched
+        if busy:
+            vals["busy_count"] = run.busy_count + len(busy)
+        run.write(vals)
 
     def _record_failure(self, moves, error):
         """A document the engine could not process at all stays to register,
@@ -441,31 +532,52 @@ class L10nItAutoregRun(models.Model):
         reason = self.env["l10n_it_autoreg.engine"]._reason_text(
             Refusal("internal_error", detail=str(error) or error.__class__.__name__)
         )
-        moves.sudo().write(
-            {
-                "l10n_it_autoreg_state": "unrecognized",
-                "l10n_it_autoreg_reason_code": "internal_error",
-                "l10n_it_autoreg_reason": reason,
-            }
-        )
-        run.write(
-            {
-                "unrecognized_move_ids": [Command.link(m.id) for m in moves],
-                "error_message": "\n".join(
-                    filter(
-                        None,
-                        [
-                            run.error_message,
-                            f"{moves.display_name}: {reason}",
-                        ],
-                    )
-                ),
-            }
-        )
+        message = f"{moves.display_name}: {reason}"
+        try:
+            # in its own savepoint (flushed inside it): a failure here must
+            # not leave the transaction aborted for the documents after
+            with self.env.cr.savepoint():
+                moves.sudo().write(
+                    {
+                        "l10n_it_autoreg_state": "unrecognized",
+                        "l10n_it_autoreg_reason_code": "internal_error",
+                        "l10n_it_autoreg_reason": reason,
+                    }
+                )
+                run.write(
+                    {
+                        "unrecognized_move_ids": [Command.link(m.id) for m in moves],
+                        "error_message": "\n".join(filter(None, [run.error_message, message])),
+                    }
+                )
+        except Exception as failure:  # noqa: BLE001 -- the run goes on without them
+            if is_concurrency_error(failure):
+                raise
+            _logger.exception("Could not record the failure of %s", moves.display_name)
+            run.write(
+                {
+                    "move_ids": [Command.unlink(m.id) for m in moves],
+                    "error_message": "\n".join(filter(None, [run.error_message, message])),
+                }
+            )
 
     def _finish(self, notify=True):
         for run in self.sudo():
-            run.write({"state": "done", "date_end": fields.Datetime.now()})
+            vals = {"state": "done", "date_end": fields.Datetime.now()}
+            if run.busy_count:
+                vals["note"] = "\n".join(
+                    filter(
+                        None,
+                        [
+                            run.note,
+                            _(
+                                "%(count)s documents are being registered by another process.",
+                                count=run.busy_count,
+                            ),
+                        ],
+                    )
+                )
+            run.write(vals)
             if notify:
                 run._notify_outcome()
 

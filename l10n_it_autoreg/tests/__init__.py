@@ -20,3 +20,5 @@ from . import test_registration_totals
 from . import test_registration_schedule
 from . import test_registration_duplicates
 from . import test_registration_outcome
+from . import test_security_runs
+from . import test_reliability_concurrency

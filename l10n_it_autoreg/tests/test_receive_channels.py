@@ -222,5 +222,5 @@ class TestRegisterBatch(AutoregCommon):
 
     def test_locked_documents_are_skipped(self):
         move = self.receive(InvoiceSpec())
-        taken = self.engine._lock(move.ids)
-        self.assertEqual(taken, move.ids)
+        taken, busy = self.engine._lock(move.ids)
+        self.assertEqual((taken, busy), (move.ids, []))

@@ -202,7 +202,7 @@ class TestUxAutomation(AccountTestInvoicingCommon):
     def test_never_two_runs_on_the_same_document(self):
         self._enable()
         taken = self._bill("OK-1", self.after)
-        busy = self.Run.create({"company_id": self.company.id, "trigger": "manual",
+        busy = self.Run.sudo().create({"company_id": self.company.id, "trigger": "manual",
                                 "move_ids": [Command.set(taken.ids)]})
         free = self._bill("OK-2", self.after)
         cron_run = self.Run._cron_enqueue()
@@ -415,8 +415,8 @@ class TestUxAutomation(AccountTestInvoicingCommon):
             self.Run.with_user(employee).search([])
 
     def test_runs_follow_company_rules(self):
-        mine = self.Run.create({"company_id": self.company.id})
-        other = self.Run.create({"company_id": self.other_company.id})
+        mine = self.Run.sudo().create({"company_id": self.company.id})
+        other = self.Run.sudo().create({"company_id": self.other_company.id})
         user = new_test_user(
             self.env, login="autoreg_one_company", company_id=self.company.id,
             company_ids=[Command.set(self.company.ids)],
