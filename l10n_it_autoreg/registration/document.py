@@ -107,7 +107,7 @@ def check_values(invoice):
         if kind not in ("bad_value", "value_recovered"):
             continue
         text = text.strip()
-        field = text.split(" ", 1)[0].rsplit("/", 1)[-1]
+        field = text.split(" ", 1)[0]  # a path: DatiGeneraliDocumento/Data is not Data
         if field not in IGNORED_VALUE_FIELDS:
             raise Refusal("bad_value", detail=text)
     dates = [("Data", invoice.date)]
