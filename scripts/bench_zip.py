@@ -24,7 +24,6 @@ expected cost, each in its own process with --only).
 
 import argparse
 import collections
-import io
 import os
 import resource
 import subprocess
@@ -102,6 +101,7 @@ def receive_in_db(raw, name, config, database):
 
 def run_case(case, args):
     import odoo
+
     import odoo.addons
 
     if args.database:
@@ -154,8 +154,8 @@ def main():
     if args.only:
         run_case(args.only, args)
         return
-    print("mode: %s" % ("receive in database %s" % args.database if args.database
-                        else "expansion of the ZIP (no database)"))
+    mode = f"receive in database {args.database}" if args.database else "expansion only"
+    print(f"mode: {mode}")
     for case in CASES:  # one process each: peak RSS is per process
         command = [sys.executable, os.path.abspath(__file__), "--only", case]
         if args.database:

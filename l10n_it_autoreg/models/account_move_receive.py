@@ -97,8 +97,15 @@ def _read_member(archive, member, cap):
                 if size > cap:
                     return None, "too_large"
                 buffer.write(chunk)
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError,
-            zlib.error):
+    except (
+        zipfile.BadZipFile,
+        ValueError,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        zlib.error,
+    ):
         return None, "damaged"
     return buffer.getvalue(), None
 
@@ -391,7 +398,15 @@ class AccountMove(models.Model):
                 identities = [(None, file_identity(data))]
             for invoice, identity in identities:
                 entries.append(
-                    (attachment, filename, data, zip_parent, result, invoice, identity_hash(identity))
+                    (
+                        attachment,
+                        filename,
+                        data,
+                        zip_parent,
+                        result,
+                        invoice,
+                        identity_hash(identity),
+                    )
                 )
         keys = list({entry[-1] for entry in entries})
         existing = {}
@@ -469,7 +484,9 @@ class AccountMove(models.Model):
             )
             if not holder:
                 raise
-            _logger.info("l10n_it_autoreg: document received at the same time as bill %s", holder.id)
+            _logger.info(
+                "l10n_it_autoreg: document received at the same time as bill %s", holder.id
+            )
             return None, holder
         return move, None
 
@@ -532,9 +549,7 @@ class AccountMove(models.Model):
                     "l10n_it_autoreg_state": "unrecognized",
                     "l10n_it_autoreg_reason_code": result.error_code,
                     "l10n_it_autoreg_reason": engine._reason_text(refusal),
-                    "l10n_it_autoreg_supplier_display": _bounded_name(
-                        result.filename, DISPLAY_MAX
-                    ),
+                    "l10n_it_autoreg_supplier_display": _bounded_name(result.filename, DISPLAY_MAX),
                 }
             )
             return vals
