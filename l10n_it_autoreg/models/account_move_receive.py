@@ -81,6 +81,16 @@ def _member_name(filename):
     return base
 
 
+def _zip_stop(position, count, budget, limits):
+    """(code, reason) when no member of a ZIP from ``position`` on is read:
+    too many members, or the inflated total reached; else None."""
+    if position >= limits["zip_max_members"]:
+        return "zip_too_many_members", f"{count} > {limits['zip_max_members']}"
+    if budget["left"] <= 0:
+        return "zip_total_too_large", f"> {limits['zip_max_total_size']} bytes"
+    return None
+
+
 def _read_member(archive, member, cap):
     """(bytes, None), or (None, 'too_large') as soon as more than ``cap``
     bytes inflate (read in chunks: never more than cap + one chunk in
@@ -258,30 +268,16 @@ class AccountMove(models.Model):
             return [refused("zip_empty", zip_label, zip_label)]
         out = []
         for position, member in enumerate(infos):
-            rest = len(infos) - position
-            if position >= limits["zip_max_members"]:
-                out.append(
-                    refused(
-                        "zip_too_many_members",
-                        zip_label,
-                        f"{zip_label}: {len(infos)} > {limits['zip_max_members']}; "
-                        f"{rest} not read from {_bounded_name(member.filename)}",
-                        position,
-                    )
-                )
-                break
-            if budget["left"] <= 0:
-                out.append(
-                    refused(
-                        "zip_total_too_large",
-                        zip_label,
-                        f"{zip_label}: > {limits['zip_max_total_size']} bytes; "
-                        f"{rest} not read from {_bounded_name(member.filename)}",
-                        position,
-                    )
-                )
+            stop = _zip_stop(position, len(infos), budget, limits)
+            if stop:
+                code, reason = stop
+                first = _bounded_name(member.filename)
+                detail = f"{zip_label}: {reason}; {len(infos) - position} not read from {first}"
+                out.append(refused(code, zip_label, detail, position))
                 break
             name = _member_name(member.filename)
+            if name is None and member.filename.endswith("\\") and not member.file_size:
+                continue  # a folder written the Windows way (is_dir() knows only "/")
             if name is None:
                 label = _bounded_name(repr(member.filename)) or "?"
                 out.append(refused("zip_unsafe_name", label, f"{zip_label}: {label}", position))

@@ -220,6 +220,7 @@ class TestZipReceive(AutoregCommon):
             (".IT01234567890_DOT01.xml", build_xml(InvoiceSpec(number="Z-DOT01"))),
             ("cartella/IT01234567890_DIR01.xml", build_xml(InvoiceSpec(number="Z-DIR01"))),
             ("cartella/..", build_xml(InvoiceSpec(number="Z-BAD01"))),
+            ("cartella\\", b""),  # a folder written the Windows way: skipped
         ])
         found = self.by_code(moves)
         self.assertEqual(set(found), {"Z-WIN01", "Z-DOT01", "Z-DIR01", "zip_unsafe_name"})
