@@ -100,7 +100,7 @@ def check_dates(invoice, today: date) -> list[str]:
         )
     for payment in invoice.payments:
         for item in payment.installments:
-            if item.due_date and item.due_date < invoice.date - timedelta(days=366):
+            if item.due_date and (invoice.date - item.due_date).days > 366:
                 warnings.append(
                     f"due_before_date: due date {item.due_date} is long "
                     f"before the document date {invoice.date}"

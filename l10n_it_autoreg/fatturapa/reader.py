@@ -99,6 +99,9 @@ def _as_utf8(xml: bytes) -> bytes:
 
 
 def _refuse_doctype(xml: bytes):
+    """A quick look at the first bytes (most files hold no "<!"); the parsed
+    tree is checked too (_refuse_parsed_doctype): a DOCTYPE after a long
+    comment or in UTF-16 escapes this look."""
     head = xml[:65536]
     if b"<!" in head and _DOCTYPE.search(head):  # (most files hold no "<!")
         raise ReadError(HOSTILE_XML, "DOCTYPE or entity declaration")
@@ -127,7 +130,20 @@ def parse(xml: bytes, warnings: list[str]):
     raise failure
 
 
+def _refuse_parsed_doctype(root):
+    """A DOCTYPE anywhere in the prolog, whatever the encoding: lxml keeps it
+    in the tree's docinfo (it is never loaded nor expanded)."""
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.system_url:
+        raise ReadError(HOSTILE_XML, "DOCTYPE or entity declaration")
+    return root
+
+
 def _parse(xml: bytes, warnings: list[str]):
+    return _refuse_parsed_doctype(_parse_any(xml, warnings))
+
+
+def _parse_any(xml: bytes, warnings: list[str]):
     try:
         return etree.fromstring(xml, _STRICT_PARSER)
     except etree.XMLSyntaxError as error:
@@ -394,17 +410,22 @@ _DATES: dict[str, date] = {}
 _CODES: dict[str, str] = {}
 
 
+# A figure written plainly: digits, an optional sign and decimal point.
+# Anything else Decimal() would take (exponents, NaN, Infinity) is no
+# FatturaPA figure; a decimal comma or a negative zero is read leniently,
+# with a ``value_recovered`` warning (the registration refuses both).
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
 def _parse_decimal(raw: str, comma: bool = True) -> Decimal | None:
-    """A finite Decimal of ``raw`` (blanks inside ignored, a lone decimal
-    comma accepted), or None.  Good values are cached."""
+    """A finite Decimal of ``raw`` written plainly (blanks inside ignored),
+    or None.  Good values are cached (``comma``: the cache of amounts;
+    False for integers)."""
     cleaned = "".join(raw.split())
-    if comma and "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except (InvalidOperation, ValueError):
+    if not _PLAIN_NUMBER.fullmatch(cleaned):
         return None
-    if not value.is_finite() or value.adjusted() >= _MAX_DIGITS:
+    value = Decimal(cleaned)
+    if value.adjusted() >= _MAX_DIGITS or (not value and cleaned.startswith("-")):
         return None
     if comma:
         if len(_DECIMALS) >= _CACHE_LIMIT:
@@ -433,8 +454,13 @@ _DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 def _lenient_decimal(raw: str) -> Decimal | None:
     """What some generators write instead of 1234.56: ``1.234,56``,
-    ``1,234.56``, ``€ 1234,56`` (None when it is not such a figure)."""
+    ``1,234.56``, ``€ 1234,56``, ``1234,56``; ``-0.00`` read as 0 (None when
+    it is not such a figure)."""
     text = "".join(_CURRENCY_SIGNS.sub("", raw).split())
+    if text.startswith("-") and _PLAIN_NUMBER.fullmatch(text) and not Decimal(text):
+        return Decimal(text[1:])
+    if text.count(",") == 1 and "." not in text:
+        return _parse_decimal(text.replace(",", "."), comma=False)
     if "," in text and "." in text:
         decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
         group_mark = "." if decimal_mark == "," else ","
@@ -1030,7 +1056,7 @@ def _read_body(reader, header, body, index, simplified, version, attachment_sour
         body_index=index,
         document_type=reader.code(doc, "TipoDocumento"),
         currency=currency,
-        date=reader.date(doc, "Data", required=True),
+        date=reader.date_of(_text(doc, "Data"), ("DatiGeneraliDocumento", "Data"), required=True),
         number=_text(doc, "Numero"),
         seller=reader.party(_one(header, "CedentePrestatore")),
         buyer=reader.party(_one(header, "CessionarioCommittente")),

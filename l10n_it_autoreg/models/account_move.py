@@ -2,12 +2,16 @@
 that registers them, and the fill from Odoo's own FatturaPA import.
 Receiving is in account_move_receive.py."""
 
+import logging
+
 from lxml import etree
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 from ..fatturapa.codes import PAYMENT_METHODS
+
+_logger = logging.getLogger(__name__)
 
 # Reasons for which filling the draft from the e-invoice makes no sense: the
 # document is no supplier bill of this company, or is already registered.
@@ -16,6 +20,16 @@ NO_FILL_REASONS = frozenset(["self_invoice", "own_invoice", "not_for_company", "
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    # One bill per received document and company, also when two processes
+    # receive the same file at once (receiving takes the repeat path).
+    _sql_constraints = [
+        (
+            "l10n_it_autoreg_document_key_unique",
+            "UNIQUE(company_id, l10n_it_autoreg_document_key)",
+            "This e-invoice was already received by this company.",
+        ),
+    ]
 
     l10n_it_autoreg_state = fields.Selection(
         [
@@ -68,11 +82,12 @@ class AccountMove(models.Model):
     )
     l10n_it_autoreg_document_key = fields.Char(
         string="E-invoice identity",
+        size=64,
         copy=False,
         readonly=True,
-        index="btree_not_null",
-        help="Seller, document type, number and date: a file received again "
-        "with the same identity is not turned into a second bill.",
+        help="SHA-256 of the e-invoice's seller, document type, number and "
+        "date (of the file's bytes when it cannot be read): a file received "
+        "again with the same identity is not turned into a second bill.",
     )
     l10n_it_autoreg_supplier_display = fields.Char(
         string="E-invoice supplier",
@@ -148,31 +163,48 @@ class AccountMove(models.Model):
                         reason=result.error_message or "",
                     )
                 )
-            tree = etree.fromstring(result.xml, parser=parser)
-            # core imports the first body: keep only this bill's one
-            bodies = [
-                node
-                for node in tree
-                if isinstance(node.tag, str)
-                and etree.QName(node).localname == "FatturaElettronicaBody"
-            ]
-            for index, body in enumerate(bodies):
-                if index != move.l10n_it_autoreg_body_index:
-                    tree.remove(body)
-            move.with_context(
-                default_move_type=move.move_type,
-                l10n_it_autoreg_no_receive=True,
-            )._l10n_it_edi_import_invoice(
-                move,
-                {
-                    "filename": attachment.name,
-                    "content": result.xml,
-                    "xml_tree": tree,
-                    "type": "l10n_it_edi",
-                    "sort_weight": 11,
-                },
-                False,
-            )
+            try:
+                with self.env.cr.savepoint():
+                    tree = etree.fromstring(result.xml, parser=parser)
+                    # core imports the first body: keep only this bill's one
+                    bodies = [
+                        node
+                        for node in tree
+                        if isinstance(node.tag, str)
+                        and etree.QName(node).localname == "FatturaElettronicaBody"
+                    ]
+                    for index, body in enumerate(bodies):
+                        if index != move.l10n_it_autoreg_body_index:
+                            tree.remove(body)
+                    move.with_context(
+                        default_move_type=move.move_type,
+                        l10n_it_autoreg_no_receive=True,
+                    )._l10n_it_edi_import_invoice(
+                        move,
+                        {
+                            "filename": attachment.name,
+                            "content": result.xml,
+                            "xml_tree": tree,
+                            "type": "l10n_it_edi",
+                            "sort_weight": 11,
+                        },
+                        False,
+                    )
+            except (etree.LxmlError, ValueError, TypeError) as error:
+                # core's import parses and decodes the file its own way (a
+                # malformed Attachment, an XML it cannot take): say so
+                _logger.warning(
+                    "l10n_it_autoreg: fill from e-invoice of move %s failed", move.id, exc_info=True
+                )
+                raise UserError(
+                    _(
+                        "Odoo's standard import cannot read the e-invoice of %(bill)s "
+                        "(%(error)s): a part of the file, such as an attachment (Allegati), "
+                        "is malformed. Register the bill by hand from the attached file.",
+                        bill=move.display_name,
+                        error=type(error).__name__,
+                    )
+                ) from None
             move.message_post(
                 body=_(
                     "Filled from the e-invoice by Odoo's standard import: check every "

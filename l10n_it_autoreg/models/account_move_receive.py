@@ -9,15 +9,18 @@ import io
 import logging
 import re
 import zipfile
+import zlib
+from dataclasses import dataclass
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 
-from ..fatturapa import read_bytes
+from ..fatturapa import DEFAULT_MAX_SIZE, read_bytes
 from ..fatturapa.codes import PAYMENT_METHODS
 from ..registration.document import move_type as document_move_type
-from ..registration.identity import document_key
+from ..registration.identity import document_key, file_identity, identity_hash
 from ..registration.outcome import Refusal
 
 _logger = logging.getLogger(__name__)
@@ -26,9 +29,95 @@ _logger = logging.getLogger(__name__)
 EINVOICE_NAME_RE = re.compile(
     r"[A-Z]{2}[A-Za-z0-9]{2,28}_[A-Za-z0-9]{0,5}\.(xml|xml\.p7m)$", re.IGNORECASE
 )
-# ZIP bombs: refuse members / totals beyond these (the SdI caps a file at 5 MB).
-ZIP_MAX_MEMBERS = 1000
-ZIP_MAX_MEMBER_SIZE = 60 * 1024 * 1024
+# ZIP bombs: members and inflated sizes beyond these are refused with a
+# reason (the SdI caps a file at 5 MB).  System parameters
+# ``l10n_it_autoreg.<name>`` change them (README, Configuration).
+ZIP_LIMITS = {
+    "zip_max_members": 1000,
+    "zip_max_member_size": DEFAULT_MAX_SIZE,  # the reader's own limit
+    "zip_max_total_size": 200 * 1024 * 1024,
+}
+ZIP_CHUNK = 1024 * 1024
+APPLE_DOUBLE = b"\x00\x05\x16\x07"
+# Lengths kept on the bill for display (the full text stays in the file).
+NAME_MAX = 200
+DISPLAY_MAX = 256
+UNIQUE_KEY = "account_move_l10n_it_autoreg_document_key_unique"
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """What a ZIP member gives when it cannot even be read (a ReadResult's
+    error fields): ``identity`` its identity text (ZIP, position, code)."""
+
+    error_code: str
+    error_detail: str
+    filename: str
+    identity: str
+    ok = False
+    invoices = ()
+    error_message = ""
+
+
+def _is_zip(name, data):
+    return (name or "").lower().endswith(".zip") or (data or b"")[:4] == b"PK\x03\x04"
+
+
+def _bounded_name(name, limit=NAME_MAX):
+    """``name`` without control characters, at most ``limit`` characters
+    (the end kept: it holds the extension)."""
+    name = "".join(ch for ch in (name or "") if ch.isprintable()).strip()
+    if len(name) > limit:
+        name = name[: limit - 41] + "…" + name[-40:]
+    return name
+
+
+def _member_name(filename):
+    """The base name of a ZIP member (POSIX or Windows path: ``a/b.xml``,
+    ``..\\..\\b.xml``), bounded; None when nothing of it is a file name."""
+    base = _bounded_name(re.split(r"[\\/]", filename or "")[-1])
+    if not base or base in (".", ".."):
+        return None
+    return base
+
+
+def _zip_stop(position, count, budget, limits):
+    """(code, reason) when no member of a ZIP from ``position`` on is read:
+    too many members, or the inflated total reached; else None."""
+    if position >= limits["zip_max_members"]:
+        return "zip_too_many_members", f"{count} > {limits['zip_max_members']}"
+    if budget["left"] <= 0:
+        return "zip_total_too_large", f"> {limits['zip_max_total_size']} bytes"
+    return None
+
+
+def _read_member(archive, member, cap):
+    """(bytes, None), or (None, 'too_large') as soon as more than ``cap``
+    bytes inflate (read in chunks: never more than cap + one chunk in
+    memory, whatever the member declares), or (None, 'damaged')."""
+    buffer = io.BytesIO()
+    size = 0
+    try:
+        with archive.open(member) as stream:
+            while True:
+                chunk = stream.read(min(ZIP_CHUNK, cap + 1 - size))
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > cap:
+                    return None, "too_large"
+                buffer.write(chunk)
+    except (
+        zipfile.BadZipFile,
+        ValueError,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        zlib.error,
+    ):
+        return None, "damaged"
+    return buffer.getvalue(), None
 
 
 class AccountMove(models.Model):
@@ -119,32 +208,115 @@ class AccountMove(models.Model):
         )
 
     @api.model
+    def _l10n_it_autoreg_zip_limits(self):
+        """{limit: value} of the ZIP limits: system parameters
+        ``l10n_it_autoreg.<limit>`` (company-independent; a missing, invalid
+        or non-positive value gives the default of ZIP_LIMITS)."""
+        params = self.env["ir.config_parameter"].sudo()
+        limits = {}
+        for name, default in ZIP_LIMITS.items():
+            try:
+                value = int(params.get_param(f"l10n_it_autoreg.{name}") or default)
+            except ValueError:
+                value = default
+            limits[name] = value if value > 0 else default
+        return limits
+
+    @api.model
     def _l10n_it_autoreg_expand(self, attachments):
-        """(attachment, filename, bytes) of every file to read: a ZIP gives
-        its members (each stored as its own attachment, byte for byte)."""
+        """(attachment, filename, bytes, zip_parent, refused) of every file to
+        read: a ZIP gives its members (each stored as its own attachment,
+        byte for byte).  ``refused``: None, or a _Refused (code of a ZIP
+        member or ZIP that cannot be read: the bill keeps the ZIP)."""
+        limits = self._l10n_it_autoreg_zip_limits()
         files = []
         for attachment in attachments:
             raw = attachment.raw or b""
             name = attachment.name or ""
-            if name.lower().endswith(".zip") or raw[:4] == b"PK\x03\x04":
-                try:
-                    archive = zipfile.ZipFile(io.BytesIO(raw))
-                    members = [m for m in archive.infolist() if not m.is_dir()]
-                except (zipfile.BadZipFile, ValueError, OSError):
-                    files.append((attachment, name, raw, None))
+            if _is_zip(name, raw):
+                budget = {"left": limits["zip_max_total_size"]}
+                members = self._l10n_it_autoreg_unzip(raw, name, limits, budget, nested=False)
+                if members is not None:
+                    files.extend(
+                        (attachment, filename, data, attachment, refused)
+                        for filename, data, refused in members
+                    )
                     continue
-                for member in members[:ZIP_MAX_MEMBERS]:
-                    base = member.filename.rsplit("/", 1)[-1]
-                    if not base or base.startswith(".") or member.file_size > ZIP_MAX_MEMBER_SIZE:
-                        continue
-                    try:
-                        data = archive.read(member)
-                    except (zipfile.BadZipFile, ValueError, OSError, RuntimeError):
-                        continue
-                    files.append((attachment, base, data, attachment))
-                continue
-            files.append((attachment, name, raw, None))
+            files.append((attachment, name, raw, None, None))
         return files
+
+    @api.model
+    def _l10n_it_autoreg_unzip(self, raw, zip_name, limits, budget, nested):
+        """[(filename, bytes, refused)] of the members of the ZIP ``raw``
+        (None when it is no ZIP).  Inflated in chunks and never beyond the
+        limits (the sizes the ZIP declares are not trusted); a ZIP inside the
+        ZIP is opened once (one level), a deeper one is refused.  A refused
+        member gives (ZIP name, ZIP bytes, _Refused)."""
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(raw))
+            infos = [m for m in archive.infolist() if not m.is_dir()]
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+            return None
+        digest = hashlib.sha256(raw).hexdigest()
+        zip_label = _bounded_name(zip_name) or "ZIP"
+
+        def refused(code, label, detail, position=""):
+            identity = f"zip:{digest}|{position}|{code}"
+            return (zip_label, raw, _Refused(code, detail, label, identity))
+
+        if not infos:
+            return [refused("zip_empty", zip_label, zip_label)]
+        out = []
+        for position, member in enumerate(infos):
+            stop = _zip_stop(position, len(infos), budget, limits)
+            if stop:
+                code, reason = stop
+                first = _bounded_name(member.filename)
+                detail = f"{zip_label}: {reason}; {len(infos) - position} not read from {first}"
+                out.append(refused(code, zip_label, detail, position))
+                break
+            name = _member_name(member.filename)
+            if name is None and member.filename.endswith("\\") and not member.file_size:
+                continue  # a folder written the Windows way (is_dir() knows only "/")
+            if name is None:
+                label = _bounded_name(repr(member.filename)) or "?"
+                out.append(refused("zip_unsafe_name", label, f"{zip_label}: {label}", position))
+                continue
+            label = f"{zip_label} › {name}"
+            if member.flag_bits & 0x1:
+                out.append(refused("zip_encrypted", name, label, position))
+                continue
+            cap = min(limits["zip_max_member_size"], budget["left"])
+            data, error = _read_member(archive, member, cap)
+            if error == "damaged":
+                out.append(refused("zip_member_damaged", name, label, position))
+                continue
+            if error == "too_large":
+                budget["left"] -= cap
+                if cap == limits["zip_max_member_size"]:
+                    detail = f"{label}: > {cap} bytes"
+                    out.append(refused("zip_member_too_large", name, detail, position))
+                else:
+                    detail = f"{label}: > {limits['zip_max_total_size']} bytes in all"
+                    out.append(refused("zip_total_too_large", name, detail, position))
+                continue
+            budget["left"] -= len(data)
+            if _is_zip(name, data):
+                if nested:
+                    out.append(refused("zip_nested", name, label, position))
+                    continue
+                inner = self._l10n_it_autoreg_unzip(data, label, limits, budget, nested=True)
+                if inner is None:
+                    out.append(refused("zip_member_damaged", name, label, position))
+                else:
+                    out.extend(inner)
+                continue
+            if name.startswith("._") and data[:4] == APPLE_DOUBLE:
+                # macOS resource fork (__MACOSX/._*): no file of the sender
+                _logger.info("l10n_it_autoreg: %s: macOS metadata %s skipped", zip_label, name)
+                continue
+            out.append((name, data, None))
+        return out
 
     @api.model
     def _l10n_it_autoreg_read(self, data, filename):
@@ -183,7 +355,11 @@ class AccountMove(models.Model):
 
         # 1. read everything (no database)
         docs = []  # (attachment, filename, data, zip_parent, result)
-        for attachment, filename, data, zip_parent in self._l10n_it_autoreg_expand(attachments):
+        expanded = self._l10n_it_autoreg_expand(attachments)
+        for attachment, filename, data, zip_parent, refused in expanded:
+            if refused is not None:
+                docs.append((attachment, filename, data, zip_parent, refused))
+                continue
             result = self._l10n_it_autoreg_read(data, filename)
             if (
                 not result.ok
@@ -200,26 +376,23 @@ class AccountMove(models.Model):
                 # Not an e-invoice (metadata, notification, other XML/PDF).
                 if zip_parent is None:
                     outcome["not_ours"] |= attachment
+                else:
+                    _logger.info(
+                        "l10n_it_autoreg: %s in %s is not an e-invoice", filename, zip_parent.name
+                    )
                 continue
             docs.append((attachment, filename, data, zip_parent, result))
 
-        # 2. identities and existing bills (one query)
+        # 2. identities (their hashes: bounded) and existing bills (one query)
         entries = []
         for attachment, filename, data, zip_parent, result in docs:
-            if result.ok:
-                for invoice in result.invoices:
-                    entries.append(
-                        (
-                            attachment,
-                            filename,
-                            data,
-                            zip_parent,
-                            result,
-                            invoice,
-                            document_key(invoice),
-                        )
-                    )
+            if isinstance(result, _Refused):
+                identities = [(None, result.identity)]
+            elif result.ok:
+                identities = [(invoice, document_key(invoice)) for invoice in result.invoices]
             else:
+                identities = [(None, file_identity(data))]
+            for invoice, identity in identities:
                 entries.append(
                     (
                         attachment,
@@ -227,8 +400,8 @@ class AccountMove(models.Model):
                         data,
                         zip_parent,
                         result,
-                        None,
-                        "sha256:" + hashlib.sha256(data).hexdigest(),
+                        invoice,
+                        identity_hash(identity),
                     )
                 )
         keys = list({entry[-1] for entry in entries})
@@ -249,20 +422,21 @@ class AccountMove(models.Model):
         seen = {}
         for attachment, filename, data, zip_parent, result, invoice, key in entries:
             holder = existing.get(key) or seen.get(key)
+            move = None
+            if not holder:
+                vals = self._l10n_it_autoreg_pending_vals(result, invoice, key, journal, now)
+                move, holder = self._l10n_it_autoreg_create_pending(Move, vals, shell_free)
             if holder:
+                # received before, or by another transaction at the same time
                 self._l10n_it_autoreg_note_duplicate(holder, filename, data)
                 outcome["duplicates"] |= holder
                 outcome["by_attachment"].setdefault(attachment, Move)
                 outcome["by_attachment"][attachment] |= holder
+                seen[key] = holder
                 continue
-            vals = self._l10n_it_autoreg_pending_vals(result, invoice, key, journal, now)
-            if shell_free:
-                move = shell_free
+            if move == shell_free:
                 shell_free = None
                 outcome["shell_used"] = True
-                move.with_context(l10n_it_autoreg_no_receive=True).write(vals)
-            else:
-                move = Move.create(vals)
             seen[key] = move
             move_att = self._l10n_it_autoreg_file_of(
                 move, attachment, filename, data, zip_parent, shell, stored
@@ -280,6 +454,37 @@ class AccountMove(models.Model):
             # Register right away rather than at the cron's next interval.
             self.env["l10n_it_autoreg.run"]._trigger_cron()
         return outcome
+
+    @api.model
+    def _l10n_it_autoreg_create_pending(self, Move, vals, shell=None):
+        """(new pending bill, None) made of ``vals`` (``shell`` filled when
+        given), or (None, existing bill) when a bill with the same identity
+        already exists: the unique index (company, document key) refused it
+        because another transaction registered the same document first."""
+        try:
+            with self.env.cr.savepoint():
+                if shell:
+                    shell.with_context(l10n_it_autoreg_no_receive=True).write(vals)
+                    move = shell
+                else:
+                    move = Move.create(vals)
+        except psycopg2.errors.UniqueViolation as error:
+            if error.diag.constraint_name != UNIQUE_KEY:
+                raise
+            holder = Move.search(
+                [
+                    ("company_id", "=", Move.env.company.id),
+                    ("l10n_it_autoreg_document_key", "=", vals["l10n_it_autoreg_document_key"]),
+                ],
+                limit=1,
+            )
+            if not holder:
+                raise
+            _logger.info(
+                "l10n_it_autoreg: document received at the same time as bill %s", holder.id
+            )
+            return None, holder
+        return move, None
 
     @api.model
     def _l10n_it_autoreg_file_of(self, move, attachment, filename, data, zip_parent, shell, stored):
@@ -340,7 +545,7 @@ class AccountMove(models.Model):
                     "l10n_it_autoreg_state": "unrecognized",
                     "l10n_it_autoreg_reason_code": result.error_code,
                     "l10n_it_autoreg_reason": engine._reason_text(refusal),
-                    "l10n_it_autoreg_supplier_display": result.filename,
+                    "l10n_it_autoreg_supplier_display": _bounded_name(result.filename, DISPLAY_MAX),
                 }
             )
             return vals
@@ -369,9 +574,9 @@ class AccountMove(models.Model):
                 "l10n_it_autoreg_payment_method": methods[0] if methods else False,
                 "move_type": move_type or "in_invoice",
                 "l10n_it_autoreg_body_index": invoice.body_index,
-                "l10n_it_autoreg_supplier_display": display.strip()[:256],
-                "l10n_it_autoreg_document_type": invoice.document_type,
-                "ref": (invoice.number or "")[:256],
+                "l10n_it_autoreg_supplier_display": _bounded_name(display, DISPLAY_MAX),
+                "l10n_it_autoreg_document_type": (invoice.document_type or "")[:16] or False,
+                "ref": _bounded_name(invoice.number, DISPLAY_MAX),
                 "invoice_date": invoice.date,
             }
         )
@@ -439,9 +644,9 @@ class AccountMove(models.Model):
                 return None
             result = self._l10n_it_autoreg_read(content, name)
             if not result.ok:
-                keys = ["sha256:" + hashlib.sha256(content).hexdigest()]
+                keys = [identity_hash(file_identity(content))]
             else:
-                keys = [document_key(inv) for inv in result.invoices]
+                keys = [identity_hash(document_key(inv)) for inv in result.invoices]
             found = self.search(
                 [
                     ("company_id", "=", company.id),

@@ -18,6 +18,7 @@ data or records, a third module overrides one to change one decision.
 import logging
 from dataclasses import dataclass, field
 
+import psycopg2
 from markupsafe import Markup
 from psycopg2 import IntegrityError, OperationalError, errorcodes
 from psycopg2 import errors as pgerrors
@@ -27,9 +28,28 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..registration.duplicates import DuplicateIndex
-from ..registration.outcome import Refusal, Text, _lt, template_of
+from ..registration.outcome import ZIP_CODES, Refusal, Text, _lt, template_of
 
 _logger = logging.getLogger(__name__)
+
+# An internal error's detail on the bill: the exception class and the first
+# line of its message, bounded (a database error's full text, with its SQL
+# and values, stays in the log).
+ERROR_DETAIL_MAX = 120
+
+
+def short_error(error):
+    """``ClassName: first line of the message`` (bounded) of ``error``;
+    for a database error its class only (psycopg2's messages quote values
+    and SQL)."""
+    name = type(error).__name__
+    if isinstance(error, psycopg2.Error):
+        return name
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if len(text) > ERROR_DETAIL_MAX:
+        text = text[: ERROR_DETAIL_MAX - 1] + "…"
+    return f"{name}: {text}" if text else name
+
 
 # Documents taken together: the run hands batches of this size to the engine
 # (and commits after each); the engine locks, reads and prefetches a batch at
@@ -275,6 +295,13 @@ class L10nItAutoregEngine(models.AbstractModel):
         invoices, refusals, results = {}, {}, {}
         Move = self.env["account.move"]
         for move in moves:
+            if move.l10n_it_autoreg_reason_code in ZIP_CODES:
+                # a ZIP member never read (the bill keeps the ZIP): same reason
+                refusals[move] = Refusal(
+                    move.l10n_it_autoreg_reason_code,
+                    detail=move.l10n_it_autoreg_supplier_display or "",
+                )
+                continue
             attachment = move.l10n_it_autoreg_attachment_id
             if not attachment:
                 refusals[move] = Refusal("file_missing")
@@ -366,7 +393,7 @@ class L10nItAutoregEngine(models.AbstractModel):
             move.id,
             exc_info=(type(error), error, error.__traceback__),
         )
-        return Refusal("internal_error", detail=f"{type(error).__name__}: {error}")
+        return Refusal("internal_error", detail=short_error(error))
 
     # ------------------------------------------------------------------
     # Decide

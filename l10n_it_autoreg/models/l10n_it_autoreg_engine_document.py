@@ -18,7 +18,9 @@ class L10nItAutoregEngine(models.AbstractModel):
 
     def _read_document(self, invoice, batch, trace):
         """Refuse what is no supplier bill of this company; the document as
-        the engine reads it (registration.document.readings)."""
+        the engine reads it (registration.document.readings).  First of all:
+        a value the reader could not read (registration.document.check_values)."""
+        doc_rules.check_values(invoice)
         doc_rules.check_not_self_invoice(invoice, self._find_integrated_bill(invoice, batch))
         company = batch.company
         cf = company.l10n_it_codice_fiscale if "l10n_it_codice_fiscale" in company._fields else None

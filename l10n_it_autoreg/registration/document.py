@@ -56,6 +56,104 @@ def move_type(invoice):
     return None, 0
 
 
+# Values (README, "Values the reader could not read"): an amount or date the
+# reader could not read (its ``bad_value`` and ``value_recovered``
+# warnings) refuses the document as ``bad_value`` -- except in these fields,
+# which never reach the bill's figures or dates: dates of linked documents
+# (orders, contracts, DDT, transport, main invoice, vehicles, line periods,
+# AltriDatiGestionali), early payment / penalty terms, weights, share
+# capital, and a line's Quantita and PrezzoUnitario (the bill's line is
+# PrezzoTotale: quantity x unit price only when they give it exactly).
+IGNORED_VALUE_FIELDS = frozenset(
+    [
+        "Data",  # DatiOrdineAcquisto/Contratto/Convenzione/Ricezione/FattureCollegate, veicoli
+        "DataDDT",
+        "DataInizioTrasporto",
+        "DataFatturaPrincipale",
+        "DataFR",
+        "DataInizioPeriodo",
+        "DataFinePeriodo",
+        "RiferimentoData",
+        "DataLimitePagamentoAnticipato",
+        "ScontoPagamentoAnticipato",
+        "PenalitaPagamentiRitardati",
+        "PesoLordo",
+        "PesoNetto",
+        "CapitaleSociale",
+        "Quantita",
+        "PrezzoUnitario",
+        # integers that are no amount, date or term
+        "NumeroLinea",
+        "RiferimentoNumeroLinea",
+        "NumeroColli",
+    ]
+)
+# The dates a bill may have: beyond them a date is a typing error (0001-01-01,
+# 9999-12-31, 2225 for 2025).
+FIRST_DATE = datetime.date(2000, 1, 1)
+LAST_DATE = datetime.date(2100, 12, 31)
+# Longer identifiers are no identifiers (the schema: Numero 20 characters,
+# IdCodice 28): beyond these the document is refused before any record.
+MAX_NUMBER_LENGTH = 50
+MAX_ID_LENGTH = 40
+
+
+def check_values(invoice):
+    """Refuse (``bad_value``) a document with an amount or date the reader
+    could not read, a date outside 2000-2100, or an absurdly long number or
+    seller identifier."""
+    for warning in invoice.warnings:
+        kind, _sep, text = warning.partition(":")
+        if kind not in ("bad_value", "value_recovered"):
+            continue
+        text = text.strip()
+        field = text.split(" ", 1)[0]  # a path: DatiGeneraliDocumento/Data is not Data
+        if field not in IGNORED_VALUE_FIELDS:
+            raise Refusal("bad_value", detail=text)
+    dates = [("Data", invoice.date)]
+    for payment in invoice.payments:
+        for item in payment.installments:
+            dates.append(("DataScadenzaPagamento", item.due_date))
+            dates.append(("DataRiferimentoTerminiPagamento", item.reference_date))
+            start = item.reference_date or invoice.date
+            if item.term_days is not None and start:
+                try:
+                    dates.append(
+                        (
+                            "GiorniTerminiPagamento",
+                            start + datetime.timedelta(days=item.term_days),
+                        )
+                    )
+                except (OverflowError, TypeError):
+                    dates.append(("GiorniTerminiPagamento", datetime.date.max))
+    for name, value in dates:
+        if value and not FIRST_DATE <= value <= LAST_DATE:
+            raise Refusal(
+                "bad_value",
+                detail=Text(
+                    _lt("%(field)s %(date)s is not a date between 2000 and 2100"),
+                    field=name,
+                    date=value.isoformat(),
+                ),
+            )
+    seller = invoice.seller
+    for name, value, limit in (
+        ("Numero", invoice.number, MAX_NUMBER_LENGTH),
+        ("IdCodice", seller.vat if seller else None, MAX_ID_LENGTH),
+        ("CodiceFiscale", seller.fiscal_code if seller else None, MAX_ID_LENGTH),
+    ):
+        if value and len(value) > limit:
+            raise Refusal(
+                "bad_value",
+                detail=Text(
+                    _lt("%(field)s of %(length)s characters (at most %(limit)s)"),
+                    field=name,
+                    length=len(value),
+                    limit=limit,
+                ),
+            )
+
+
 def check_not_self_invoice(invoice, integrated=None):
     """Refuse self-invoices and integrations (TD16-TD29) and documents the
     buyer issued for the supplier (SoggettoEmittente CC): never posted as a

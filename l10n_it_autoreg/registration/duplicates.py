@@ -6,13 +6,15 @@ Pure Python: the engine asks the database for the bills written before the
 batch, and this index for those decided in it.
 """
 
-import re
 from dataclasses import dataclass
+
+from .identity import digits
 
 
 def bill_number(number):
-    """The number as duplicates compare it: no blanks, upper case."""
-    return re.sub(r"\s+", "", number or "").upper()
+    """The number as duplicates compare it: NFKC, no invisible characters
+    (zero-width, soft hyphen), no blanks, upper case."""
+    return digits(number)
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,51 @@ Pure Python: contacts come in as :class:`Contact` (plain data made by the
 engine from its records), decisions go out as ids, Texts and Refusals.
 """
 
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .outcome import Refusal, Text, _lt
 
+# Invisible characters that editors and generators slip into identifiers:
+# zero-width space / non-joiner / joiner, BOM (zero-width no-break space),
+# soft hyphen.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"))
+
+
+def norm_text(text):
+    """``text`` in Unicode NFKC (full-width digits, ligatures, non-breaking
+    spaces as their plain forms) without invisible characters."""
+    return unicodedata.normalize("NFKC", text or "").translate(INVISIBLE)
+
 
 def digits(text):
-    """``text`` without blanks, upper case."""
-    return "".join((text or "").split()).upper()
+    """``text`` normalised (norm_text), without blanks, upper case."""
+    return "".join(norm_text(text).split()).upper()
+
+
+def identity_hash(identity):
+    """What the database stores and indexes for an identity text (a
+    document_key or file_identity): its SHA-256 in hex, 64 characters
+    whatever the length of the text (a Numero of 3 KB, a seller IdCodice of
+    100,000 digits)."""
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def file_identity(data):
+    """The identity of a file that gives no document (unreadable): its bytes."""
+    return "sha256:" + hashlib.sha256(data or b"").hexdigest()
+
+
+def renormalised_key(old_key):
+    """A document key stored as text before version 18.0.1.1.0, normalised
+    as document_key does now (each part through ``digits``): what the
+    migration hashes.  A ``sha256:`` file identity is kept as it is."""
+    if old_key.startswith("sha256:"):
+        return old_key
+    *head, date = old_key.split("|")
+    return "|".join([*(digits(part) for part in head), date])
 
 
 def norm_vat(vat):
@@ -66,17 +102,21 @@ def document_key(invoice):
     The seller id is the VAT number plus the fiscal code when it is another
     one: members of a VAT group share the group's VAT number and are told
     apart by their own fiscal code (their invoices may share number and
-    date).  A placeholder VAT number (foreign party) adds the name."""
+    date).  A placeholder VAT number (foreign party) adds the name.  Every
+    part is normalised (``digits``: NFKC, no invisible characters, no
+    blanks, upper case).  The text may be long: the database keeps its
+    ``identity_hash``."""
     seller = invoice.seller
     cf = digits(seller.fiscal_code)
-    seller_id = seller.vat or cf or ""
-    if seller.vat and cf and cf != digits(seller.vat)[2:] and cf != digits(seller.vat):
-        seller_id = f"{seller.vat}/{cf}"
+    vat = digits(seller.vat)
+    seller_id = vat or cf or ""
+    if vat and cf and cf != vat[2:] and cf != vat:
+        seller_id = f"{vat}/{cf}"
     if seller.vat and is_placeholder_vat(seller.vat):
         seller_id = f"{seller_id}/{digits(seller.display_name)}"
     return "{}|{}|{}|{}".format(
-        seller_id,
-        invoice.document_type or "",
+        digits(seller_id),
+        digits(invoice.document_type),
         digits(invoice.number),
         invoice.date.isoformat() if invoice.date else "",
     )

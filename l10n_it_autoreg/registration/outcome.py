@@ -162,6 +162,89 @@ REASONS = {
             "The received file is no longer attached to the bill.",
             "Attach the e-invoice again or register by hand.",
         ),
+        Reason(
+            "zip_empty",
+            "file",
+            _lt("The ZIP file %(detail)s holds no file."),
+            "A received ZIP holds no file.",
+            "Ask the sender for the e-invoices again; delete this bill.",
+        ),
+        Reason(
+            "zip_too_many_members",
+            "file",
+            _lt(
+                "The ZIP file holds more files than the limit (%(detail)s): the files beyond it "
+                "were not read. Receive them in smaller ZIP files or one by one."
+            ),
+            "A received ZIP holds more files than `l10n_it_autoreg.zip_max_members` (default "
+            "1000): the first ones are received, one bill says how many were not read.",
+            "Receive the rest in smaller ZIPs (or raise the system parameter).",
+        ),
+        Reason(
+            "zip_member_too_large",
+            "file",
+            _lt(
+                "A file of the ZIP is larger than the limit once uncompressed (%(detail)s): it was "
+                "not read. Receive it on its own, or register the bill by hand."
+            ),
+            "A ZIP member inflates beyond `l10n_it_autoreg.zip_max_member_size` (default 50 MiB, "
+            "the reader's limit); reading stops at the limit (a ZIP bomb is never inflated).",
+            "Receive the file on its own; register by hand.",
+        ),
+        Reason(
+            "zip_total_too_large",
+            "file",
+            _lt(
+                "The files of the ZIP are larger in all than the limit once uncompressed "
+                "(%(detail)s): the rest was not read. Receive them in smaller ZIP files."
+            ),
+            "The members of a ZIP inflate in all beyond `l10n_it_autoreg.zip_max_total_size` "
+            "(default 200 MiB): the members read before are received, the rest is not read.",
+            "Receive the rest in smaller ZIPs (or raise the system parameter).",
+        ),
+        Reason(
+            "zip_encrypted",
+            "file",
+            _lt(
+                "A file of the ZIP is protected by a password (%(detail)s): it cannot be read. "
+                "Ask the sender for it without password."
+            ),
+            "A ZIP member is encrypted.",
+            "Ask the sender for the file without password.",
+        ),
+        Reason(
+            "zip_member_damaged",
+            "file",
+            _lt(
+                "A file of the ZIP is damaged (%(detail)s): it cannot be uncompressed. Ask the "
+                "sender for it again."
+            ),
+            "A ZIP member cannot be inflated (bad CRC, sizes that lie, unknown compression), or a "
+            "ZIP inside the ZIP is damaged.",
+            "Ask the sender for the file again.",
+        ),
+        Reason(
+            "zip_unsafe_name",
+            "file",
+            _lt(
+                "A file of the ZIP has no usable name (%(detail)s): it was not read. Ask the "
+                "sender for it again."
+            ),
+            "A ZIP member's path gives no file name (`..`, `.`, only separators or control "
+            "characters). Other paths (`a/b.xml`, `..\\x.xml`, `.x.xml`) are read under their "
+            "base name.",
+            "Ask the sender for the file again.",
+        ),
+        Reason(
+            "zip_nested",
+            "file",
+            _lt(
+                "A ZIP file inside a ZIP inside the received ZIP (%(detail)s) was not opened: "
+                "only one level is. Receive the inner ZIP on its own."
+            ),
+            "A ZIP in a ZIP in the received ZIP (a ZIP in the received ZIP is opened, one level).",
+            "Receive the inner ZIP on its own.",
+        ),
         # -- document -----------------------------------------------------------
         Reason(
             "not_for_company",
@@ -408,6 +491,10 @@ VARIANTS = {
 }
 
 REASON_CODES = tuple(REASONS)
+
+# Reasons given when receiving a ZIP (its member was never read: the bill
+# keeps the ZIP, registering again gives the same reason).
+ZIP_CODES = frozenset(code for code in REASONS if code.startswith("zip_"))
 
 
 def template_of(refusal):

@@ -8,6 +8,7 @@ from . import test_tour_autoreg
 from . import test_engine_basic
 from . import test_engine_rules
 from . import test_receive_channels
+from . import test_reliability_receive
 from . import test_samples_registration
 from . import test_samples_demo
 from . import test_engine_adversarial

@@ -387,3 +387,42 @@ def test_base64_attachment_roundtrip_inside_p7m():
     result = read(build_file(InvoiceSpec(attachments=[AttachmentSpec("a.txt", data, "TXT")]),
                              envelope="base64-crlf"))
     assert result.invoices[0].attachments[0].data() == b"hello"
+
+
+def test_doctype_anywhere_in_the_prolog_is_hostile():
+    """The quick look reads 64 KiB of raw bytes: a DOCTYPE after a long
+    comment, or in UTF-16, is caught on the parsed tree (never expanded)."""
+    xml = build_xml(InvoiceSpec())
+    declaration, rest = xml.split(b"?>", 1)
+    comment = b"<!--" + b"x" * 70000 + b"-->"
+    late = declaration + b"?>" + comment + b'<!DOCTYPE p:FatturaElettronica [<!ENTITY a "b">]>' + rest
+    assert read_bytes(late, today=TODAY).error_code == HOSTILE_XML
+    system = declaration + b"?>" + comment + b'<!DOCTYPE p:FatturaElettronica SYSTEM "x.dtd">' + rest
+    assert read_bytes(system, today=TODAY).error_code == HOSTILE_XML
+    utf16 = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]>'
+             + rest.decode()).encode("utf-16")
+    assert read_bytes(utf16, today=TODAY).error_code == HOSTILE_XML
+    assert read_bytes(rest.decode().encode("utf-16"), today=TODAY).ok
+    assert read_bytes(declaration + b"?>" + comment + rest, today=TODAY).ok
+
+
+@pytest.mark.parametrize("written", ["0001-01-01", "9999-12-31"])
+def test_extreme_dates_never_an_internal_error(written):
+    xml = build_xml(InvoiceSpec()).replace(b"<Data>2025-01-15", written.encode().join(
+        [b"<Data>", b""]))
+    result = read_bytes(xml, today=TODAY)
+    assert result.ok, result.error_message
+    assert result.invoices[0].date.isoformat() == written
+
+
+@pytest.mark.parametrize("written, code", [
+    ("1e308", "bad_value"), ("NaN", "bad_value"), ("Infinity", "bad_value"),
+    ("1E+400", "bad_value"), ("0x1F", "bad_value"), ("1e-30", "bad_value"),
+    ("-0", "value_recovered"), ("1,50", "value_recovered"), ("1.234,56", "value_recovered"),
+])
+def test_what_the_reader_says_of_odd_amounts(written, code):
+    """The reader reports, the registration decides (check_values)."""
+    xml = build_xml(InvoiceSpec()).replace(b"<ImportoPagamento>122.00",
+                                           b"<ImportoPagamento>" + written.encode())
+    invoice = read(xml).invoices[0]
+    assert any(w.startswith(f"{code}: ImportoPagamento") for w in invoice.warnings)

@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 from odoo.addons.l10n_it_autoreg.fatturapa.model import Withholding
 from odoo.addons.l10n_it_autoreg.registration.document import (
-    check_not_self_invoice, enasarco_from_other_data, integrated_numbers, move_type,
+    IGNORED_VALUE_FIELDS, check_not_self_invoice, check_values, enasarco_from_other_data, integrated_numbers, move_type,
     payment_blocks, readings, total_net_of_withholding, unsigned_credit_note)
 from odoo.addons.l10n_it_autoreg.registration.outcome import Refusal
 from odoo.addons.l10n_it_autoreg.tests.builder import (
@@ -247,3 +247,82 @@ class TestPaymentBlocks(RegistrationCase):
         invoice = self.with_installments(dict(due_date=None, term_days=10,
                                               reference_date=datetime.date.max))
         self.assertEqual([i.due_date for i in payment_blocks(invoice)[0]], [None])
+
+
+class TestCheckValues(RegistrationCase):
+    """The one rule of values: what the reader could not read (bad_value,
+    value_recovered), dates outside 2000-2100 and absurd identifiers refuse
+    the document as bad_value; IGNORED_VALUE_FIELDS never reach the bill."""
+
+    def edited(self, old, new, **spec):
+        from odoo.addons.l10n_it_autoreg.tests.builder import InvoiceSpec, build_xml
+        from odoo.addons.l10n_it_autoreg.tests.registration_case import read_xml
+        xml = build_xml(InvoiceSpec(**spec))
+        self.assertIn(old, xml)
+        return read_xml(xml.replace(old, new, 1))
+
+    def test_clean_document_passes(self):
+        check_values(read())
+
+    def test_unreadable_amounts_refused_wherever_they_are(self):
+        cases = [
+            (b"<ImportoTotaleDocumento>122.00", b"<ImportoTotaleDocumento>%s"),
+            (b"<ImportoPagamento>122.00", b"<ImportoPagamento>%s"),
+            (b"<Imposta>22.00", b"<Imposta>%s"),
+            (b"<PrezzoTotale>100.00", b"<PrezzoTotale>1%s"),
+        ]
+        for value in (b"1e308", b"NaN", b"Infinity", b"1E+400", b"0x1F", b"-0", b"1e-30",
+                      b"1,50", b"1.234,56"):
+            for old, new in cases:
+                with self.subTest(value=value, field=old):
+                    try:
+                        invoice = self.edited(old, new % value)
+                    except AssertionError:
+                        continue  # a required field: the reader refused the file itself
+                    params = self.assertRefusal("bad_value", check_values, invoice)
+                    self.assertIn(old[1:].split(b">")[0].decode(), str(params["detail"]))
+
+    def test_required_unreadable_amount_is_the_readers_bad_value(self):
+        from odoo.addons.l10n_it_autoreg.fatturapa import read_bytes
+        from odoo.addons.l10n_it_autoreg.tests.builder import InvoiceSpec, build_xml
+        xml = build_xml(InvoiceSpec()).replace(b"<PrezzoTotale>100.00", b"<PrezzoTotale>1e2")
+        self.assertEqual(read_bytes(xml).error_code, "bad_value")
+
+    def test_recovered_document_date_refused(self):
+        invoice = self.edited(b"<Data>2025-01-15", b"<Data>15/01/2025")
+        self.assertEqual(invoice.date, date(2025, 1, 15))
+        self.assertRefusal("bad_value", check_values, invoice)
+
+    def test_dates_outside_2000_2100_refused(self):
+        for written in (b"0001-01-01", b"1999-12-31", b"2101-01-01", b"9999-12-31"):
+            with self.subTest(written=written):
+                invoice = self.edited(b"<Data>2025-01-15", b"<Data>" + written)
+                params = self.assertRefusal("bad_value", check_values, invoice)
+                self.assertEqual(params["detail"].params["date"], written.decode())
+        for tag in (b"DataScadenzaPagamento",):
+            with self.subTest(tag=tag):
+                invoice = self.edited(b"<%s>2025-02-14" % tag, b"<%s>2101-01-01" % tag)
+                self.assertRefusal("bad_value", check_values, invoice)
+
+    def test_term_days_beyond_2100_refused(self):
+        invoice = read()
+        payment = invoice.payments[0]
+        payment = dataclasses.replace(payment, installments=[dataclasses.replace(
+            payment.installments[0], due_date=None, term_days=10 ** 9)])
+        invoice = dataclasses.replace(invoice, payments=[payment])
+        self.assertRefusal("bad_value", check_values, invoice)
+
+    def test_ignored_fields(self):
+        invoice = self.edited(b"<Quantita>1.00", b"<Quantita>1,00")
+        self.assertTrue(any(w.startswith("value_recovered: Quantita") for w in invoice.warnings))
+        check_values(invoice)
+        self.assertIn("DataDDT", IGNORED_VALUE_FIELDS)
+        self.assertNotIn("RiferimentoNumero", IGNORED_VALUE_FIELDS)  # ENASARCO's amount
+        self.assertNotIn("DataScadenzaPagamento", IGNORED_VALUE_FIELDS)
+
+    def test_absurd_identifiers_refused(self):
+        self.assertRefusal("bad_value", check_values, read(number="N" * 3000))
+        from odoo.addons.l10n_it_autoreg.tests.builder import PartySpec
+        self.assertRefusal("bad_value", check_values,
+                           read(seller=PartySpec(vat="IT" + "1" * 100000)))
+        check_values(read(number="N" * 20))

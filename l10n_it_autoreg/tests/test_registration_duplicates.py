@@ -23,6 +23,12 @@ class TestDuplicateIndex(RegistrationCase):
         self.assertEqual(bill_number(" ft 12 / 2025\t"), "FT12/2025")
         self.assertEqual(bill_number(None), "")
 
+    def test_bill_number_ignores_invisible_characters_and_compatibility_forms(self):
+        for written in ("FT\u200b12/2025", "FT12\u00ad/2025\ufeff", "\uff26\uff3412/2025",
+                        "ft\u200c12\u200d/2025"):
+            with self.subTest(written=written):
+                self.assertEqual(bill_number(written), "FT12/2025")
+
     def test_same_partner_type_number_in_the_fiscal_year_is_a_duplicate(self):
         found = index((10, 1, "in_invoice", "FT 12", date(2025, 1, 15)))
         self.assertEqual(found.find(11, {1}, "in_invoice", "ft12", FY_FROM, FY_TO), 10)

@@ -5,7 +5,8 @@ import dataclasses
 
 from odoo.addons.l10n_it_autoreg.fatturapa.model import Party
 from odoo.addons.l10n_it_autoreg.registration.identity import (
-    Contact, check_addressee, document_key, duplicate_partner_ids, is_placeholder_vat,
+    Contact, check_addressee, document_key, file_identity, identity_hash, norm_text,
+    renormalised_key, duplicate_partner_ids, is_placeholder_vat,
     match_supplier, norm_cf, norm_vat, party_label, supplier_key, valid_cf)
 from odoo.addons.l10n_it_autoreg.registration.outcome import Refusal
 from odoo.addons.l10n_it_autoreg.tests.builder import PartySpec
@@ -266,3 +267,31 @@ class TestDuplicatePartners(RegistrationCase):
         before = dataclasses.asdict(party)
         match_supplier(party, [Contact(1, "A", "IT01234567890", "11111111115")])
         self.assertEqual(dataclasses.asdict(party), before)
+
+
+class TestNormalisedIdentity(RegistrationCase):
+    """NFKC, no zero-width characters nor soft hyphen: the same document
+    whatever invisible characters its generator slipped in; the database
+    keeps a bounded hash."""
+
+    def test_invisible_characters_and_compatibility_forms(self):
+        plain = document_key(read(number="FT-2025-0001"))
+        for written in ("FT\u200b-2025-0001", "FT-\u200c2025\u200d-0001", "\ufeffFT-2025-0001",
+                        "FT-2025\u00ad-0001", "\uff26\uff34-\uff12\uff10\uff12\uff15-0001",
+                        "FT\u00a0-2025-0001"):
+            with self.subTest(written=written):
+                self.assertEqual(document_key(read(number=written)), plain)
+        self.assertEqual(norm_text("\ufb01\u200b"), "fi")
+
+    def test_identity_hash_is_bounded(self):
+        key = document_key(read(number="N" * 3000))
+        self.assertEqual(len(identity_hash(key)), 64)
+        self.assertEqual(identity_hash(key), identity_hash(key))
+        self.assertNotEqual(identity_hash(key), identity_hash(key + "x"))
+        self.assertEqual(len(identity_hash(file_identity(b"x" * 10 ** 6))), 64)
+
+    def test_old_keys_renormalised_for_the_migration(self):
+        self.assertEqual(renormalised_key("it01234567890|td01|FT\u200b-1|2025-01-15"),
+                         "IT01234567890|TD01|FT-1|2025-01-15")
+        self.assertEqual(renormalised_key("sha256:abc"), "sha256:abc")
+        self.assertEqual(renormalised_key(document_key(read())), document_key(read()))
