@@ -75,7 +75,7 @@ def build(case, path):
 
 def expand_only(raw, name):
     """Receiving's expansion of a ZIP without a database."""
-    from odoo.addons.l10n_it_autoreg.models import account_move_receive as receive
+    from odoo.addons.l10n_it_autoreg.models import account_move_receive_zip as receive
 
     class Receiver:  # the model's method needs nothing but itself
         def _l10n_it_autoreg_unzip(self, *args, **kwargs):

@@ -2,8 +2,11 @@ from . import res_company
 from . import res_partner
 from . import res_config_settings
 from . import l10n_it_autoreg_run
+from . import l10n_it_autoreg_run_cron
+from . import l10n_it_autoreg_run_outcome
 from . import account_move
 from . import account_move_receive
+from . import account_move_receive_zip
 from . import l10n_it_autoreg_preview
 from . import account_journal
 from . import l10n_it_autoreg_engine
@@ -12,4 +15,5 @@ from . import l10n_it_autoreg_engine_supplier
 from . import l10n_it_autoreg_engine_taxes
 from . import l10n_it_autoreg_engine_lines
 from . import l10n_it_autoreg_engine_totals
+from . import l10n_it_autoreg_engine_texts
 from . import account_chart_template

@@ -18,38 +18,16 @@ data or records, a third module overrides one to change one decision.
 import logging
 from dataclasses import dataclass, field
 
-import psycopg2
-from markupsafe import Markup
-from psycopg2 import IntegrityError, OperationalError, errorcodes
 from psycopg2 import errors as pgerrors
 
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
+from ..db_errors import raise_if_concurrency, short_error
 from ..registration.duplicates import DuplicateIndex
-from ..registration.outcome import ZIP_CODES, Refusal, Text, _lt, template_of
+from ..registration.outcome import ZIP_CODES, Refusal, Text, _lt
 
 _logger = logging.getLogger(__name__)
-
-# An internal error's detail on the bill: the exception class and the first
-# line of its message, bounded (a database error's full text, with its SQL
-# and values, stays in the log).
-ERROR_DETAIL_MAX = 120
-
-
-def short_error(error):
-    """``ClassName: first line of the message`` (bounded) of ``error``;
-    for a database error its class only (psycopg2's messages quote values
-    and SQL)."""
-    name = type(error).__name__
-    if isinstance(error, psycopg2.Error):
-        return name
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    if len(text) > ERROR_DETAIL_MAX:
-        text = text[: ERROR_DETAIL_MAX - 1] + "…"
-    return f"{name}: {text}" if text else name
-
 
 # Documents taken together: the run hands batches of this size to the engine
 # (and commits after each); the engine locks, reads and prefetches a batch at
@@ -58,42 +36,6 @@ def short_error(error):
 # done again around it).
 BATCH_SIZE = 100
 CHUNK_SIZE = 25
-# Unique constraints two transactions can both pass in their snapshots: the
-# number of a posted entry (account.move), a supplier's bank account.
-CONCURRENCY_CONSTRAINTS = frozenset(["account_move_unique_name", "res_partner_bank_unique_number"])
-
-
-class ConcurrentUpdate(pgerrors.SerializationFailure):
-    """Another transaction committed what this one should have seen (a
-    supplier it created, a bill number it took): the work must be done again
-    in a new transaction.  A SerializationFailure (pgcode 40001), so that
-    Odoo's ``odoo.service.model.retrying`` (RPC, HTTP) retries it like the
-    ones PostgreSQL raises."""
-
-    pgcode = errorcodes.SERIALIZATION_FAILURE
-
-
-def is_concurrency_error(error):
-    """True for the errors that mean "another transaction got there first"
-    (retried in a new transaction, never a reason on a document): PostgreSQL
-    serialization failures, deadlocks, locks not available, and the unique
-    constraints of CONCURRENCY_CONSTRAINTS (two bills numbered alike)."""
-    if isinstance(error, OperationalError):
-        return error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
-    if isinstance(error, IntegrityError):
-        diag = getattr(error, "diag", None)
-        return getattr(diag, "constraint_name", None) in CONCURRENCY_CONSTRAINTS
-    return False
-
-
-def raise_if_concurrency(error):
-    """Raise ``error`` again when it is a concurrency error (as an
-    OperationalError, which Odoo's retrying() retries); else return."""
-    if not is_concurrency_error(error):
-        return
-    if isinstance(error, OperationalError):
-        raise error
-    raise ConcurrentUpdate(str(error)) from error
 
 
 @dataclass
@@ -533,50 +475,3 @@ class L10nItAutoregEngine(models.AbstractModel):
         if group:
             groups.append(group)
         return groups
-
-    # ------------------------------------------------------------------
-    # Texts: reasons and traces
-    # ------------------------------------------------------------------
-    def _render(self, value):
-        """A Text in the context's language (its parameters rendered too, a
-        record by its name); other values as they are."""
-        if isinstance(value, Text):
-            translated = self.env._(value.template)  # pylint: disable=translation-not-lazy
-            if not value.args and not value.params:
-                return translated
-            try:
-                if value.args:
-                    return translated % tuple(self._render(a) for a in value.args)
-                return translated % _Params({k: self._render(v) for k, v in value.params.items()})
-            except (TypeError, ValueError, KeyError):
-                return translated
-        if isinstance(value, models.BaseModel):
-            return ", ".join(r.display_name or getattr(r, "ref", "") or "" for r in value)
-        return value
-
-    def _reason_text(self, refusal):
-        """The reason stored on the bill for ``refusal``."""
-        return self._render(Text(template_of(refusal), **refusal.params))
-
-    def _write_refusals(self, refusals):
-        """Mark {move: Refusal} not recognized with their code and reason."""
-        for move, refusal in refusals.items():
-            move.with_context(skip_invoice_sync=True).write(
-                {
-                    "l10n_it_autoreg_state": "unrecognized",
-                    "l10n_it_autoreg_reason_code": refusal.code,
-                    "l10n_it_autoreg_reason": self._reason_text(refusal),
-                }
-            )
-
-    def _trace_body(self, plan):
-        """The chatter note of a registered bill: which rule decided what."""
-        return Markup("<p>%s</p><ul>%s</ul>") % (
-            self.env._("Registered automatically from the e-invoice."),
-            Markup("").join(Markup("<li>%s</li>") % self._render(t) for t in plan.trace),
-        )
-
-
-class _Params(dict):
-    def __missing__(self, key):
-        return ""

@@ -8,10 +8,10 @@ import re
 from odoo import models
 from odoo.exceptions import UserError, ValidationError
 
+from ..db_errors import ConcurrentUpdate
 from ..registration import identity
 from ..registration.duplicates import bill_number
 from ..registration.outcome import Refusal, Text, _lt
-from .l10n_it_autoreg_engine import ConcurrentUpdate
 
 
 def supplier_lock_ids(seller):

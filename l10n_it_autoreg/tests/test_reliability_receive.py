@@ -344,7 +344,7 @@ class TestClearErrors(AutoregCommon):
         self.assertIn("malformed", str(caught.exception))
 
     def test_internal_error_keeps_no_database_message(self):
-        from odoo.addons.l10n_it_autoreg.models.l10n_it_autoreg_engine import short_error
+        from odoo.addons.l10n_it_autoreg.db_errors import short_error
         try:
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 self.env.cr.execute("SELECT 1/0 FROM account_move WHERE ref = 'secret'")

@@ -14,7 +14,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-from odoo.addons.l10n_it_autoreg.models import l10n_it_autoreg_run as run_module
 from odoo.addons.l10n_it_autoreg.models.l10n_it_autoreg_engine import RegistrationResult
 
 
@@ -161,7 +160,7 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         self.assertEqual(run.state, "running")
         self.assertEqual(run.remaining_count, 5)
         progress = []
-        with patch.object(run_module, "BATCH_SIZE", 2), patched_engine(self.env), \
+        with patch.object(self.env.registry["l10n_it_autoreg.run"], "_batch_size", 2), patched_engine(self.env), \
                 patch.object(self.env.registry["ir.cron"], "_notify_progress",
                              lambda self, done, remaining, deactivate=False:
                              progress.append((done, remaining))):
@@ -177,7 +176,7 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         self._enable()
         bills = self._bill("OK-1", self.after) | self._bill("KO-2", self.after) \
             | self._bill("OK-3", self.after)
-        with patch.object(run_module, "BATCH_SIZE", 1), patched_engine(self.env):
+        with patch.object(self.env.registry["l10n_it_autoreg.run"], "_batch_size", 1), patched_engine(self.env):
             self._cron()
         run = self.Run.search([("company_id", "=", self.company.id)])
         self.assertEqual(len(run), 1)
@@ -265,7 +264,7 @@ class TestUxAutomation(AccountTestInvoicingCommon):
     def test_large_selection_goes_to_the_cron(self):
         bills = self._bill("OK-1", self.before) | self._bill("OK-2", self.before) \
             | self._bill("KO-3", self.before)
-        with patch.object(run_module, "SYNC_LIMIT", 2), patched_engine(self.env):
+        with patch.object(self.env.registry["l10n_it_autoreg.run"], "_sync_limit", 2), patched_engine(self.env):
             result = self.Run._action_register_moves(bills)
             self.assertEqual(result["tag"], "display_notification")
             run = self.Run.search([("company_id", "=", self.company.id)])

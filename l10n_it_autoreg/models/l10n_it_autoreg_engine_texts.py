@@ -1,0 +1,57 @@
+"""Engine: the texts it stores -- reasons of the documents left pending and
+the trace of the registered ones -- rendered in the company's language from
+registration.outcome's Texts."""
+
+from markupsafe import Markup
+
+from odoo import models
+
+from ..registration.outcome import Text, template_of
+
+
+class L10nItAutoregEngine(models.AbstractModel):
+    _inherit = "l10n_it_autoreg.engine"
+
+    def _render(self, value):
+        """A Text in the context's language (its parameters rendered too, a
+        record by its name); other values as they are."""
+        if isinstance(value, Text):
+            translated = self.env._(value.template)  # pylint: disable=translation-not-lazy
+            if not value.args and not value.params:
+                return translated
+            try:
+                if value.args:
+                    return translated % tuple(self._render(a) for a in value.args)
+                return translated % _Params({k: self._render(v) for k, v in value.params.items()})
+            except (TypeError, ValueError, KeyError):
+                return translated
+        if isinstance(value, models.BaseModel):
+            return ", ".join(r.display_name or getattr(r, "ref", "") or "" for r in value)
+        return value
+
+    def _reason_text(self, refusal):
+        """The reason stored on the bill for ``refusal``."""
+        return self._render(Text(template_of(refusal), **refusal.params))
+
+    def _write_refusals(self, refusals):
+        """Mark {move: Refusal} not recognized with their code and reason."""
+        for move, refusal in refusals.items():
+            move.with_context(skip_invoice_sync=True).write(
+                {
+                    "l10n_it_autoreg_state": "unrecognized",
+                    "l10n_it_autoreg_reason_code": refusal.code,
+                    "l10n_it_autoreg_reason": self._reason_text(refusal),
+                }
+            )
+
+    def _trace_body(self, plan):
+        """The chatter note of a registered bill: which rule decided what."""
+        return Markup("<p>%s</p><ul>%s</ul>") % (
+            self.env._("Registered automatically from the e-invoice."),
+            Markup("").join(Markup("<li>%s</li>") % self._render(t) for t in plan.trace),
+        )
+
+
+class _Params(dict):
+    def __missing__(self, key):
+        return ""
