@@ -177,68 +177,8 @@ class AccountMove(models.Model):
             "shell_used": False,
         }
 
-        # 1. read everything (no database)
-        docs = []  # (attachment, filename, data, zip_parent, result)
-        expanded = self._l10n_it_autoreg_expand(attachments)
-        for attachment, filename, data, zip_parent, refused in expanded:
-            if refused is not None:
-                docs.append((attachment, filename, data, zip_parent, refused))
-                continue
-            result = self._l10n_it_autoreg_read(data, filename)
-            if (
-                not result.ok
-                and not EINVOICE_NAME_RE.search(filename or "")
-                and not (filename or "").lower().endswith(".p7m")
-                and (
-                    result.error_code == "not_an_invoice"
-                    or (
-                        result.error_code == "unreadable"
-                        and b"FatturaElettronica" not in (data or b"")
-                    )
-                )
-            ):
-                # Not an e-invoice (metadata, notification, other XML/PDF).
-                if zip_parent is None:
-                    outcome["not_ours"] |= attachment
-                else:
-                    _logger.info(
-                        "l10n_it_autoreg: %s in %s is not an e-invoice", filename, zip_parent.name
-                    )
-                continue
-            docs.append((attachment, filename, data, zip_parent, result))
-
-        # 2. identities (their hashes: bounded) and existing bills (one query)
-        entries = []
-        for attachment, filename, data, zip_parent, result in docs:
-            if isinstance(result, _Refused):
-                identities = [(None, result.identity)]
-            elif result.ok:
-                identities = [(invoice, document_key(invoice)) for invoice in result.invoices]
-            else:
-                identities = [(None, file_identity(data))]
-            for invoice, identity in identities:
-                entries.append(
-                    (
-                        attachment,
-                        filename,
-                        data,
-                        zip_parent,
-                        result,
-                        invoice,
-                        identity_hash(identity),
-                    )
-                )
-        keys = list({entry[-1] for entry in entries})
-        existing = {}
-        if keys:
-            for move in Move.search(
-                [
-                    ("company_id", "=", company.id),
-                    ("l10n_it_autoreg_document_key", "in", keys),
-                ],
-                order="id",
-            ):
-                existing.setdefault(move.l10n_it_autoreg_document_key, move)
+        docs = self._l10n_it_autoreg_read_received(attachments, outcome)
+        entries, existing = self._l10n_it_autoreg_identify(docs, Move, company)
 
         # 3. create the pending bills
         shell_free = shell if shell else None
@@ -278,6 +218,75 @@ class AccountMove(models.Model):
             # Register right away rather than at the cron's next interval.
             self.env["l10n_it_autoreg.run"]._trigger_cron()
         return outcome
+
+    def _l10n_it_autoreg_read_received(self, attachments, outcome):
+        """[(attachment, filename, data, zip parent, ReadResult or _Refused)]
+        of every file to receive (no database); attachments that are no
+        e-invoice go to ``outcome["not_ours"]`` (for core)."""
+        docs = []
+        expanded = self._l10n_it_autoreg_expand(attachments)
+        for attachment, filename, data, zip_parent, refused in expanded:
+            if refused is not None:
+                docs.append((attachment, filename, data, zip_parent, refused))
+                continue
+            result = self._l10n_it_autoreg_read(data, filename)
+            if self._l10n_it_autoreg_not_ours(result, filename, data):
+                # Not an e-invoice (metadata, notification, other XML/PDF).
+                if zip_parent is None:
+                    outcome["not_ours"] |= attachment
+                else:
+                    _logger.info(
+                        "l10n_it_autoreg: %s in %s is not an e-invoice", filename, zip_parent.name
+                    )
+                continue
+            docs.append((attachment, filename, data, zip_parent, result))
+        return docs
+
+    @api.model
+    def _l10n_it_autoreg_not_ours(self, result, filename, data):
+        """Whether a file the reader refused is simply no e-invoice."""
+        return (
+            not result.ok
+            and not EINVOICE_NAME_RE.search(filename or "")
+            and not (filename or "").lower().endswith(".p7m")
+            and (
+                result.error_code == "not_an_invoice"
+                or (
+                    result.error_code == "unreadable" and b"FatturaElettronica" not in (data or b"")
+                )
+            )
+        )
+
+    def _l10n_it_autoreg_identify(self, docs, Move, company):
+        """(entries: one per document with the hash of its identity, bounded;
+        {hash: existing bill}) -- the existing bills in one query."""
+        entries = []
+        for attachment, filename, data, zip_parent, result in docs:
+            if isinstance(result, _Refused):
+                identities = [(None, result.identity)]
+            elif result.ok:
+                identities = [(invoice, document_key(invoice)) for invoice in result.invoices]
+            else:
+                identities = [(None, file_identity(data))]
+            for invoice, identity in identities:
+                entries.append(
+                    (
+                        attachment,
+                        filename,
+                        data,
+                        zip_parent,
+                        result,
+                        invoice,
+                        identity_hash(identity),
+                    )
+                )
+        keys = list({entry[-1] for entry in entries})
+        existing = {}
+        if keys:
+            domain = [("company_id", "=", company.id), ("l10n_it_autoreg_document_key", "in", keys)]
+            for move in Move.search(domain, order="id"):
+                existing.setdefault(move.l10n_it_autoreg_document_key, move)
+        return entries, existing
 
     @api.model
     def _l10n_it_autoreg_create_pending(self, Move, vals, shell=None):

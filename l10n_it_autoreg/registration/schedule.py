@@ -45,59 +45,9 @@ def due_date_schedule(invoice, blocks, due, refund, tolerance):
     total = r2(sum(amounts, ZERO))
     note = None
     if abs(total - due) > tolerance:
-        dated_blocks = [b for b in ([i for i in block if i.due_date] for block in blocks) if b]
-        doc_total = abs(D(invoice.total)) if invoice.total is not None else None
-        if len(dated_blocks) > 1 and all(
-            abs(r2(sum((abs(D(i.amount)) for i in b), ZERO)) - due) <= tolerance
-            for b in dated_blocks
-        ):
-            # several DatiPagamento of the whole amount: alternative ways to
-            # pay the same amount (transfer or RIBA), not twice
-            dated = dated_blocks[0]
-            amounts = [abs(D(i.amount)) for i in dated]
-            note = Text(
-                _lt(
-                    "The e-invoice gives %s alternative payment blocks of the whole "
-                    "amount: the first one is used"
-                ),
-                len(dated_blocks),
-            )
-        elif (
-            len(dated) == 1
-            and doc_total is not None
-            and total == r2(doc_total)
-            and due != r2(doc_total)
-            and (
-                invoice.withholdings
-                or any((r.due or "").upper() == "S" for r in invoice.vat_summary)
-            )
-        ):
-            # the supplier wrote the document total as the amount to pay,
-            # forgetting the withholding / split payment VAT the buyer keeps:
-            # the amount due is the law's, the date the document's
-            note = Text(
-                _lt(
-                    "Due date %(date)s from the e-invoice (its amount %(amount)s is the "
-                    "document total; the amount due net of withholding / split "
-                    "payment VAT is %(due)s)"
-                ),
-                date=dated[0].due_date,
-                amount=fmt(total),
-                due=fmt(due),
-            )
-        elif refund and not any(amounts):
-            # a credit note "paying" 0.00: no money is asked for, the date is
-            # the document's, the amount the credit note's
-            dated = dated[:1]
-            note = Text(
-                _lt(
-                    "Due date %(date)s from the e-invoice (a credit note whose "
-                    "installment amount is 0.00)"
-                ),
-                date=dated[0].due_date,
-            )
-        else:
-            raise Refusal("payment_schedule_mismatch", installments=fmt(total), due=fmt(due))
+        dated, amounts, note = _unequal_installments(
+            invoice, blocks, dated, amounts, total, due, refund, tolerance
+        )
     if len(dated) == 1:
         schedule = [(dated[0].due_date, None)]
     else:
@@ -107,3 +57,60 @@ def due_date_schedule(invoice, blocks, due, refund, tolerance):
         _lt("Due dates: %s"),
         ", ".join(f"{i.due_date} {fmt(i.amount)}" for i in dated),
     )
+
+
+def _unequal_installments(invoice, blocks, dated, amounts, total, due, refund, tolerance):
+    """(installments, amounts, note) when installments that do not add up to
+    the amount due are explained (alternative payment blocks, the document
+    total written as the amount to pay, a credit note paying 0.00); else the
+    Refusal."""
+    dated_blocks = [b for b in ([i for i in block if i.due_date] for block in blocks) if b]
+    doc_total = abs(D(invoice.total)) if invoice.total is not None else None
+    if len(dated_blocks) > 1 and all(
+        abs(r2(sum((abs(D(i.amount)) for i in b), ZERO)) - due) <= tolerance for b in dated_blocks
+    ):
+        # several DatiPagamento of the whole amount: alternative ways to
+        # pay the same amount (transfer or RIBA), not twice
+        dated = dated_blocks[0]
+        amounts = [abs(D(i.amount)) for i in dated]
+        note = Text(
+            _lt(
+                "The e-invoice gives %s alternative payment blocks of the whole "
+                "amount: the first one is used"
+            ),
+            len(dated_blocks),
+        )
+    elif (
+        len(dated) == 1
+        and doc_total is not None
+        and total == r2(doc_total)
+        and due != r2(doc_total)
+        and (invoice.withholdings or any((r.due or "").upper() == "S" for r in invoice.vat_summary))
+    ):
+        # the supplier wrote the document total as the amount to pay,
+        # forgetting the withholding / split payment VAT the buyer keeps:
+        # the amount due is the law's, the date the document's
+        note = Text(
+            _lt(
+                "Due date %(date)s from the e-invoice (its amount %(amount)s is the "
+                "document total; the amount due net of withholding / split "
+                "payment VAT is %(due)s)"
+            ),
+            date=dated[0].due_date,
+            amount=fmt(total),
+            due=fmt(due),
+        )
+    elif refund and not any(amounts):
+        # a credit note "paying" 0.00: no money is asked for, the date is
+        # the document's, the amount the credit note's
+        dated = dated[:1]
+        note = Text(
+            _lt(
+                "Due date %(date)s from the e-invoice (a credit note whose "
+                "installment amount is 0.00)"
+            ),
+            date=dated[0].due_date,
+        )
+    else:
+        raise Refusal("payment_schedule_mismatch", installments=fmt(total), due=fmt(due))
+    return dated, amounts, note

@@ -251,61 +251,46 @@ class BillFigures:
     tax_lines: list = field(default_factory=list)
 
 
-def verify_taxes(invoice, entries, withholdings, pensions, bill, sign, tolerance):
-    """Compare the bill's tax lines with the document: VAT per tax,
-    withholdings, pension funds.  Differences within tolerance (or, for VAT
-    rounded line by line by the supplier, half a cent per line) become
-    adjustments [(tax line id, new amount_currency)]; beyond, a Refusal.
-    ``withholdings`` / ``pensions``: [(document item, TaxInfo)]."""
+def _lines_at(invoice, entries, tax_id):
+    """How many document lines with an amount take the VAT tax ``tax_id``."""
+    count = 0
+    for line in invoice.lines:
+        entry = entries.get(vat_key(line.vat_rate, line.vat_nature))
+        if line.price_total and entry is not None and entry.tax_info.id == tax_id:
+            count += 1
+    return count
+
+
+def verify_vat(invoice, entries, bill, sign, tolerance):
+    """The adjustments of the bill's VAT lines to the document's VAT per tax
+    (see verify_taxes); a reverse charge tax must balance."""
     direction = bill.direction
     by_tax = defaultdict(list)
     for line in bill.tax_lines:
         by_tax[line.tax_id].append(line)
-
-    def positive(lines):
-        return sum((line.amount for line in lines if line.positive), ZERO) * direction
-
-    def net(lines):
-        return sum((line.amount for line in lines), ZERO) * direction
-
-    adjustments = []
-    expected, kinds, taxes = defaultdict(lambda: ZERO), {}, {}
+    expected, entry_of = defaultdict(lambda: ZERO), {}
     for entry in entries.values():
         expected[entry.tax_info.id] += entry.tax * sign
-        kinds[entry.tax_info.id] = entry.kind
-        taxes[entry.tax_info.id] = entry.tax_info
+        entry_of[entry.tax_info.id] = entry
+    adjustments = []
     for tax_id, want in expected.items():
         lines = by_tax.get(tax_id, [])
-        name = taxes[tax_id].name
-        if kinds[tax_id] == REVERSE_CHARGE:
-            if r2(net(lines)):
+        kind, name = entry_of[tax_id].kind, entry_of[tax_id].tax_info.name
+        if kind == REVERSE_CHARGE:
+            if r2(sum((line.amount for line in lines), ZERO)):
                 raise Refusal(
                     "totals_mismatch",
                     detail=Text(_lt("reverse charge tax %s does not balance"), name),
                 )
             continue
-        have = r2(positive(lines))
+        have = r2(sum((line.amount for line in lines if line.positive), ZERO) * direction)
         diff = r2(want) - have
         if not diff:
             continue
         # suppliers that round the VAT of each line (then add) differ from
         # the VAT of the rate's total by at most half a cent per line: the
         # bill takes the document's VAT
-        per_line = HALF_CENT * sum(
-            1
-            for line in invoice.lines
-            if line.price_total
-            and getattr(
-                getattr(
-                    entries.get(vat_key(line.vat_rate, line.vat_nature)),
-                    "tax_info",
-                    None,
-                ),
-                "id",
-                None,
-            )
-            == tax_id
-        )
+        per_line = HALF_CENT * _lines_at(invoice, entries, tax_id)
         if abs(diff) > max(tolerance, per_line) or not lines:
             raise Refusal(
                 "totals_mismatch",
@@ -318,10 +303,24 @@ def verify_taxes(invoice, entries, withholdings, pensions, bill, sign, tolerance
             )
         pos = next(line for line in lines if line.positive)
         adjustments.append((pos.id, pos.amount + diff * direction))
-        if kinds[tax_id] == SPLIT_PAYMENT:
-            neg = next((line for line in lines if not line.positive), None)
-            if neg:
-                adjustments.append((neg.id, neg.amount - diff * direction))
+        neg = next((line for line in lines if not line.positive), None)
+        if kind == SPLIT_PAYMENT and neg:
+            adjustments.append((neg.id, neg.amount - diff * direction))
+    return adjustments
+
+
+def verify_taxes(invoice, entries, withholdings, pensions, bill, sign, tolerance):
+    """Compare the bill's tax lines with the document: VAT per tax,
+    withholdings, pension funds.  Differences within tolerance (or, for VAT
+    rounded line by line by the supplier, half a cent per line) become
+    adjustments [(tax line id, new amount_currency)]; beyond, a Refusal.
+    ``withholdings`` / ``pensions``: [(document item, TaxInfo)]."""
+    direction = bill.direction
+
+    def net(lines):
+        return sum((line.amount for line in lines), ZERO) * direction
+
+    adjustments = verify_vat(invoice, entries, bill, sign, tolerance)
     # withholdings (withholding taxes and ENASARCO): tax lines below zero
     w_ids = {tax.id for _w, tax in withholdings}
     w_lines = [line for line in bill.tax_lines if line.tax_id in w_ids]
