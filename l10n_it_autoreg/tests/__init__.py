@@ -12,3 +12,9 @@ from . import test_samples_registration
 from . import test_samples_demo
 from . import test_engine_adversarial
 from . import test_engine_attacks
+# database-free (unittest cases of pure.PureCase), also run without a
+# database by plain pytest
+from . import test_reader_fuzz
+from . import test_reader_leniency
+from . import test_reader_samples
+from . import test_reader_traps
