@@ -23,3 +23,9 @@ from . import test_registration_duplicates
 from . import test_registration_outcome
 from . import test_security_runs
 from . import test_reliability_concurrency
+# database-free (unittest cases of pure.PureCase), also run without a
+# database by plain pytest
+from . import test_reader_fuzz
+from . import test_reader_leniency
+from . import test_reader_samples
+from . import test_reader_traps

@@ -20,9 +20,8 @@ import os
 from datetime import date
 from decimal import Decimal
 
-import pytest
-
 from odoo.addons.l10n_it_autoreg.fatturapa import read_file
+from odoo.addons.l10n_it_autoreg.tests.pure import PureCase
 
 SAMPLES = os.path.normpath(os.path.join(
     os.path.dirname(__file__), "..", "..", "..", "shared", "fatturapa", "samples"))
@@ -93,82 +92,84 @@ EXPECTED = {
 }
 
 
-def _require_samples():
+def _require_samples(case):
     if not os.path.isdir(SAMPLES):
-        pytest.skip(f"samples folder {SAMPLES} absent")
+        case.skipTest(f"samples folder {SAMPLES} absent")
 
 
-def test_every_sample_has_an_expected_outcome():
-    _require_samples()
-    present = {name for name in os.listdir(SAMPLES) if name != "SOURCES.tsv"}
-    assert present == set(EXPECTED)
+class TestSampleOutcomes(PureCase):
 
+    def test_every_sample_has_an_expected_outcome(self):
+        _require_samples(self)
+        present = {name for name in os.listdir(SAMPLES) if name != "SOURCES.tsv"}
+        assert present == set(EXPECTED)
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_sample(name):
-    _require_samples()
-    result = read_file(os.path.join(SAMPLES, name), today=date(2026, 6, 1))
-    expected = EXPECTED[name]
-    if isinstance(expected, str):
-        assert not result.ok
-        assert result.error_code == expected
-        assert result.invoices == []
-        return
-    assert result.ok, result.error_message
-    envelope, envelope_warnings, bodies = expected
-    assert result.envelope == envelope
-    assert sorted({w.split(":")[0] for w in result.envelope_warnings}) == envelope_warnings
-    assert len(result.invoices) == len(bodies)
-    for invoice, body in zip(result.invoices, bodies):
-        doc_type, number, day, untaxed, tax, total, warning_codes = body
-        assert invoice.document_type == doc_type
-        assert invoice.number == number
-        assert invoice.date == date.fromisoformat(day)
-        assert invoice.amount_untaxed == Decimal(untaxed)
-        assert invoice.amount_tax == Decimal(tax)
-        assert invoice.amount_total == Decimal(total)
-        assert invoice.amount_total == invoice.amount_untaxed + invoice.amount_tax
-        assert sorted({w.split(":")[0] for w in invoice.warnings}) == warning_codes
+    def test_sample(self):
+        _require_samples(self)
+        for name in sorted(EXPECTED):
+            with self.subTest(name=name):
+                result = read_file(os.path.join(SAMPLES, name), today=date(2026, 6, 1))
+                expected = EXPECTED[name]
+                if isinstance(expected, str):
+                    assert not result.ok
+                    assert result.error_code == expected
+                    assert result.invoices == []
+                    continue
+                assert result.ok, result.error_message
+                envelope, envelope_warnings, bodies = expected
+                assert result.envelope == envelope
+                assert sorted({w.split(":")[0] for w in result.envelope_warnings}) \
+                    == envelope_warnings
+                assert len(result.invoices) == len(bodies)
+                for invoice, body in zip(result.invoices, bodies):
+                    doc_type, number, day, untaxed, tax, total, warning_codes = body
+                    assert invoice.document_type == doc_type
+                    assert invoice.number == number
+                    assert invoice.date == date.fromisoformat(day)
+                    assert invoice.amount_untaxed == Decimal(untaxed)
+                    assert invoice.amount_tax == Decimal(tax)
+                    assert invoice.amount_total == Decimal(total)
+                    assert invoice.amount_total == invoice.amount_untaxed + invoice.amount_tax
+                    assert sorted({w.split(":")[0] for w in invoice.warnings}) == warning_codes
 
+    def test_sample_details(self):
+        """A few fields beyond the totals, one per trap the samples hold."""
+        _require_samples(self)
 
-def test_sample_details():
-    """A few fields beyond the totals, one per trap the samples hold."""
-    _require_samples()
+        def read(name):
+            result = read_file(os.path.join(SAMPLES, name))
+            assert result.ok, result.error_message
+            return result.invoices
 
-    def read(name):
-        result = read_file(os.path.join(SAMPLES, name))
-        assert result.ok, result.error_message
-        return result.invoices
-
-    # windows-1252 declared: accented letters decoded right.
-    utf8 = read("net_IT02182030391_32.xml")[0]
-    cp1252 = read("net_IT02182030391_32.windows-1252.xml")[0]
-    assert cp1252.seller.display_name == utf8.seller.display_name
-    assert cp1252.lines[0].description == utf8.lines[0].description
-    # whitespace around a decimal, legacy 1.1 namespace
-    spaced = read("php_IT01234567890_11001_spazi.xml")[0]
-    assert spaced.lines[0].price_unit == Decimal("1.00")
-    assert spaced.version == "1.1"
-    # entities in text are decoded (predefined ones only), slashes kept
-    entity = read("php_IT01234567890_11001_entity.xml")[0]
-    assert "S&S" in entity.lines[0].description
-    assert entity.delivery_notes[0].number == "20/20/21G"
-    # several withholdings
-    multi = read("php_IT01234567890_11001_multi_ritenute.xml")[0]
-    assert len(multi.withholdings) >= 2
-    # despite its name, this sample holds no Allegati
-    assert read("php_IT01234567890_Attachment.xml")[0].attachments == []
-    # FSM10: VAT-inclusive Importo split with the rate
-    simplified = read("net_IT01234567890_FSM10.xml")[0]
-    assert simplified.simplified and simplified.lines[0].vat_included
-    assert simplified.lines[0].price_total == Decimal("25.00")
-    assert (simplified.amount_untaxed, simplified.amount_tax) == (Decimal("20.49"),
-                                                                  Decimal("4.51"))
-    # big signed file with its attachment
-    signed = read("php_IT00484960588_ERKHK.xml.p7m")[0]
-    assert signed.attachments and signed.attachments[0].data()[:4] == b"PK\x03\x04"  # a .zip
-    assert len(signed.attachments[0].data()) == signed.attachments[0].size
-    # two bodies, each its own invoice with shared header
-    first, second = read("official_IT01234567890_FPR03.xml")
-    assert (first.body_index, second.body_index) == (0, 1)
-    assert first.seller == second.seller
+        # windows-1252 declared: accented letters decoded right.
+        utf8 = read("net_IT02182030391_32.xml")[0]
+        cp1252 = read("net_IT02182030391_32.windows-1252.xml")[0]
+        assert cp1252.seller.display_name == utf8.seller.display_name
+        assert cp1252.lines[0].description == utf8.lines[0].description
+        # whitespace around a decimal, legacy 1.1 namespace
+        spaced = read("php_IT01234567890_11001_spazi.xml")[0]
+        assert spaced.lines[0].price_unit == Decimal("1.00")
+        assert spaced.version == "1.1"
+        # entities in text are decoded (predefined ones only), slashes kept
+        entity = read("php_IT01234567890_11001_entity.xml")[0]
+        assert "S&S" in entity.lines[0].description
+        assert entity.delivery_notes[0].number == "20/20/21G"
+        # several withholdings
+        multi = read("php_IT01234567890_11001_multi_ritenute.xml")[0]
+        assert len(multi.withholdings) >= 2
+        # despite its name, this sample holds no Allegati
+        assert read("php_IT01234567890_Attachment.xml")[0].attachments == []
+        # FSM10: VAT-inclusive Importo split with the rate
+        simplified = read("net_IT01234567890_FSM10.xml")[0]
+        assert simplified.simplified and simplified.lines[0].vat_included
+        assert simplified.lines[0].price_total == Decimal("25.00")
+        assert (simplified.amount_untaxed, simplified.amount_tax) == (Decimal("20.49"),
+                                                                      Decimal("4.51"))
+        # big signed file with its attachment
+        signed = read("php_IT00484960588_ERKHK.xml.p7m")[0]
+        assert signed.attachments and signed.attachments[0].data()[:4] == b"PK\x03\x04"  # a .zip
+        assert len(signed.attachments[0].data()) == signed.attachments[0].size
+        # two bodies, each its own invoice with shared header
+        first, second = read("official_IT01234567890_FPR03.xml")
+        assert (first.body_index, second.body_index) == (0, 1)
+        assert first.seller == second.seller
