@@ -150,6 +150,12 @@ class TestBoundedIdentity(AutoregCommon):
         self.assertEqual(first.l10n_it_autoreg_document_key, new_key)
         self.assertFalse(second.l10n_it_autoreg_document_key)
         self.assertEqual(broken.l10n_it_autoreg_document_key, broken_key)
+        # run again (keys already hashed): nothing changes
+        with mute_logger(migration.__name__):
+            migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(first.l10n_it_autoreg_document_key, new_key)
+        self.assertEqual(broken.l10n_it_autoreg_document_key, broken_key)
 
 
 class TestZipReceive(AutoregCommon):

@@ -6,10 +6,14 @@ keep the key on the oldest bill when several bills of a company have the
 same one (repeats the old index could not prevent), drop the old index."""
 
 import logging
+import re
 
 from odoo.addons.l10n_it_autoreg.registration.identity import identity_hash, renormalised_key
 
 _logger = logging.getLogger(__name__)
+# A key already hashed (a database where this version's code ran before its
+# upgrade): kept as it is, never hashed twice.
+HASHED = re.compile(r"[0-9a-f]{64}")
 
 
 def migrate(cr, version):
@@ -25,7 +29,7 @@ def migrate(cr, version):
     )
     kept, updates, cleared = set(), [], []
     for move_id, company_id, key in cr.fetchall():
-        new_key = identity_hash(renormalised_key(key))
+        new_key = key if HASHED.fullmatch(key) else identity_hash(renormalised_key(key))
         if (company_id, new_key) in kept:
             cleared.append(move_id)
             continue
