@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 
-from ..db_errors import is_concurrency_error
+from ..db_errors import is_concurrency_error, short_error
 from ..registration.outcome import Refusal
 from .l10n_it_autoreg_engine import BATCH_SIZE
 
@@ -295,7 +295,7 @@ class L10nItAutoregRun(models.Model):
         marked not recognized with the error."""
         run = self.sudo()
         reason = self.env["l10n_it_autoreg.engine"]._reason_text(
-            Refusal("internal_error", detail=str(error) or error.__class__.__name__)
+            Refusal("internal_error", detail=short_error(error))
         )
         message = f"{moves.display_name}: {reason}"
         try:
