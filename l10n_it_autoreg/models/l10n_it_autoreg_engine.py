@@ -25,7 +25,8 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..db_errors import raise_if_concurrency, short_error
 from ..registration.duplicates import DuplicateIndex
-from ..registration.outcome import ZIP_CODES, Refusal, Text, _lt
+from ..registration.outcome import Refusal, Text, _lt
+from ..registration.reasons import ZIP_CODES
 
 _logger = logging.getLogger(__name__)
 

@@ -6,7 +6,8 @@ from markupsafe import Markup
 
 from odoo import models
 
-from ..registration.outcome import Text, template_of
+from ..registration.outcome import Text
+from ..registration.reasons import template_of
 
 
 class L10nItAutoregEngine(models.AbstractModel):

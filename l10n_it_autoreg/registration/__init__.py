@@ -5,7 +5,8 @@ plain data these functions take (the reader's dataclasses, :class:`TaxInfo`,
 :class:`Contact`...), and their results (ids, amounts, :class:`Text`,
 :class:`Refusal`) back into records.
 
-- outcome: Refusal, Text, the one table of reason codes (REASONS)
+- outcome: Refusal, Text (a refusal, a translatable note)
+- reasons: the one table of reason codes (REASONS)
 - identity: VAT / fiscal code, document identity, addressee, supplier match
 - document: move type and sign, readings (ENASARCO, net total...), due terms
 - taxes: TaxInfo and the choice of VAT / withholding / pension fund taxes

@@ -8,8 +8,9 @@ import re
 
 from odoo.addons.l10n_it_autoreg.fatturapa import errors
 from odoo.addons.l10n_it_autoreg.registration import outcome
-from odoo.addons.l10n_it_autoreg.registration.outcome import (
-    FAMILIES, REASON_CODES, REASONS, VARIANTS, Refusal, Text, reason_codes_markdown, template_of)
+from odoo.addons.l10n_it_autoreg.registration.outcome import Refusal, Text
+from odoo.addons.l10n_it_autoreg.registration.reasons import (
+    FAMILIES, REASON_CODES, REASONS, VARIANTS, reason_codes_markdown, template_of)
 from odoo.addons.l10n_it_autoreg.tests.registration_case import RegistrationCase
 
 ADDON = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

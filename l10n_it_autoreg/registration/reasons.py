@@ -1,0 +1,463 @@
+"""The one table of reason codes: for each, the family it belongs to, the
+sentence stored on the bill (an ``_lt`` template, translated when rendered)
+and, for README, what it means and what the user does.  README's table is
+``reason_codes_markdown()`` (a test checks it)."""
+
+from dataclasses import dataclass
+
+from .outcome import _lt
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason code: the family it belongs to, the sentence stored on the
+    bill (translated), and for README what it means and what the user does."""
+
+    code: str
+    family: str
+    template: str
+    meaning: str
+    action: str
+
+
+FAMILIES = ("file", "document", "supplier", "data", "verification", "posting")
+
+REASONS = {
+    reason.code: reason
+    for reason in (
+        # -- file ---------------------------------------------------------------
+        Reason(
+            "unreadable",
+            "file",
+            _lt(
+                "The file cannot be read as an e-invoice (%(detail)s). Ask the supplier to send it "
+                "again through the SdI, then register the bill by hand."
+            ),
+            "The file is empty, truncated or not well-formed XML.",
+            "Ask the supplier / the SdI for the file again, or register by hand from the attached "
+            "file.",
+        ),
+        Reason(
+            "not_an_invoice",
+            "file",
+            _lt(
+                "The file is not an invoice (%(detail)s): it may be an SdI notification or "
+                "metadata. "
+                "Delete this bill if so."
+            ),
+            "The file is XML but no FatturaPA (SdI notification, metadata).",
+            "Delete the bill if it is one.",
+        ),
+        Reason(
+            "bad_envelope",
+            "file",
+            _lt(
+                "The signed file (.p7m) is damaged (%(detail)s). Download it again from the SdI or "
+                "ask "
+                "the supplier for a copy."
+            ),
+            "The signed `.p7m` envelope is damaged.",
+            "Download the file again from the SdI / ask the supplier.",
+        ),
+        Reason(
+            "too_large",
+            "file",
+            _lt("The file is too large to be read (%(detail)s)."),
+            "The file exceeds the reader's size limit.",
+            "Check the file; register by hand.",
+        ),
+        Reason(
+            "hostile_xml",
+            "file",
+            _lt("The file was refused for safety (%(detail)s): check where it comes from."),
+            "DTD / entities / extreme nesting: refused for safety.",
+            "Check where the file comes from.",
+        ),
+        Reason(
+            "no_body",
+            "file",
+            _lt("The file holds no invoice (%(detail)s)."),
+            "The file holds no `FatturaElettronicaBody` (or fewer than expected).",
+            "Register by hand.",
+        ),
+        Reason(
+            "missing_field",
+            "file",
+            _lt(
+                "A mandatory field is missing from the e-invoice (%(detail)s). Register the bill "
+                "by "
+                "hand from the attached file."
+            ),
+            "A mandatory field (TipoDocumento, Numero, Data, Divisa, DatiRiepilogo…) is missing.",
+            "Register by hand from the attached file.",
+        ),
+        Reason(
+            "bad_value",
+            "file",
+            _lt(
+                "A field of the e-invoice cannot be read (%(detail)s). Register the bill by hand "
+                "from "
+                "the attached file."
+            ),
+            "A field holds a value that cannot be read (amount, date).",
+            "Register by hand from the attached file.",
+        ),
+        Reason(
+            "file_missing",
+            "file",
+            _lt(
+                "The received file is no longer attached to this bill: attach the e-invoice again "
+                "or "
+                "register the bill by hand."
+            ),
+            "The received file is no longer attached to the bill.",
+            "Attach the e-invoice again or register by hand.",
+        ),
+        Reason(
+            "zip_empty",
+            "file",
+            _lt("The ZIP file %(detail)s holds no file."),
+            "A received ZIP holds no file.",
+            "Ask the sender for the e-invoices again; delete this bill.",
+        ),
+        Reason(
+            "zip_too_many_members",
+            "file",
+            _lt(
+                "The ZIP file holds more files than the limit (%(detail)s): the files beyond it "
+                "were not read. Receive them in smaller ZIP files or one by one."
+            ),
+            "A received ZIP holds more files than `l10n_it_autoreg.zip_max_members` (default "
+            "1000): the first ones are received, one bill says how many were not read.",
+            "Receive the rest in smaller ZIPs (or raise the system parameter).",
+        ),
+        Reason(
+            "zip_member_too_large",
+            "file",
+            _lt(
+                "A file of the ZIP is larger than the limit once uncompressed (%(detail)s): it was "
+                "not read. Receive it on its own, or register the bill by hand."
+            ),
+            "A ZIP member inflates beyond `l10n_it_autoreg.zip_max_member_size` (default 50 MiB, "
+            "the reader's limit); reading stops at the limit (a ZIP bomb is never inflated).",
+            "Receive the file on its own; register by hand.",
+        ),
+        Reason(
+            "zip_total_too_large",
+            "file",
+            _lt(
+                "The files of the ZIP are larger in all than the limit once uncompressed "
+                "(%(detail)s): the rest was not read. Receive them in smaller ZIP files."
+            ),
+            "The members of a ZIP inflate in all beyond `l10n_it_autoreg.zip_max_total_size` "
+            "(default 200 MiB): the members read before are received, the rest is not read.",
+            "Receive the rest in smaller ZIPs (or raise the system parameter).",
+        ),
+        Reason(
+            "zip_encrypted",
+            "file",
+            _lt(
+                "A file of the ZIP is protected by a password (%(detail)s): it cannot be read. "
+                "Ask the sender for it without password."
+            ),
+            "A ZIP member is encrypted.",
+            "Ask the sender for the file without password.",
+        ),
+        Reason(
+            "zip_member_damaged",
+            "file",
+            _lt(
+                "A file of the ZIP is damaged (%(detail)s): it cannot be uncompressed. Ask the "
+                "sender for it again."
+            ),
+            "A ZIP member cannot be inflated (bad CRC, sizes that lie, unknown compression), or a "
+            "ZIP inside the ZIP is damaged.",
+            "Ask the sender for the file again.",
+        ),
+        Reason(
+            "zip_unsafe_name",
+            "file",
+            _lt(
+                "A file of the ZIP has no usable name (%(detail)s): it was not read. Ask the "
+                "sender for it again."
+            ),
+            "A ZIP member's path gives no file name (`..`, `.`, only separators or control "
+            "characters). Other paths (`a/b.xml`, `..\\x.xml`, `.x.xml`) are read under their "
+            "base name.",
+            "Ask the sender for the file again.",
+        ),
+        Reason(
+            "zip_nested",
+            "file",
+            _lt(
+                "A ZIP file inside a ZIP inside the received ZIP (%(detail)s) was not opened: "
+                "only one level is. Receive the inner ZIP on its own."
+            ),
+            "A ZIP in a ZIP in the received ZIP (a ZIP in the received ZIP is opened, one level).",
+            "Receive the inner ZIP on its own.",
+        ),
+        # -- document -----------------------------------------------------------
+        Reason(
+            "not_for_company",
+            "document",
+            _lt(
+                "The e-invoice is addressed to %(buyer)s, not to this company (%(company)s). Check "
+                "the "
+                "company's VAT number and fiscal code, or move the document to the right company."
+            ),
+            "The buyer (CessionarioCommittente VAT / fiscal code) is not this company.",
+            "Check the company's VAT number and fiscal code in Settings, or move the document to "
+            "the right company.",
+        ),
+        Reason(
+            "own_invoice",
+            "document",
+            _lt(
+                "The e-invoice was issued by this company (seller %(seller)s): it is not a "
+                "supplier "
+                "bill. Import it as a customer invoice."
+            ),
+            "The seller is this company: it is a customer invoice, not a supplier bill.",
+            "Import it as a customer invoice; delete the draft bill.",
+        ),
+        Reason(
+            "self_invoice",
+            "document",
+            _lt(
+                "Document %(type)s is a self-invoice or integration, never registered as a "
+                "supplier "
+                "bill: record it in the VAT registers as an integration%(linked)s."
+            ),
+            "TD16–TD23, TD26–TD29: self-invoice / integration (reverse charge, intra-EU, extra-EU, "
+            "San Marino…); or any document issued by this company for the supplier "
+            "(SoggettoEmittente CC). Never posted as a supplier bill; the reason names the "
+            "integrated bill when found.",
+            "Record the integration in the VAT registers (sales + purchases) by hand. For "
+            "SoggettoEmittente CC: if it is the supplier's invoice issued on its behalf "
+            "(agricultural producer, art. 34), register it by hand as a supplier bill.",
+        ),
+        Reason(
+            "document_type_unknown",
+            "document",
+            _lt("Unknown document type %(type)s: register the bill by hand."),
+            "A TipoDocumento the engine does not know.",
+            "Register by hand.",
+        ),
+        # -- supplier -----------------------------------------------------------
+        Reason(
+            "supplier_ambiguous",
+            "supplier",
+            _lt(
+                "Several contacts match the supplier %(seller)s: %(partners)s. Merge or archive "
+                "the "
+                "duplicates, or set the right fiscal code on one of them, then register again."
+            ),
+            "Several contacts have the supplier's VAT number (and the fiscal code does not settle "
+            "it). The reason lists them.",
+            "Merge / archive duplicates, or set the fiscal code on the right contact (VAT groups).",
+        ),
+        Reason(
+            "supplier_not_found",
+            "supplier",
+            _lt(
+                "No contact has the supplier's VAT number or fiscal code (%(seller)s) and creating "
+                "suppliers is switched off: create the contact, then register again."
+            ),
+            "No contact with that VAT / fiscal code and *Create missing suppliers* is off.",
+            "Create the contact, or switch the option on.",
+        ),
+        Reason(
+            "supplier_invalid",
+            "supplier",
+            _lt(
+                "The supplier cannot be identified or created (%(detail)s): create the contact by "
+                "hand, "
+                "then register again."
+            ),
+            "The e-invoice gives neither VAT number nor fiscal code, or the contact cannot be "
+            "created.",
+            "Create the contact by hand.",
+        ),
+        # -- data ---------------------------------------------------------------
+        Reason(
+            "currency_not_found",
+            "data",
+            _lt(
+                "The currency %(currency)s of the e-invoice does not exist in Odoo: register the "
+                "bill "
+                "by hand."
+            ),
+            "The Divisa does not exist in Odoo.",
+            "Register by hand.",
+        ),
+        Reason(
+            "currency_inactive",
+            "data",
+            _lt(
+                "The currency %(currency)s of the e-invoice is not active: activate it (Accounting "
+                "> "
+                "Configuration > Currencies), then register again."
+            ),
+            "The Divisa exists but is not active.",
+            "Activate the currency.",
+        ),
+        Reason(
+            "currency_rate_missing",
+            "data",
+            _lt(
+                "The currency %(currency)s of the e-invoice has no exchange rate on or before "
+                "%(date)s: "
+                "add the rate (Accounting > Configuration > Currencies), then register again."
+            ),
+            "A foreign Divisa has no exchange rate on or before the document date (Odoo would "
+            "convert at 1.0).",
+            "Add the exchange rate, register again.",
+        ),
+        Reason(
+            "tax_not_found",
+            "data",
+            _lt(
+                "No purchase tax matches VAT %(rate)s%% %(nature)s: create or activate a purchase "
+                "tax "
+                "with this rate%(hint)s, then register again."
+            ),
+            "No purchase tax for a VAT rate + Natura (e.g. `15.55%`, `0% N4`, a split payment "
+            "rate, a reverse charge N6.x without tax). The reason names rate and Natura. A rate is "
+            "**never** replaced by another one.",
+            "Create or activate the purchase tax (rate, exoneration code, reverse charge grid, "
+            "split payment +/−). The 0% taxes N2.1–N5 are created with the Italian chart.",
+        ),
+        Reason(
+            "withholding_not_configured",
+            "data",
+            _lt(
+                "No purchase withholding tax matches %(detail)s: create it (type, reason and rate "
+                "as in "
+                "the e-invoice), then register again."
+            ),
+            "No purchase withholding tax (`l10n_it_withholding_type`, reason, rate) matches a "
+            "DatiRitenuta (RT04 ENASARCO: the TC07 pension fund tax; ENASARCO written only in the "
+            "lines' AltriDatiGestionali `CASSA-PREV`, as Odoo sends it, counts as RT04).",
+            "Create the withholding tax as in the e-invoice.",
+        ),
+        Reason(
+            "pension_fund_not_configured",
+            "data",
+            _lt(
+                "No purchase pension fund tax matches %(detail)s: create it (fund type and rate as "
+                "in "
+                "the e-invoice), then register again."
+            ),
+            "No purchase pension fund tax (`l10n_it_pension_fund_type`, rate) matches a "
+            "DatiCassaPrevidenziale.",
+            "Create the pension fund tax (TipoCassa and AlCassa).",
+        ),
+        Reason(
+            "account_not_found",
+            "data",
+            _lt(
+                "No expense account found for line '%(line)s': set an account on the supplier "
+                "(E-invoice expense account) or a default expense account in Settings, then "
+                "register "
+                "again."
+            ),
+            "No expense account: no product, no supplier account, no previous bill, no company "
+            "default, no purchase journal default account.",
+            "Set the supplier's *E-invoice expense account* or the company default account.",
+        ),
+        # -- verification ---------------------------------------------------------
+        Reason(
+            "totals_mismatch",
+            "verification",
+            _lt(
+                "The bill would not equal the e-invoice: %(detail)s. Check the e-invoice (it may "
+                "be "
+                "inconsistent) and register the bill by hand."
+            ),
+            "The bill would not equal the document beyond the tolerance: taxable per rate, VAT per "
+            "rate, withholding, pension fund or total due vs ImportoTotaleDocumento. Both figures "
+            "are in the reason.",
+            "Check the e-invoice (it may be inconsistent); register by hand or ask the supplier "
+            "for "
+            "a correction.",
+        ),
+        Reason(
+            "payment_schedule_mismatch",
+            "verification",
+            _lt(
+                "The e-invoice installments total %(installments)s but the amount due is %(due)s: "
+                "register the bill by hand and set the due dates."
+            ),
+            "The DettaglioPagamento installments do not add up to the amount due.",
+            "Register by hand and set the due dates.",
+        ),
+        Reason(
+            "duplicate",
+            "verification",
+            _lt(
+                "Bill %(other)s of the same supplier already has number %(number)s in %(year)s: "
+                "this "
+                "is a duplicate. Delete this one, or correct the other bill if it is wrong."
+            ),
+            "A bill of the same supplier with the same number in the same fiscal year already "
+            "exists (any state); the reason names it.",
+            "Delete this one, or correct the other bill.",
+        ),
+        # -- posting ------------------------------------------------------------
+        Reason(
+            "posting_refused",
+            "posting",
+            _lt("Odoo refused to post the bill: %(detail)s"),
+            "Odoo refused to post (lock date, sequence, constraint…); the reason has Odoo's "
+            "message.",
+            "Fix what the message says (e.g. lock date), register again.",
+        ),
+        Reason(
+            "internal_error",
+            "posting",
+            _lt(
+                "Unexpected error while registering: %(detail)s. Register the bill by hand and "
+                "report "
+                "the problem."
+            ),
+            "Unexpected error of the reader or of the registration (a defect, not the file's "
+            "fault); the reason has its message. Other documents are not affected.",
+            "Register by hand and report the problem.",
+        ),
+    )
+}
+
+# Other wordings of a code, for a case that needs its own advice.
+VARIANTS = {
+    "self_invoice_by_buyer": (
+        "self_invoice",
+        _lt(
+            "Document %(type)s was issued by this company for the supplier (SoggettoEmittente CC): "
+            "it is never registered automatically. If it is the supplier's invoice issued on its "
+            "behalf (e.g. an agricultural producer, art. 34), register it by hand as a supplier "
+            "bill; if it is a self-invoice (reverse charge), record it in the VAT registers as an "
+            "integration."
+        ),
+    ),
+}
+
+REASON_CODES = tuple(REASONS)
+
+# Reasons given when receiving a ZIP (its member was never read: the bill
+# keeps the ZIP, registering again gives the same reason).
+ZIP_CODES = frozenset(code for code in REASONS if code.startswith("zip_"))
+
+
+def template_of(refusal):
+    """The reason template of ``refusal`` (internal_error's for an unknown code)."""
+    if refusal.text in VARIANTS:
+        return VARIANTS[refusal.text][1]
+    reason = REASONS.get(refusal.code) or REASONS["internal_error"]
+    return reason.template
+
+
+def reason_codes_markdown():
+    """README's table of reason codes, made from REASONS."""
+    rows = ["| Code | Meaning | What the user does |", "| --- | --- | --- |"]
+    rows += [f"| `{r.code}` | {r.meaning} | {r.action} |" for r in REASONS.values()]
+    return "\n".join(rows) + "\n"
