@@ -144,6 +144,18 @@ def explain_taxables(invoice, entries, built, tolerance):
     return extra, notes, summary_rounding_used
 
 
+def document_discount(invoice, total):
+    """The document-level ScontoMaggiorazione (discounts less surcharges),
+    a percentage taken on the summary's ``total``."""
+    discount = ZERO
+    for item in invoice.discounts:
+        value = (
+            D(item.amount) if item.amount is not None else r2(total * D(item.percent or 0) / 100)
+        )
+        discount += value if (item.type or "SC").upper() == "SC" else -value
+    return discount
+
+
 def explain_document_total(invoice, entries, tolerance, has_stamp_line, summary_rounding_used):
     """The lines explaining the gap between the VAT summary and
     ImportoTotaleDocumento (Arrotondamento, bollo, document discounts,
@@ -185,14 +197,7 @@ def explain_document_total(invoice, entries, tolerance, has_stamp_line, summary_
         )
         gap -= D(stamp.amount)
     if gap and invoice.discounts:
-        discount = ZERO
-        for item in invoice.discounts:
-            value = (
-                D(item.amount)
-                if item.amount is not None
-                else r2(total * D(item.percent or 0) / 100)
-            )
-            discount += value if (item.type or "SC").upper() == "SC" else -value
+        discount = document_discount(invoice, total)
         if abs(gap + discount) <= tolerance:
             add(
                 Text(_lt("Document discount")) if discount > 0 else Text(_lt("Document surcharge")),
