@@ -7,9 +7,11 @@ from . import l10n_it_autoreg_run_outcome
 from . import account_move
 from . import account_move_receive
 from . import account_move_receive_zip
+from . import account_move_receive_mail
 from . import l10n_it_autoreg_preview
 from . import account_journal
 from . import l10n_it_autoreg_engine
+from . import l10n_it_autoreg_engine_lock
 from . import l10n_it_autoreg_engine_document
 from . import l10n_it_autoreg_engine_supplier
 from . import l10n_it_autoreg_engine_taxes
