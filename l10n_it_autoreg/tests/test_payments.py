@@ -69,18 +69,16 @@ class TestPayments(AutoregCommon):
         self.assertEqual(bill.l10n_it_autoreg_payment_method, "MP05")
         self.assertEqual(bill.l10n_it_autoreg_amount_total, 1220.0)
 
-    def test_unreadable_due_date_is_said_in_the_trace(self):
-        """DataScadenzaPagamento 2025-02-30: the amounts are the document's,
-        the due date the payment terms', and the chatter says why."""
+    def test_unreadable_due_date_is_refused(self):
+        """DataScadenzaPagamento 2025-02-30: a date the reader cannot read is
+        refused wherever it is (README, Reason codes: due dates are never
+        ignored), naming the field; nothing is posted."""
         spec = InvoiceSpec(number="FT-DATE-1", payments=[PaymentSpec("TP02", [
             InstallmentSpec(amount=D("122.00"), due_date=date(2025, 2, 28))])])
         data = build_xml(spec).replace(b"2025-02-28", b"2025-02-30")
         bill = self.receive_bytes(data)
         self.register(bill)
-        self.assertRegistered(bill, 100, 22, 122)
-        self.assertEqual(bill.invoice_date_due, bill.invoice_date)
-        trace = " ".join(bill.message_ids.mapped("body"))
-        self.assertIn("2025-02-30", trace)
+        self.assertRefused(bill, "bad_value", "DataScadenzaPagamento")
 
     def test_pending_bill_shows_document_total_and_method(self):
         spec = InvoiceSpec(number="FT-PAY-P", payments=[PaymentSpec("TP02", [
