@@ -198,6 +198,26 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         self.assertEqual(run.outcome, "partial")
         self.assertTrue(run.error_message)
 
+    def test_concurrency_error_propagates_never_internal_error(self):
+        """A serialization failure (here the engine's ConcurrentUpdate) is
+        not the document's fault: it leaves the run to whoever owns the
+        transaction (Odoo's retrying() for an RPC call, the cron's retry),
+        and the document is not marked internal_error."""
+        from psycopg2.errors import SerializationFailure
+
+        from odoo.addons.l10n_it_autoreg.models.l10n_it_autoreg_engine import ConcurrentUpdate
+
+        bill = self._bill("OK-1", self.before)
+
+        def register(engine, moves):
+            raise ConcurrentUpdate("taken meanwhile")
+
+        with patch.object(self.env.registry["l10n_it_autoreg.engine"], "register", register), \
+                self.assertRaises(SerializationFailure):
+            self.Run._action_register_moves(bill)
+        self.assertEqual((bill.l10n_it_autoreg_state, bill.l10n_it_autoreg_reason_code),
+                         ("pending", False))
+
     def test_never_two_runs_on_the_same_document(self):
         self._enable()
         taken = self._bill("OK-1", self.after)
