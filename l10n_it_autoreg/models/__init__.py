@@ -5,6 +5,7 @@ from . import l10n_it_autoreg_run
 from . import l10n_it_autoreg_run_cron
 from . import l10n_it_autoreg_run_outcome
 from . import account_move
+from . import account_move_review
 from . import account_move_receive
 from . import account_move_receive_zip
 from . import account_move_receive_mail

@@ -257,6 +257,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                 for group in self._post_groups(plans):
                     failed_at = index[group[0].move]
                     self._post(group)
+                self._write_reviews(plans)
                 for plan in plans:
                     outcomes[plan.move] = self._trace_body(plan)
         except Exception as error:  # noqa: BLE001 - rolled back, done again in smaller parts

@@ -12,6 +12,7 @@ from ..db_errors import ConcurrentUpdate
 from ..registration import identity
 from ..registration.duplicates import bill_number
 from ..registration.outcome import Refusal, Text, _lt
+from ..registration.reviews import Review
 
 
 def supplier_lock_ids(seller):
@@ -77,6 +78,7 @@ class L10nItAutoregEngine(models.AbstractModel):
         (registration.identity.match_supplier), else the supplier created
         from the e-invoice when the company allows it."""
         seller = invoice.seller
+        created = None
         match = identity.match_supplier(seller, batch.contacts)
         if match.contact_id:
             partner, rule = self.env["res.partner"].browse(match.contact_id), match.rule
@@ -99,6 +101,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                 vat=identity.norm_vat(seller.vat) or "-",
                 cf=identity.norm_cf(seller.fiscal_code) or "-",
             )
+            created = Review("supplier_created", partner=partner.display_name)
         trace.append(
             Text(
                 _lt("Supplier: %(partner)s (%(rule)s)"),
@@ -106,6 +109,8 @@ class L10nItAutoregEngine(models.AbstractModel):
                 rule=rule,
             )
         )
+        if created:
+            trace.append(created)
         return partner
 
     def _lock_supplier(self, invoice):

@@ -8,6 +8,7 @@ from odoo import models
 
 from ..registration.outcome import Text
 from ..registration.reasons import template_of
+from ..registration.reviews import reviews_of
 
 
 class L10nItAutoregEngine(models.AbstractModel):
@@ -44,6 +45,20 @@ class L10nItAutoregEngine(models.AbstractModel):
                     "l10n_it_autoreg_reason": self._reason_text(refusal),
                 }
             )
+
+    def _write_reviews(self, plans):
+        """Store the review notes (registration.reviews) of the registered
+        bills of ``plans``: their codes and their sentences."""
+        for plan in plans:
+            reviews = reviews_of(plan.trace)
+            if reviews:
+                codes = dict.fromkeys(r.code for r in reviews)
+                plan.move.with_context(skip_invoice_sync=True).write(
+                    {
+                        "l10n_it_autoreg_review_codes": " ".join(codes),
+                        "l10n_it_autoreg_review": "\n".join(self._render(r) for r in reviews),
+                    }
+                )
 
     def _trace_body(self, plan):
         """The chatter note of a registered bill: which rule decided what."""

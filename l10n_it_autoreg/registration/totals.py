@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from .amounts import ZERO, D, fmt, r2
 from .outcome import Refusal, Text, _lt
+from .reviews import Review
 from .taxes import REVERSE_CHARGE, SPLIT_PAYMENT, vat_key
 
 HALF_CENT = Decimal("0.005")
@@ -120,13 +121,15 @@ def explain_taxables(invoice, entries, built, tolerance):
             extra.append(
                 ExtraLine(Text(_lt("Rounding (VAT %s%%)"), fmt(key[0])), diff, "rounding", key)
             )
-            notes.append(
-                Text(
+            if diff == entry.rounding:
+                note = Text(
                     _lt("Rounding of %(amount)s on VAT %(rate)s%% (document summary)"),
                     amount=fmt(diff),
                     rate=fmt(key[0]),
                 )
-            )
+            else:
+                note = Review("rounding_added", amount=fmt(diff), where=fmt(key[0]) + "%")
+            notes.append(note)
         else:
             raise Refusal(
                 "totals_mismatch",
@@ -233,7 +236,7 @@ def explain_document_total(invoice, entries, tolerance, has_stamp_line, summary_
             Text(_lt("Rounding")),
             gap,
             "rounding",
-            Text(_lt("Rounding of %s to equal the document total"), fmt(gap)),
+            Review("rounding_added", amount=fmt(gap), where=Text(_lt("the document total"))),
         )
     return extra, notes
 

@@ -215,6 +215,8 @@ class AutoregCommon(AccountTestInvoicingCommon):
             partner = move.partner_id
             snapshot[move.id] = {
                 "l10n_it_autoreg_state": move.l10n_it_autoreg_state,
+                "review_codes": move.l10n_it_autoreg_review_codes,
+                "review": _without_names(move.l10n_it_autoreg_review, names),
                 "reason_code": move.l10n_it_autoreg_reason_code,
                 "reason": _without_names(move.l10n_it_autoreg_reason, names),
                 "state": move.state,

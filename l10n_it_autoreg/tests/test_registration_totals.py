@@ -7,6 +7,7 @@ from decimal import Decimal as D
 from odoo.addons.l10n_it_autoreg.registration.document import total_net_of_withholding
 from odoo.addons.l10n_it_autoreg.registration.lines import DETAIL_LINES, bill_lines, items_of
 from odoo.addons.l10n_it_autoreg.registration.outcome import Refusal
+from odoo.addons.l10n_it_autoreg.registration.reviews import reviews_of
 from odoo.addons.l10n_it_autoreg.registration.taxes import (
     NORMAL, REVERSE_CHARGE, SPLIT_PAYMENT, TaxInfo)
 from odoo.addons.l10n_it_autoreg.registration.totals import (
@@ -27,6 +28,7 @@ INPS4 = TaxInfo(13, "INPS 4%", D("4.00"), pension_type="TC22")
 TOTAL_MISMATCH = "document total"
 ROUNDING_OF_RATE = "Rounding (VAT"
 ROUNDING_NOTE = "(document summary)"
+ROUNDING_ADDED = "within the tolerance"
 
 
 def entries_of(invoice, *taxes):
@@ -87,9 +89,19 @@ class TestExplainTotals(RegistrationCase):
     def test_taxable_rounding_within_tolerance_is_a_rounding_line_of_its_rate(self):
         invoice = read(summary=[SummarySpec(D("22"), D("100.01"), D("22.00"))])
         self.assertEqual(invoice.total, D("122.01"))
-        self.assertEqual(explain(invoice, "0.01"), (
+        extra, notes = explain(invoice, "0.01")
+        self.assertEqual((extra, notes), (
             [ExtraLine(T(ROUNDING_OF_RATE, "22.00"), D("0.01"), "rounding", K22)],
-            [T(ROUNDING_NOTE, amount="0.01", rate="22.00")]))
+            [T(ROUNDING_ADDED, amount="0.01", where="22.00%")]))
+        self.assertEqual([n.code for n in reviews_of(notes)], ["rounding_added"])
+
+    def test_summary_arrotondamento_of_the_taxable_is_no_review(self):
+        invoice = read(summary=[SummarySpec(D("22"), D("100.01"), D("22.00"),
+                                            rounding=D("0.01"))])
+        extra, notes = explain(invoice)
+        self.assertEqual([(e.amount, e.account) for e in extra], [(D("0.01"), "rounding")])
+        self.assertEqual(notes, [T(ROUNDING_NOTE, amount="0.01", rate="22.00")])
+        self.assertEqual(reviews_of(notes), [])
 
     def test_taxable_gap_beyond_tolerance_refused_with_both_figures(self):
         invoice = read(summary=[SummarySpec(D("22"), D("100.05"), D("22.01"))])
@@ -188,7 +200,7 @@ class TestExplainTotals(RegistrationCase):
     def test_total_gap_within_tolerance_is_a_rounding_line(self):
         self.assertEqual(explain(read(total=D("122.01")), "0.01"), (
             [ExtraLine(T("Rounding"), D("0.01"), "rounding")],
-            [T("to equal the document total", "0.01")]))
+            [T(ROUNDING_ADDED, amount="0.01", where=T("the document total"))]))
 
     def test_total_mismatch_refused_with_both_figures(self):
         with self.assertRaises(Refusal) as caught:
