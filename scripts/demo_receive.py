@@ -95,7 +95,7 @@ bills = env["account.move"].search(
 )
 print(
     "\n%-28s %-14s %-12s %12s  %-13s %s"
-    % ("Supplier", "Number", "Date", "Total", "State", "Reason")
+    % ("Supplier", "Number", "Date", "Total", "State", "Reason / to review")
 )
 for bill in bills:
     print(
@@ -106,14 +106,15 @@ for bill in bills:
             bill.invoice_date or "-",
             "%.2f" % (bill.amount_total or bill.l10n_it_autoreg_amount_total),
             bill.l10n_it_autoreg_state,
-            bill.l10n_it_autoreg_reason_code or "",
+            bill.l10n_it_autoreg_reason_code or bill.l10n_it_autoreg_review_codes or "",
         )
     )
 counts = Counter(bills.mapped("l10n_it_autoreg_state"))
 print(
-    "\nRegistered: %d   To register: %d (not recognized: %d)\n"
+    "\nRegistered: %d (to review: %d)   To register: %d (not recognized: %d)\n"
     % (
         counts["registered"],
+        len(bills.filtered("l10n_it_autoreg_to_review")),
         counts["pending"] + counts["unrecognized"],
         counts["unrecognized"],
     )

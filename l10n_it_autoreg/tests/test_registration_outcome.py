@@ -49,6 +49,23 @@ def refusal_calls():
     return calls
 
 
+def readme_tables(case, section, fragment):
+    """(README's table between the ``<!-- section ... -->`` markers, the
+    table of readme/``fragment``), each as table_of gives it; skips the
+    README check when the addon is installed without the repository."""
+    with open(os.path.join(ADDON, "readme", fragment), encoding="utf-8") as handle:
+        folder = table_of(handle.read())
+    path = os.path.join(REPO, "README.md")
+    if not os.path.exists(path):
+        return None, folder
+    with open(path, encoding="utf-8") as handle:
+        readme = handle.read()
+    match = re.search(r"<!-- %s.*?-->(.*?)<!-- end of %s -->" % (section, section), readme,
+                      re.DOTALL)
+    case.assertTrue(match, "README.md lost its %s markers" % section)
+    return table_of(match.group(1)), folder
+
+
 def table_of(markdown):
     """The lines of the Markdown table(s) of ``markdown``."""
     return "".join(line + "\n" for line in markdown.splitlines() if line.startswith("|"))
@@ -119,20 +136,12 @@ class TestReasonCodes(RegistrationCase):
                                     "| --- | --- | --- |"])
         self.assertEqual([row.split("|")[1].strip(" `") for row in rows[2:]], list(REASON_CODES))
 
-    def test_readme_reason_code_table_is_reason_codes_markdown(self):
-        path = os.path.join(REPO, "README.md")
-        if not os.path.exists(path):
+    def test_readme_and_readme_folder_reason_code_tables_are_reason_codes_markdown(self):
+        readme, folder = readme_tables(self, "reason codes", "REASON_CODES.md")
+        self.assertEqual(folder, reason_codes_markdown())
+        if readme is None:
             self.skipTest("no README.md beside the addon (installed elsewhere)")
-        with open(path, encoding="utf-8") as handle:
-            readme = handle.read()
-        match = re.search(r"<!-- reason codes.*?-->(.*?)<!-- end of reason codes -->", readme,
-                          re.DOTALL)
-        self.assertTrue(match, "README.md lost its reason codes markers")
-        self.assertEqual(table_of(match.group(1)), reason_codes_markdown())
-
-    def test_readme_folder_reason_code_table_is_reason_codes_markdown(self):
-        with open(os.path.join(ADDON, "readme", "REASON_CODES.md"), encoding="utf-8") as handle:
-            self.assertEqual(table_of(handle.read()), reason_codes_markdown())
+        self.assertEqual(readme, reason_codes_markdown())
 
 
 class TestOutcomeValues(RegistrationCase):

@@ -3,15 +3,13 @@ anywhere is in the one table (REVIEWS) with a note its parameters fill, a
 review is also a trace note, and README / readme/REVIEW_CODES.md show the
 table."""
 import ast
-import os
-import re
 
 from odoo.addons.l10n_it_autoreg.registration.outcome import Text
 from odoo.addons.l10n_it_autoreg.registration.reviews import (
     REVIEW_CODES, REVIEWS, Review, review_codes_markdown, reviews_of)
 from odoo.addons.l10n_it_autoreg.tests.registration_case import RegistrationCase, T
 from odoo.addons.l10n_it_autoreg.tests.test_registration_outcome import (
-    ADDON, PLACEHOLDER, REPO, sources, table_of)
+    PLACEHOLDER, readme_tables, sources)
 
 
 def review_calls():
@@ -60,17 +58,9 @@ class TestReviewCodes(RegistrationCase):
         self.assertEqual(reviews_of(trace), [first, second])
         self.assertEqual(reviews_of([Text("Supplier: %s", "A")]), [])
 
-    def test_readme_review_code_table_is_review_codes_markdown(self):
-        path = os.path.join(REPO, "README.md")
-        if not os.path.exists(path):
+    def test_readme_and_readme_folder_review_code_tables_are_review_codes_markdown(self):
+        readme, folder = readme_tables(self, "review codes", "REVIEW_CODES.md")
+        self.assertEqual(folder, review_codes_markdown())
+        if readme is None:
             self.skipTest("no README.md beside the addon (installed elsewhere)")
-        with open(path, encoding="utf-8") as handle:
-            readme = handle.read()
-        match = re.search(r"<!-- review codes.*?-->(.*?)<!-- end of review codes -->", readme,
-                          re.DOTALL)
-        self.assertTrue(match, "README.md lost its review codes markers")
-        self.assertEqual(table_of(match.group(1)), review_codes_markdown())
-
-    def test_readme_folder_review_code_table_is_review_codes_markdown(self):
-        with open(os.path.join(ADDON, "readme", "REVIEW_CODES.md"), encoding="utf-8") as handle:
-            self.assertEqual(table_of(handle.read()), review_codes_markdown())
+        self.assertEqual(readme, review_codes_markdown())
