@@ -4,6 +4,7 @@ from . import res_config_settings
 from . import l10n_it_autoreg_run
 from . import l10n_it_autoreg_run_cron
 from . import l10n_it_autoreg_run_outcome
+from . import l10n_it_autoreg_run_notice
 from . import account_move
 from . import account_move_review
 from . import account_move_receive

@@ -117,6 +117,16 @@ class AccountMove(models.Model):
         help="TipoDocumento of the e-invoice (TD01, TD04, ...).",
     )
 
+    def write(self, vals):
+        # EXTENDS account: writing only the addon's own fields (registration
+        # state, reason, review notes, receipt data) is no edit of the bill:
+        # it must not mark it manually modified, or Odoo's auto-post
+        # suggestion (three validations without edits) would never count
+        # the registered bills.
+        if vals and all(name.startswith("l10n_it_autoreg_") for name in vals):
+            self = self.with_context(skip_is_manually_modified=True)  # noqa: PLW0642
+        return super().write(vals)
+
     # ------------------------------------------------------------------
     # Registration (contract)
     # ------------------------------------------------------------------

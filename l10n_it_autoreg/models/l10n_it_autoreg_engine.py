@@ -53,6 +53,8 @@ class BatchContext:
     created: dict = field(default_factory=dict)  # supplier key -> partner
     duplicates: DuplicateIndex = field(default_factory=DuplicateIndex)
     special_accounts: dict = field(default_factory=dict)
+    # registering on behalf of the scheduled action (not a person's action)
+    automatic: bool = False
 
     def snapshot(self):
         return (
@@ -121,7 +123,10 @@ class L10nItAutoregEngine(models.AbstractModel):
     def register(self, moves):
         """Register the pending / not recognized draft bills among ``moves``
         now; returns a :class:`RegistrationResult`.  The run
-        (``l10n_it_autoreg.run``) is the caller that records outcomes."""
+        (``l10n_it_autoreg.run``) is the caller that records outcomes; a
+        scheduled run calls it with the context key
+        ``l10n_it_autoreg_automatic`` (suppliers set to never auto-post are
+        then left to the user)."""
         # default_* keys of the caller (list views, mail alias) must not leak
         # into the records the engine creates (partners, bank accounts...):
         # the context is replaced, not updated (with_context(**clean) would
@@ -350,6 +355,7 @@ class L10nItAutoregEngine(models.AbstractModel):
             currencies=currencies,
             price_digits=self.env["decimal.precision"].precision_get("Product Price"),
             accounting=self._prefetch_accounting(company, partners, invoices.values()),
+            automatic=bool(self.env.context.get("l10n_it_autoreg_automatic")),
         )
 
     # ------------------------------------------------------------------
@@ -395,6 +401,9 @@ class L10nItAutoregEngine(models.AbstractModel):
                 "l10n_it_autoreg_state": "registered",
                 "l10n_it_autoreg_reason_code": False,
                 "l10n_it_autoreg_reason": False,
+                # written from the document, not by a person: Odoo's auto-post
+                # suggestion counts it as a validation without edits
+                "is_manually_modified": False,
             }
         )
 

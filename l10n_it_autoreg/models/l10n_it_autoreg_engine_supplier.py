@@ -111,7 +111,18 @@ class L10nItAutoregEngine(models.AbstractModel):
         )
         if created:
             trace.append(created)
+        self._check_autopost(partner, batch)
         return partner
+
+    def _check_autopost(self, partner, batch):
+        """Odoo's own per-supplier switch (res.partner.autopost_bills):
+        *never* leaves the supplier's documents to the user when the
+        scheduled action registers (a person's action still registers them);
+        *ask* and *always* register (Odoo's suggestion after three unedited
+        validations counts the registered bills: they are not marked as
+        manually modified)."""
+        if batch.automatic and partner.autopost_bills == "never":
+            raise Refusal("supplier_manual", partner=partner.display_name)
 
     def _lock_supplier(self, invoice):
         """Before the supplier of ``invoice`` is created: wait for the other

@@ -45,7 +45,11 @@ class L10nItAutoregRun(models.Model):
     """
 
     _name = "l10n_it_autoreg.run"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "E-invoice registration run"
+    # the managers' activity about documents not registered is on a run:
+    # marking it done posts on the run, which users only read
+    _mail_post_access = "read"
     _order = "date_start desc, id desc"
     # Documents handed to the engine at once (and committed after by the cron)
     _batch_size = BATCH_SIZE
@@ -275,6 +279,7 @@ class L10nItAutoregRun(models.Model):
         result = (
             self.env["l10n_it_autoreg.engine"]
             .with_company(run.company_id)
+            .with_context(l10n_it_autoreg_automatic=run.trigger == "cron")
             .register(moves.with_company(run.company_id))
         )
         # the run counts what its own engine call registered, nothing else
@@ -345,3 +350,5 @@ class L10nItAutoregRun(models.Model):
             run.write(vals)
             if notify:
                 run._notify_outcome()
+            if run.trigger == "cron" and run.unrecognized_move_ids:
+                run._notify_failures()

@@ -78,6 +78,24 @@ class ResCompany(models.Model):
         "and use it as the bill's recipient bank.",
     )
 
+    l10n_it_autoreg_failure_notice = fields.Selection(
+        [
+            ("activity", "An activity for the accounting managers"),
+            ("digest", "A daily e-mail to the accounting managers"),
+        ],
+        string="Documents not registered by the scheduled action",
+        default="activity",
+        required=True,
+        help="How the accounting managers hear of the e-invoices the scheduled action could "
+        "not register: one activity each, kept up to date (never one per document), or one "
+        "e-mail a day listing them.",
+    )
+    l10n_it_autoreg_digest_date = fields.Datetime(
+        string="Last digest of documents not registered",
+        readonly=True,
+        copy=False,
+    )
+
     def write(self, vals):
         # Record the activation moment: it bounds what the cron may take.
         if "l10n_it_autoreg_enabled" in vals:

@@ -46,6 +46,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.l10n_it_autoreg_create_bank_account",
         readonly=False,
     )
+    l10n_it_autoreg_failure_notice = fields.Selection(
+        related="company_id.l10n_it_autoreg_failure_notice",
+        readonly=False,
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

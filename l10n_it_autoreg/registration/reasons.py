@@ -267,6 +267,20 @@ REASONS = {
             "Create the contact, or switch the option on.",
         ),
         Reason(
+            "supplier_manual",
+            "supplier",
+            _lt(
+                "Supplier %(partner)s is set to never post its bills automatically (Auto-post "
+                "bills: Never, on the contact's Accounting tab): the scheduled registration leaves "
+                "its e-invoices to you. Check the bill, then run Register automatically or confirm "
+                "it by hand."
+            ),
+            "The supplier's *Auto-post bills* (Odoo's own setting) is *Never*: the scheduled "
+            "action does not register its documents.",
+            "Run **Register automatically** on it (the manual action registers it), or change the "
+            "supplier's setting.",
+        ),
+        Reason(
             "supplier_invalid",
             "supplier",
             _lt(
