@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 
+from ..db_errors import ConcurrentUpdate
 from ..fatturapa import read_bytes
 from ..fatturapa.codes import PAYMENT_METHODS
 from ..registration.document import move_type as document_move_type
@@ -293,7 +294,9 @@ class AccountMove(models.Model):
         """(new pending bill, None) made of ``vals`` (``shell`` filled when
         given), or (None, existing bill) when a bill with the same identity
         already exists: the unique index (company, document key) refused it
-        because another transaction registered the same document first."""
+        because another transaction received the same document first; a
+        ConcurrentUpdate when that bill is not in this transaction's snapshot
+        (done again in a new one by ``retrying``: the repeat path)."""
         try:
             with self.env.cr.savepoint():
                 if shell:
@@ -312,7 +315,7 @@ class AccountMove(models.Model):
                 limit=1,
             )
             if not holder:
-                raise
+                raise ConcurrentUpdate("received at the same time elsewhere") from error
             _logger.info(
                 "l10n_it_autoreg: document received at the same time as bill %s", holder.id
             )

@@ -3,6 +3,7 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 
 from ..db_errors import is_concurrency_error, short_error
 from ..registration.outcome import Refusal
@@ -143,6 +144,13 @@ class L10nItAutoregRun(models.Model):
         help="Documents of this run that another process was registering: "
         "this run left them to it.",
     )
+    left_count = fields.Integer(
+        string="Left to register",
+        readonly=True,
+        help="Documents of this run that other transactions kept changing at "
+        "the same time (every try met a conflict): this run left them, they are "
+        "still waiting to be registered.",
+    )
     error_message = fields.Text(string="Errors", readonly=True)
 
     @api.depends("date_start")
@@ -169,12 +177,12 @@ class L10nItAutoregRun(models.Model):
         for run in self:
             run.remaining_count = len(run._remaining_moves())
 
-    @api.depends("state", "recognized_count", "unrecognized_count", "error_message")
+    @api.depends("state", "recognized_count", "unrecognized_count", "error_message", "left_count")
     def _compute_outcome(self):
         for run in self:
             if run.state == "running":
                 run.outcome = False
-            elif run.unrecognized_count or run.error_message:
+            elif run.unrecognized_count or run.error_message or run.left_count:
                 run.outcome = "partial"
             elif run.recognized_count:
                 run.outcome = "success"
@@ -334,19 +342,26 @@ class L10nItAutoregRun(models.Model):
     def _finish(self, notify=True):
         for run in self.sudo():
             vals = {"state": "done", "date_end": fields.Datetime.now()}
+            notes = [run.note]
             if run.busy_count:
-                vals["note"] = "\n".join(
-                    filter(
-                        None,
-                        [
-                            run.note,
-                            _(
-                                "%(count)s documents are being registered by another process.",
-                                count=run.busy_count,
-                            ),
-                        ],
+                notes.append(
+                    _(
+                        "%(count)s documents are being registered by another process.",
+                        count=run.busy_count,
                     )
                 )
+            if run.left_count:
+                notes.append(
+                    _(
+                        "%(count)s documents were not registered: other transactions kept "
+                        "changing the same records (%(tries)s tries). They are still waiting "
+                        "to be registered.",
+                        count=run.left_count,
+                        tries=MAX_TRIES_ON_CONCURRENCY_FAILURE,
+                    )
+                )
+            if len(notes) > 1:
+                vals["note"] = "\n".join(filter(None, notes))
             run.write(vals)
             if notify:
                 run._notify_outcome()

@@ -213,7 +213,11 @@ class L10nItAutoregRun(models.Model):
             batch = run._remaining_moves()[: self._batch_size]
             if batch:
                 run._retrying(
-                    lambda r=run: r._process_batch(r._remaining_moves()[: self._batch_size]), commit
+                    lambda r=run: r._process_batch(r._remaining_moves()[: self._batch_size]),
+                    commit,
+                    give_up=lambda error, r=run: r._leave_batch(
+                        r._remaining_moves()[: self._batch_size], error
+                    ),
                 )
                 done += len(batch)
             if not run._remaining_moves():
@@ -227,12 +231,15 @@ class L10nItAutoregRun(models.Model):
             if time_budget is not None and time.monotonic() - started > time_budget:
                 break
 
-    def _retrying(self, func, commit):
+    def _retrying(self, func, commit, give_up=None):
         """``func()``; when this code owns the transaction (``commit``), a
         concurrency error rolls it back and ``func`` is called again in a
         new transaction, as ``odoo.service.model.retrying`` does for RPC
-        calls.  Otherwise (inside a request, a test) the error propagates to
-        whoever owns the transaction."""
+        calls, up to MAX_TRIES_ON_CONCURRENCY_FAILURE tries; when the last
+        one fails too, ``give_up(error)`` is called in a new transaction
+        (without ``give_up`` the error is raised).  Otherwise (inside a
+        request, a test) the error propagates to whoever owns the
+        transaction."""
         for tryno in range(1, MAX_TRIES_ON_CONCURRENCY_FAILURE + 1):
             try:
                 result = func()
@@ -243,16 +250,43 @@ class L10nItAutoregRun(models.Model):
                     not commit
                     or self.env.registry.in_test_mode()
                     or not is_concurrency_error(error)
-                    or tryno == MAX_TRIES_ON_CONCURRENCY_FAILURE
                 ):
                     raise
                 self.env.cr.rollback()
                 self.env.invalidate_all()
+                if tryno == MAX_TRIES_ON_CONCURRENCY_FAILURE:
+                    _logger.warning(
+                        "Registration: %s, %s tries failed", type(error).__name__, tryno
+                    )
+                    if give_up is None:
+                        raise
+                    return give_up(error)
                 wait = random.uniform(0.0, RETRY_WAIT * 2**tryno)
                 _logger.info(
                     "Registration: %s, try %s again in %.2f s", type(error).__name__, tryno, wait
                 )
                 time.sleep(wait)
+
+    def _leave_batch(self, moves, error):
+        """Every try of ``moves`` (a batch of the run) met a concurrency
+        error, and was rolled back: they leave the run and stay to register
+        as they were (no reason is written on them, nothing is counted as
+        registered); the run counts them (``left_count``) and says so when
+        it ends.  A later run takes them again."""
+        self.ensure_one()
+        run = self.sudo()
+        _logger.warning(
+            "Registration run %s: %s documents left to register (%s)",
+            run.id,
+            len(moves),
+            type(error).__name__,
+        )
+        run.write(
+            {
+                "move_ids": [Command.unlink(m.id) for m in moves],
+                "left_count": run.left_count + len(moves),
+            }
+        )
 
     def _commit(self):
         if not self.env.registry.in_test_mode():
