@@ -134,8 +134,7 @@ class L10nItAutoregRun(models.Model):
             for move in moves[:NOTICE_ROWS]
         )
         more = (
-            Markup("<p>%s</p>")
-            % env._("… and %(count)s more.", count=len(moves) - NOTICE_ROWS)
+            Markup("<p>%s</p>") % env._("… and %(count)s more.", count=len(moves) - NOTICE_ROWS)
             if len(moves) > NOTICE_ROWS
             else ""
         )
