@@ -50,8 +50,9 @@ fi
 # ("F failed, E error(s) of N tests when loading database ...") is read too,
 # so that a run of no test fails as well.
 odoo_runner_pure() {
-    local out rc summary failed errors total skipped
+    local out rc summary failed errors total skipped t0
     out="$(mktemp --suffix=.odoo-runner.log)"
+    t0=$(date +%s)
     set +e
     odoo_cmd -c "$CONF" -d "$DB" --test-enable --test-tags l10n_it_autoreg_pure \
         --stop-after-init --no-http --http-port="$(free_port)" >"$out" 2>&1
@@ -67,7 +68,7 @@ odoo_runner_pure() {
         return 1
     fi
     failed="${BASH_REMATCH[1]}" errors="${BASH_REMATCH[2]}" total="${BASH_REMATCH[3]}"
-    log "Odoo's runner, database-free cases (--test-tags l10n_it_autoreg_pure): $total tests, $failed failed, $errors error(s), $skipped skipped"
+    log "Odoo's runner, database-free cases (--test-tags l10n_it_autoreg_pure): $total tests, $failed failed, $errors error(s), $skipped skipped, in $(( $(date +%s) - t0 )) s"
     if [ "$total" = 0 ]; then
         log "Odoo's runner ran no test: this counts as a failure."
         return 1
