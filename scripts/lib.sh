@@ -138,6 +138,12 @@ CONF
     echo "$conf"
 }
 
+# A TCP port free now on this machine (Odoo's runner always starts its
+# HTTP server, also with --no-http: two runs must not share 8069).
+free_port() {
+    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 odoo_cmd() {
     "$PYTHON" -m odoo "$@"
 }

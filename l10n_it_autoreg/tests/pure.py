@@ -13,16 +13,20 @@ test builder): plain ``unittest`` cases, so that they run
   them through its metaclass; these cases set them.
 
 A parametrized case is a loop of ``subTest``: pytest (>= 9) and Odoo's
-runner report each failing value apart.
+runner report each failing value apart (Odoo's runner under the logger of
+the test's module, as its own failures).
 """
+import contextlib
 import unittest
 
 
 class PureCase(unittest.TestCase):
     """A database-free test case that Odoo's runner selects as a
-    post_install test of l10n_it_autoreg (like the module's other tests)."""
+    post_install test of l10n_it_autoreg (like the module's other tests);
+    ``--test-tags l10n_it_autoreg_pure`` selects these cases alone
+    (scripts/test.sh runs them so after pytest)."""
 
-    test_tags = {"standard", "post_install"}
+    test_tags = {"standard", "post_install", "l10n_it_autoreg_pure"}
     test_module = "l10n_it_autoreg"
     test_sequence = 0
     __unittest_skip__ = False  # read as an attribute by odoo/tests/suite.py
@@ -40,3 +44,13 @@ class PureCase(unittest.TestCase):
         if result is not None and not hasattr(result, "failfast"):
             result.failfast = False
         return super().run(result)
+
+    @contextlib.contextmanager
+    def subTest(self, *args, **params):
+        with super().subTest(*args, **params):
+            if self._subtest is not None:
+                # Odoo's runner logs a failure with the logger named by the
+                # test's ``__module__``: it finds that of its own subtests'
+                # test case, not of unittest's (it would say "unittest.case")
+                self._subtest.__module__ = self.__module__
+            yield
