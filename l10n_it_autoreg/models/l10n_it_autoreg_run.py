@@ -140,6 +140,17 @@ class L10nItAutoregRun(models.Model):
         "this run left them to it.",
     )
     error_message = fields.Text(string="Errors", readonly=True)
+    created_tax_ids = fields.Many2many(
+        "account.tax",
+        "l10n_it_autoreg_run_tax_rel",
+        "run_id",
+        "tax_id",
+        string="Taxes created",
+        readonly=True,
+        help="Withholding and pension fund taxes this run created from the "
+        "e-invoices it registered (Settings: create missing withholding and "
+        "pension fund taxes): check their accounts and tax grid.",
+    )
 
     @api.depends("date_start")
     @api.depends_context("tz")
@@ -288,6 +299,8 @@ class L10nItAutoregRun(models.Model):
         busy = result.skipped & untouched
         if busy:
             vals["busy_count"] = run.busy_count + len(busy)
+        if result.created_taxes:
+            vals["created_tax_ids"] = [Command.link(t.id) for t in result.created_taxes]
         run.write(vals)
 
     def _record_failure(self, moves, error):
@@ -329,19 +342,25 @@ class L10nItAutoregRun(models.Model):
     def _finish(self, notify=True):
         for run in self.sudo():
             vals = {"state": "done", "date_end": fields.Datetime.now()}
+            notes = [run.note]
             if run.busy_count:
-                vals["note"] = "\n".join(
-                    filter(
-                        None,
-                        [
-                            run.note,
-                            _(
-                                "%(count)s documents are being registered by another process.",
-                                count=run.busy_count,
-                            ),
-                        ],
+                notes.append(
+                    _(
+                        "%(count)s documents are being registered by another process.",
+                        count=run.busy_count,
                     )
                 )
+            if run.created_tax_ids:
+                notes.append(
+                    _(
+                        "Taxes created from the e-invoices: %(count)s (%(taxes)s); check their "
+                        "accounts and tax grid.",
+                        count=len(run.created_tax_ids),
+                        taxes=", ".join(run.created_tax_ids.sorted("id").mapped("name")),
+                    )
+                )
+            if any(notes[1:]):
+                vals["note"] = "\n".join(filter(None, notes))
             run.write(vals)
             if notify:
                 run._notify_outcome()
