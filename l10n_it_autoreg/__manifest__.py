@@ -4,7 +4,7 @@
     "summary": "Registrazione automatica degli acquisti elettronici: received "
     "FatturaPA become posted, unpaid vendor bills, or stay to register with "
     "the exact reason",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Localizations",
     "website": "https://github.com/l10n-it-autoreg/l10n_it_autoreg",
     "author": "l10n_it_autoreg developers",

@@ -17,6 +17,7 @@ from . import l10n_it_autoreg_engine_lock
 from . import l10n_it_autoreg_engine_document
 from . import l10n_it_autoreg_engine_supplier
 from . import l10n_it_autoreg_engine_taxes
+from . import l10n_it_autoreg_engine_tax_creation
 from . import l10n_it_autoreg_engine_lines
 from . import l10n_it_autoreg_engine_totals
 from . import l10n_it_autoreg_engine_texts

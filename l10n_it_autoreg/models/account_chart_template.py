@@ -12,10 +12,20 @@ STANDARD_PENSION_FUNDS = {
     "TC06": 4.0,  # ragionieri (CNPR)
     "TC20": 2.0,  # psicologi (ENPAP)
 }
-# 0% purchase taxes the Italian chart lacks (it ships N1 only).
+# 0% purchase taxes the Italian chart lacks (it ships N1 only): every Natura
+# that is not a reverse charge, current and legacy (the generic N2 and N3 of
+# documents before 2021).  They are a short, fixed list of unambiguous taxes
+# (0%, one Natura each, the report grid of the chart's own 0% taxes): made
+# for every Italian company with the chart, at install and on upgrade, so
+# that they are in the taxes list before the first document and a deleted
+# one stays deleted.  Reverse charge (N6.x) is never a 0% tax: the buyer
+# integrates the VAT (the chart's N6.x taxes; generic N6 is the company's
+# decision).
 EXEMPT_NATURES = (
+    "N2",
     "N2.1",
     "N2.2",
+    "N3",
     "N3.1",
     "N3.2",
     "N3.3",
@@ -24,6 +34,7 @@ EXEMPT_NATURES = (
     "N3.6",
     "N4",
     "N5",
+    "N7",
 )
 
 

@@ -53,6 +53,7 @@ class BatchContext:
     created: dict = field(default_factory=dict)  # supplier key -> partner
     duplicates: DuplicateIndex = field(default_factory=DuplicateIndex)
     special_accounts: dict = field(default_factory=dict)
+    created_taxes: dict = field(default_factory=dict)  # missing_taxes.NewTax key -> tax
     # registering on behalf of the scheduled action (not a person's action)
     automatic: bool = False
 
@@ -62,19 +63,39 @@ class BatchContext:
             list(self.contacts),
             dict(self.created),
             self.duplicates.clone(),
+            list(self.taxes),
+            dict(self.created_taxes),
         )
 
     def restore(self, saved):
-        self.partners, self.contacts, self.created, self.duplicates = saved
+        (
+            self.partners,
+            self.contacts,
+            self.created,
+            self.duplicates,
+            self.taxes,
+            self.created_taxes,
+        ) = saved
         self.forget_rolled_back()
 
     def forget_rolled_back(self):
-        """Suppliers created inside a rolled back savepoint no longer exist."""
+        """Suppliers and taxes created inside a rolled back savepoint no
+        longer exist."""
         self.created = {key: p for key, p in self.created.items() if p.exists()}
         alive = self.partners.exists()
         if alive != self.partners:
             self.partners = alive
             self.contacts = [c for c in self.contacts if c.id in alive.ids]
+        gone = {t.id for t in self.created_taxes.values()} - set(self.surviving_taxes().ids)
+        if gone:
+            self.created_taxes = {k: t for k, t in self.created_taxes.items() if t.id not in gone}
+            self.taxes = [t for t in self.taxes if t.id not in gone]
+
+    def surviving_taxes(self):
+        """The taxes the batch created that still exist (those of the
+        documents it registered)."""
+        taxes = self.company.env["account.tax"].browse([t.id for t in self.created_taxes.values()])
+        return taxes.exists()
 
 
 @dataclass
@@ -104,11 +125,14 @@ class RegistrationResult:
     registered: object  # account.move posted
     refused: object  # account.move left not recognized
     skipped: object  # account.move another transaction holds
+    created_taxes: object = None  # account.tax created from the registered documents
 
     def __ior__(self, other):
         self.registered |= other.registered
         self.refused |= other.refused
         self.skipped |= other.skipped
+        if other.created_taxes:
+            self.created_taxes = other.created_taxes | (self.created_taxes or other.created_taxes)
         return self
 
 
@@ -137,7 +161,7 @@ class L10nItAutoregEngine(models.AbstractModel):
         moves = moves.with_context(clean).filtered(  # pylint: disable=context-overridden
             lambda m: m.l10n_it_autoreg_state in ("pending", "unrecognized") and m.state == "draft"
         )
-        result = RegistrationResult(Move, Move, Move)
+        result = RegistrationResult(Move, Move, Move, self.env["account.tax"])
         for company in moves.company_id:
             ids = moves.filtered(lambda m, c=company: m.company_id == c).ids
             # Reasons and traces are stored text: in the company's language,
@@ -176,7 +200,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                 # a log note: no followers' notification per bill (volume)
                 move.with_context(skip_invoice_sync=True)._message_log(body=outcome)
         self._write_refusals({m: outcomes[m] for m in refused})
-        return RegistrationResult(registered, refused, Move)
+        return RegistrationResult(registered, refused, Move, batch.surviving_taxes())
 
     def _read_documents(self, moves):
         """({move: invoice}, {move: Refusal}): each received file read once."""

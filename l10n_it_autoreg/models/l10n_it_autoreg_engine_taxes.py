@@ -53,6 +53,7 @@ class L10nItAutoregEngine(models.AbstractModel):
             rc_tags=frozenset(base_tags & rc_tags | {t for t in base_tags if t.startswith("VJ")}),
             price_include=tax.price_include,
             default=tax == default,
+            sequence=tax.sequence,
         )
 
     def _decide_taxes(self, invoice, batch, trace):
@@ -61,8 +62,15 @@ class L10nItAutoregEngine(models.AbstractModel):
         entries = vat_entries(invoice)
         for key, entry in entries.items():
             entry.tax_info, entry.kind = self._decide_vat_tax(key, entry.due, batch)
-        withholdings = [(w, self._decide_withholding_tax(w, batch)) for w in invoice.withholdings]
-        pensions = [(f, self._decide_pension_tax(f, batch)) for f in invoice.pension_funds]
+        withholdings = [
+            (w, self._withholding_tax_or_create(w, invoice, batch, trace))
+            for w in invoice.withholdings
+        ]
+        pensions = [
+            (f, tax)
+            for f in invoice.pension_funds
+            if (tax := self._pension_tax_or_create(f, invoice, batch, trace))
+        ]
         trace.append(
             Text(
                 _lt("Taxes: %s"),

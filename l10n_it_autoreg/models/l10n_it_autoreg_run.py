@@ -152,6 +152,17 @@ class L10nItAutoregRun(models.Model):
         "still waiting to be registered.",
     )
     error_message = fields.Text(string="Errors", readonly=True)
+    created_tax_ids = fields.Many2many(
+        "account.tax",
+        "l10n_it_autoreg_run_tax_rel",
+        "run_id",
+        "tax_id",
+        string="Taxes created",
+        readonly=True,
+        help="Withholding and pension fund taxes this run created from the "
+        "e-invoices it registered (Settings: create missing withholding and "
+        "pension fund taxes): check their accounts and tax grid.",
+    )
 
     @api.depends("date_start")
     @api.depends_context("tz")
@@ -301,6 +312,8 @@ class L10nItAutoregRun(models.Model):
         busy = result.skipped & untouched
         if busy:
             vals["busy_count"] = run.busy_count + len(busy)
+        if result.created_taxes:
+            vals["created_tax_ids"] = [Command.link(t.id) for t in result.created_taxes]
         run.write(vals)
 
     def _record_failure(self, moves, error):
@@ -360,7 +373,16 @@ class L10nItAutoregRun(models.Model):
                         tries=MAX_TRIES_ON_CONCURRENCY_FAILURE,
                     )
                 )
-            if len(notes) > 1:
+            if run.created_tax_ids:
+                notes.append(
+                    _(
+                        "Taxes created from the e-invoices: %(count)s (%(taxes)s); check their "
+                        "accounts and tax grid.",
+                        count=len(run.created_tax_ids),
+                        taxes=", ".join(run.created_tax_ids.sorted("id").mapped("name")),
+                    )
+                )
+            if any(notes[1:]):
                 vals["note"] = "\n".join(filter(None, notes))
             run.write(vals)
             if notify:

@@ -30,6 +30,15 @@ class ResCompany(models.Model):
         help="Create the supplier from the e-invoice (CedentePrestatore) when "
         "no contact has its VAT number or fiscal code.",
     )
+    l10n_it_autoreg_create_taxes = fields.Boolean(
+        string="Create missing withholding and pension fund taxes",
+        default=True,
+        help="When no purchase tax matches a withholding (DatiRitenuta: type, "
+        "reason, rate) or a pension fund (DatiCassaPrevidenziale: fund, rate) "
+        "of the e-invoice, create it like the chart's own withholding, ENASARCO "
+        "or pension fund tax (accounts, tax group, repartition). The bill is "
+        "still verified against the e-invoice, and marked to review.",
+    )
     l10n_it_autoreg_detail_level = fields.Selection(
         DETAIL_LEVELS,
         string="Bill detail level",

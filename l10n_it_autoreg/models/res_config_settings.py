@@ -18,6 +18,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.l10n_it_autoreg_create_partner",
         readonly=False,
     )
+    l10n_it_autoreg_create_taxes = fields.Boolean(
+        related="company_id.l10n_it_autoreg_create_taxes",
+        readonly=False,
+    )
     l10n_it_autoreg_detail_level = fields.Selection(
         related="company_id.l10n_it_autoreg_detail_level",
         readonly=False,

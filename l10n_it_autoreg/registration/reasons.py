@@ -339,7 +339,11 @@ REASONS = {
             "rate, a reverse charge N6.x without tax). The reason names rate and Natura. A rate is "
             "**never** replaced by another one.",
             "Create or activate the purchase tax (rate, exoneration code, reverse charge grid, "
-            "split payment +/−). The 0% taxes N2.1–N5 are created with the Italian chart.",
+            "split payment +/−). The 0% taxes of every other Natura (N2, N2.1, N2.2, N3, "
+            "N3.1–N3.6, N4, N5, N7; N1 is the chart's) are created with the Italian chart; "
+            "reverse charge N6.x takes the chart's reverse charge tax of its VAT report grid; the "
+            "generic N6 of documents before 2021 needs a reverse charge tax with exoneration N6 "
+            "(its case and rate are the company's decision).",
         ),
         Reason(
             "withholding_not_configured",
@@ -351,8 +355,10 @@ REASONS = {
             ),
             "No purchase withholding tax (`l10n_it_withholding_type`, reason, rate) matches a "
             "DatiRitenuta (RT04 ENASARCO: the TC07 pension fund tax; ENASARCO written only in the "
-            "lines' AltriDatiGestionali `CASSA-PREV`, as Odoo sends it, counts as RT04).",
-            "Create the withholding tax as in the e-invoice.",
+            "lines' AltriDatiGestionali `CASSA-PREV`, as Odoo sends it, counts as RT04), and none "
+            "was created from it: *Create missing withholding and pension fund taxes* is off, or "
+            "the document gives no CausalePagamento, or a code Odoo does not know.",
+            "Create the withholding tax as in the e-invoice (or switch the option on).",
         ),
         Reason(
             "pension_fund_not_configured",
@@ -363,8 +369,10 @@ REASONS = {
                 "the e-invoice), then register again."
             ),
             "No purchase pension fund tax (`l10n_it_pension_fund_type`, rate) matches a "
-            "DatiCassaPrevidenziale.",
-            "Create the pension fund tax (TipoCassa and AlCassa).",
+            "DatiCassaPrevidenziale, and none was created from it: *Create missing withholding "
+            "and pension fund taxes* is off, or a fund Odoo does not know. A fund at 0% of 0.00 "
+            "needs no tax.",
+            "Create the pension fund tax (TipoCassa and AlCassa), or switch the option on.",
         ),
         Reason(
             "account_not_found",

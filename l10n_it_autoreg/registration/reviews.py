@@ -39,9 +39,10 @@ REVIEWS = {
         ReviewCode(
             "tax_created",
             _lt("Tax %(tax)s was created from this e-invoice."),
-            "A withholding, pension fund or 0% (Natura) purchase tax the chart lacked was created "
-            "from the document (Settings: create missing taxes).",
-            "The tax's accounts and tax grid.",
+            "A withholding, ENASARCO or pension fund purchase tax the company lacked was created "
+            "from the document (Settings: create missing withholding and pension fund taxes), "
+            "copied from the chart's tax of the same kind.",
+            "The tax's accounts, tax group and tax grid (the next documents use it too).",
         ),
         ReviewCode(
             "rounding_added",

@@ -30,6 +30,7 @@ class TaxInfo:
     rc_tags: frozenset = field(default_factory=frozenset)  # reverse charge grids
     price_include: bool = False
     default: bool = False  # the company's default purchase tax
+    sequence: int = 0  # Odoo computes a line's taxes in this order
 
     @property
     def is_vat(self):
@@ -82,18 +83,23 @@ def choose_vat_tax(key, due, taxes, rc_tag=None):
         standard = [t for t in rc if t.amount == STANDARD_RATE]
         chosen = pick(standard or rc)
         if not chosen:
-            raise Refusal(
-                "tax_not_found",
-                rate=fmt(rate),
-                nature=nature,
-                hint=Text(
+            if nature == REVERSE_CHARGE_PREFIX:
+                hint = Text(
+                    _lt(
+                        " and exoneration N6 (the generic reverse charge code of documents before "
+                        "2021: which case it is -- its VAT report grid -- and the VAT rate to "
+                        "integrate are the company's decision, not the document's)"
+                    )
+                )
+            else:
+                hint = Text(
                     _lt(
                         " (a reverse charge purchase tax with exoneration %s or its VAT report "
                         "grid)"
                     ),
                     nature,
-                ),
-            )
+                )
+            raise Refusal("tax_not_found", rate=fmt(rate), nature=nature, hint=hint)
         return chosen, REVERSE_CHARGE
     if nature:
         exact = [t for t in vat_taxes if t.amount == rate and not t.negative and t.nature == nature]

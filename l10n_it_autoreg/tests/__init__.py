@@ -25,7 +25,9 @@ from . import test_registration_reviews
 from . import test_security_runs
 from . import test_rule_review
 from . import test_rule_autopost_and_notices
+from . import test_rule_taxes_from_document
 from . import test_reliability_concurrency
+from . import test_reliability_taxes_concurrency
 # database-free (unittest cases of pure.PureCase), also run without a
 # database by plain pytest
 from . import test_reader_fuzz

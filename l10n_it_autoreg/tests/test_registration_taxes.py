@@ -8,7 +8,12 @@ from odoo.addons.l10n_it_autoreg.registration.outcome import Refusal
 from odoo.addons.l10n_it_autoreg.registration.taxes import (
     EXEMPT, NORMAL, REVERSE_CHARGE, SPLIT_PAYMENT, TaxInfo, choose_pension_tax,
     choose_vat_tax, choose_withholding_tax, pick, vat_key)
-from odoo.addons.l10n_it_autoreg.tests.registration_case import RegistrationCase, T
+from odoo.addons.l10n_it_autoreg.registration.missing_taxes import (
+    ENASARCO, PENSION_FUND, WITHHOLDING, NewTax, closest, needs_pension_tax, new_pension_tax,
+    new_withholding_tax, percent, subject_to_withholding, unique_name, withheld_rate)
+from odoo.addons.l10n_it_autoreg.tests.builder import (
+    LineSpec, PensionFundSpec, WithholdingSpec)
+from odoo.addons.l10n_it_autoreg.tests.registration_case import RegistrationCase, T, read
 
 
 def tax(id, amount, **kw):  # noqa: A002
@@ -201,3 +206,174 @@ class TestWithholdingTax(RegistrationCase):
             choose_pension_tax(PensionFund("tc22", D("2"), D("20.00")), CHART)
         self.assertEqual((caught.exception.code, caught.exception.params),
                          ("pension_fund_not_configured", {"detail": "TC22 2.00%"}))
+
+
+# The codes Odoo's tax fields accept (l10n_it_edi_withholding), in part.
+CODES = {
+    "withholding_type": {"RT01", "RT02", "RT03", "RT04", "RT05", "RT06"},
+    "withholding_reason": {"A", "B", "M2", "Q", "ZO"},
+    "pension_fund_type": {"TC%02d" % i for i in range(1, 23)},
+}
+# The withholding and pension fund purchase taxes of the Italian chart (and
+# of the addon), with their sequences.
+FUNDS = [
+    tax(40, "-20.00", withholding_type="RT01", withholding_reason="A", sequence=10,
+        name="20% RIT PF"),
+    tax(41, "-20.00", withholding_type="RT02", withholding_reason="A", sequence=11,
+        name="20% RIT PG"),
+    tax(42, "-11.50", withholding_type="RT02", withholding_reason="ZO", sequence=12,
+        name="23% RIT AG"),
+    tax(43, "-8.50", pension_type="TC07", sequence=13, name="ENASARCO"),
+    tax(44, "4.00", pension_type="TC22", sequence=5, name="4% INPS"),
+    tax(45, "4.00", pension_type="TC01", sequence=20, name="4% F.Pens."),
+    tax(46, "4.00", pension_type="TC04", sequence=20, name="4% TC04"),
+    tax(47, "22.00", name="22% G", sequence=80),
+]
+
+
+def parcella(withholdings=(), funds=(), amount="1000.00"):
+    """A professional's fee of ``amount`` flagged Ritenuta SI, as read."""
+    return read(document_type="TD06", lines=[LineSpec(price_unit=D(amount), withholding=True)],
+                withholdings=list(withholdings), pension_funds=list(funds))
+
+
+class TestMissingTaxNames(RegistrationCase):
+
+    def test_percent_writes_the_rate_as_a_tax_name_does(self):
+        self.assertEqual([percent(D(v)) for v in ("20.00", "8.50", "11.5", "0", "8.25")],
+                         ["20", "8.5", "11.5", "0", "8.25"])
+
+    def test_unique_name_among_the_company_taxes(self):
+        taxes = [tax(1, "4", name="4% TC08"), tax(2, "4", name="4% TC08 (2)")]
+        self.assertEqual(unique_name("4% TC09", taxes), "4% TC09")
+        self.assertEqual(unique_name("4% TC08", taxes), "4% TC08 (3)")
+
+    def test_closest_active_then_default_then_oldest(self):
+        archived, later, default = (tax(1, "4", active=False), tax(3, "4"),
+                                    tax(5, "4", default=True))
+        self.assertIs(closest([archived, later, default], lambda t: ()), default)
+        self.assertIs(closest([archived, later], lambda t: ()), later)
+        self.assertIs(closest([archived, later], lambda t: (t.id != 1,)), archived)
+        self.assertIsNone(closest([], lambda t: ()))
+
+    def test_key_names_kind_codes_and_rate(self):
+        new = NewTax(WITHHOLDING, D("-20"), "n", "l", 1, "RT01", "B")
+        self.assertEqual(new.key, "withholding:RT01:B:-20.00")
+        fund = NewTax(PENSION_FUND, D("4"), "n", "l", 1, pension_type="TC08")
+        self.assertEqual(fund.key, "pension_fund:TC08::4.00")
+
+
+class TestMissingWithholdingTax(RegistrationCase):
+
+    def new(self, wtype="RT01", rate="20.00", reason="B", amount=None, taxes=FUNDS,
+            invoice=None):
+        rate = D(rate)
+        invoice = invoice or parcella()
+        amount = D(amount) if amount is not None else (rate * 10).quantize(D("0.01"))
+        return new_withholding_tax(Withholding(wtype, amount, rate, reason), invoice, taxes,
+                                   CODES)
+
+    def test_same_type_other_reason_copies_the_type(self):
+        self.assertEqual(self.new(), NewTax(
+            WITHHOLDING, D("-20.00"), "20% RIT RT01 B", "20% Ritenuta RT01 B", 40,
+            withholding_type="RT01", withholding_reason="B"))
+
+    def test_same_type_and_reason_first(self):
+        self.assertEqual(self.new("RT02", "30", "ZO").template_id, 42)
+        self.assertEqual(self.new("RT02", "30", "A").template_id, 41)
+
+    def test_other_type_copies_the_same_reason_then_the_oldest(self):
+        self.assertEqual(self.new("RT05", "2", "A").template_id, 40)
+        self.assertEqual(self.new("RT06", "1.5", "Q").template_id, 40)
+        self.assertEqual(self.new("RT03", "10", "ZO").template_id, 42)
+
+    def test_nothing_guessed(self):
+        self.assertIsNone(self.new(reason=None))        # no CausalePagamento
+        self.assertIsNone(self.new(reason="K9"))        # a reason Odoo does not know
+        self.assertIsNone(self.new(wtype="RT09"))
+        self.assertIsNone(self.new(rate="0"))
+        self.assertIsNone(self.new(taxes=[t for t in FUNDS if not t.withholding_type]))
+
+    def test_rt04_is_an_enasarco_tc07_tax(self):
+        self.assertEqual(self.new("RT04", "8.25", "R"), NewTax(
+            ENASARCO, D("-8.25"), "8.25% ENASARCO", "8.25% Ritenuta ENASARCO", 43,
+            pension_type="TC07"))
+        self.assertIsNone(self.new("RT04", "8.25", taxes=[t for t in FUNDS if t.id != 43]))
+
+    def test_name_already_taken(self):
+        taxes = FUNDS + [tax(50, "-15", name="20% RIT RT01 B", active=False)]
+        self.assertEqual(self.new(taxes=taxes).name, "20% RIT RT01 B (2)")
+
+    def test_agents_half_rate_only_when_the_amount_says_so(self):
+        half = self.new("RT01", "23", "ZO", amount="115.00")
+        self.assertEqual((half.amount, half.name), (D("-11.50"), "23% RIT RT01 ZO (50%)"))
+        self.assertEqual(self.new("RT01", "23", "ZO", amount="230.00").amount, D("-23.00"))
+        # neither: the stated rate (the verification refuses the bill)
+        self.assertEqual(self.new("RT01", "23", "ZO", amount="99.00").amount, D("-23.00"))
+        # half of another rate, reason not ZO: never
+        self.assertEqual(self.new("RT01", "20", "A", amount="100.00").amount, D("-20.00"))
+
+    def test_withheld_rate_base_includes_funds_flagged(self):
+        invoice = parcella(funds=[PensionFundSpec("TC22", D("4"), withholding=True)])
+        withholding = Withholding("RT02", D("119.60"), D("23.00"), "ZO")
+        self.assertEqual(withheld_rate(withholding, invoice), D("-11.50"))
+
+
+class TestMissingPensionFundTax(RegistrationCase):
+
+    def new(self, ftype="TC08", rate="4.00", withholding=False, taxes=FUNDS, withheld=True):
+        fund = PensionFundSpec(ftype, D(rate), withholding=withholding)
+        invoice = parcella([WithholdingSpec()] if withheld else [], [fund])
+        return new_pension_tax(invoice.pension_funds[0], invoice, taxes, CODES)
+
+    def test_not_subject_copies_a_fund_after_the_withholdings(self):
+        self.assertEqual(self.new(), NewTax(
+            PENSION_FUND, D("4.00"), "4% TC08", "4% Contributo TC08", 45,
+            pension_type="TC08"))
+
+    def test_subject_copies_a_fund_before_the_withholdings(self):
+        self.assertEqual(self.new(withholding=True).template_id, 44)
+
+    def test_same_fund_first(self):
+        self.assertEqual(self.new("TC04", "5").template_id, 46)
+        self.assertEqual(self.new("TC04", "5").name, "5% TC04")
+
+    def test_sequence_set_when_no_template_is_on_the_right_side(self):
+        after = [t for t in FUNDS if t.id != 44]
+        self.assertEqual(self.new(withholding=True, taxes=after).sequence, 9)
+        before = [t for t in FUNDS if t.id not in (45, 46)]
+        self.assertEqual(self.new(taxes=before).sequence, 13)
+        self.assertIsNone(self.new().sequence)
+
+    def test_without_withholding_only_inps_is_in_its_base(self):
+        invoice = parcella([], [PensionFundSpec("TC22", D("4")), PensionFundSpec("TC09", D("2"))])
+        self.assertEqual([subject_to_withholding(f, invoice) for f in invoice.pension_funds],
+                         [True, False])
+        self.assertEqual(self.new("TC22", "2", withheld=False).template_id, 44)
+
+    def test_nothing_guessed(self):
+        self.assertIsNone(self.new(rate="0"))
+        self.assertIsNone(self.new("TC99"))
+        self.assertIsNone(self.new(taxes=[t for t in FUNDS if not t.pension_type]))
+        # ENASARCO (negative) is not a contribution to copy
+        self.assertIsNone(self.new(taxes=[t for t in FUNDS if t.id in (40, 43)]))
+
+    def test_zero_fund_needs_no_tax(self):
+        self.assertFalse(needs_pension_tax(PensionFund("TC01", D("0"), D("0.00"))))
+        self.assertTrue(needs_pension_tax(PensionFund("TC01", D("0"), D("5.00"))))
+        self.assertTrue(needs_pension_tax(PensionFund("TC01", D("4"), D("4.00"))))
+
+
+class TestGenericReverseCharge(RegistrationCase):
+
+    def test_generic_n6_is_the_company_decision(self):
+        with self.assertRaises(Refusal) as caught:
+            choose_vat_tax(key("0", "N6"), None, CHART, None)
+        params = caught.exception.params
+        self.assertEqual((params["rate"], params["nature"]), ("0.00", "N6"))
+        self.assertIn("2021", params["hint"].template)
+
+    def test_generic_n6_with_the_company_tax(self):
+        taxes = CHART + [tax(60, "22.00", negative=True, nature="N6", name="22% RC N6")]
+        self.assertEqual(choose_vat_tax(key("0", "N6"), None, taxes, None),
+                         (taxes[-1], REVERSE_CHARGE))
