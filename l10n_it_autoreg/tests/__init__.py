@@ -24,6 +24,7 @@ from . import test_registration_outcome
 from . import test_registration_reviews
 from . import test_security_runs
 from . import test_rule_review
+from . import test_rule_withholding_pension_readings
 from . import test_reliability_concurrency
 # database-free (unittest cases of pure.PureCase), also run without a
 # database by plain pytest
