@@ -7,6 +7,7 @@ import logging
 from odoo import api, models
 
 from ..registration import document as doc_rules
+from ..registration import lines as line_rules
 from ..registration.identity import check_addressee
 from ..registration.outcome import Refusal
 
@@ -18,15 +19,18 @@ class L10nItAutoregEngine(models.AbstractModel):
 
     def _read_document(self, invoice, batch, trace):
         """Refuse what is no supplier bill of this company; the document as
-        the engine reads it (registration.document.readings).  First of all:
-        a value the reader could not read (registration.document.check_values)."""
+        the engine reads it (registration.document.readings, then the lines
+        its withholding and pension funds are on: registration.lines.readings).
+        First of all: a value the reader could not read
+        (registration.document.check_values)."""
         doc_rules.check_values(invoice)
         doc_rules.check_not_self_invoice(invoice, self._find_integrated_bill(invoice, batch))
         company = batch.company
         cf = company.l10n_it_codice_fiscale if "l10n_it_codice_fiscale" in company._fields else None
         check_addressee(invoice, company.name, company.vat, cf)
-        invoice, notes = doc_rules.readings(invoice)
-        trace.extend(notes)
+        for reading in (doc_rules.readings, line_rules.readings):
+            invoice, notes = reading(invoice)
+            trace.extend(notes)
         return invoice
 
     @api.model

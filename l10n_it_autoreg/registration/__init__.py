@@ -10,7 +10,8 @@ plain data these functions take (the reader's dataclasses, :class:`TaxInfo`,
 - identity: VAT / fiscal code, document identity, addressee, supplier match
 - document: move type and sign, readings (ENASARCO, net total...), due terms
 - taxes: TaxInfo and the choice of VAT / withholding / pension fund taxes
-- lines: bill lines at a detail level, pension fund bases
+- lines: bill lines at a detail level, pension fund bases, the lines a
+  withholding or a contribution is on (withholding lines, stated contributions)
 - totals: VAT entries, explanation of gaps, verification of the bill
 - schedule: installments as payable lines
 - duplicates: the documents decided in a batch

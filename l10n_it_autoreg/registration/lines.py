@@ -1,17 +1,23 @@
 """The bill's lines from the document's lines, at the supplier's detail
-level (full lines / one line per VAT rate / one line).
+level (full lines / one line per VAT rate / one line), and the readings of
+the lines a withholding or a pension fund contribution is on (which lines
+are withholding lines when none says so, a contribution stated unlike its
+rate as a line of its own).
 
 Pure Python: accounts and products are chosen by the engine (they need
 records) and come in as ids on :class:`LineItem`.
 """
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..fatturapa.model import Line
 from ..fatturapa.reader import simplified_line_tax
 from .amounts import ZERO, D, fmt, r2
 from .outcome import Refusal, Text, _lt
+from .reviews import Review
 from .taxes import vat_key
 
 DETAIL_LINES, DETAIL_PER_RATE, DETAIL_SINGLE = "lines", "rate", "single"
@@ -28,7 +34,8 @@ def line_amount(line):
 
 def is_stamp_line(invoice, line):
     """A line charging the stamp duty (bollo) to the buyer."""
-    description = (line.description or "").lower()
+    # a line a reading added is named by a Text (never a bollo)
+    description = line.description.lower() if isinstance(line.description, str) else ""
     return (
         "bollo" in description
         and not D(line.vat_rate)
@@ -148,7 +155,7 @@ def bill_lines(invoice, items, detail, sign, digits):
             name = Text(
                 _lt("Invoice %(number)s: %(first)s"),
                 number=invoice.number,
-                first=group["names"][0][:200],
+                first=_short(group["names"][0]),
             )
         elif stamp:
             name = group["names"][0]
@@ -171,6 +178,11 @@ def bill_lines(invoice, items, detail, sign, digits):
             )
         )
     return result, built
+
+
+def _short(name):
+    """A line's description cut for a bill line's name (a Text as it is)."""
+    return name[:200] if isinstance(name, str) else name
 
 
 def add_pension_funds(invoice, items, entries, built):
@@ -207,3 +219,171 @@ def add_pension_funds(invoice, items, entries, built):
                     fmt(fund.vat_rate),
                 ),
             )
+
+
+# ----------------------------------------------------------------------
+# Readings: the lines a withholding or a pension fund contribution is on
+# ----------------------------------------------------------------------
+def _fee_lines(invoice):
+    """Indexes of the lines a withholding may be on: with an amount, no bollo."""
+    return [
+        index
+        for index, line in enumerate(invoice.lines)
+        if line_amount(line) and not is_stamp_line(invoice, line)
+    ]
+
+
+def _withholding_rate(withholding, base):
+    """The rate at which ImportoRitenuta is the withholding of ``base`` to
+    the cent, or None: AliquotaRitenuta, or half of it for agents (23% /
+    ZO: 23% of half the commissions, as Odoo's 23% RIT AG tax and
+    taxes.choose_withholding_tax model it)."""
+    rate, amount = D(withholding.rate), abs(D(withholding.amount))
+    rates = [rate]
+    if (withholding.type or "").upper() != "RT04" and (
+        (withholding.reason or "").upper() == "ZO" or r2(rate) == Decimal("23.00")
+    ):
+        rates.append(rate / 2)
+    return next((r for r in rates if amount and r2(abs(base) * r / 100) == amount), None)
+
+
+def withholding_lines(invoice):
+    """DatiRitenuta while no line says Ritenuta SI: when every ImportoRitenuta
+    is its rate on the taxable of all lines, or of the lines of one VAT rate
+    (with the contributions of the pension funds subject to withholding,
+    DatiCassaPrevidenziale/Ritenuta SI), to the cent, and on no other such
+    set of lines, those lines are the withholding lines -- as if the
+    supplier had flagged them.  (invoice, [Review withholding_inferred]);
+    the document as it is otherwise (the bill then withholds nothing and
+    the verification refuses it, as for any withholding no line takes)."""
+    if not invoice.withholdings or any(line.withholding for line in invoice.lines):
+        return invoice, []
+    fees = _fee_lines(invoice)
+    candidates = {tuple(fees): Text(_lt("all lines"))} if fees else {}
+    by_key = defaultdict(list)
+    for index in fees:
+        line = invoice.lines[index]
+        by_key[vat_key(line.vat_rate, line.vat_nature)].append(index)
+    for key, indexes in by_key.items():
+        label = Text(
+            _lt("the lines at VAT %(rate)s%%%(nature)s"),
+            rate=fmt(key[0]),
+            nature=(" " + key[1]) if key[1] else "",
+        )
+        candidates.setdefault(tuple(indexes), label)
+    funds = [fund for fund in invoice.pension_funds if fund.withholding]
+    contribution = sum((D(fund.amount) for fund in funds), ZERO)
+    matches = []
+    for indexes, label in candidates.items():
+        base = sum((line_amount(invoice.lines[i]) for i in indexes), ZERO) + contribution
+        rates = [_withholding_rate(w, base) for w in invoice.withholdings]
+        if None not in rates:
+            matches.append((indexes, label, rates))
+    if len(matches) != 1:  # none, or two sets of lines: which ones is not known
+        return invoice, []
+    indexes, label, rates = matches[0]
+    if funds:
+        label = Text(
+            _lt("%(lines)s and the pension fund contribution %(funds)s"),
+            lines=label,
+            funds=", ".join(fund.type for fund in funds),
+        )
+    lines = [
+        dataclasses.replace(line, withholding=True) if index in indexes else line
+        for index, line in enumerate(invoice.lines)
+    ]
+    reviews = [
+        Review("withholding_inferred", amount=fmt(abs(D(w.amount))), rate=fmt(rate), lines=label)
+        for w, rate in zip(invoice.withholdings, rates, strict=True)
+    ]
+    return dataclasses.replace(invoice, lines=lines), reviews
+
+
+def _pension_base_lines(invoice):
+    """The lines Odoo's pension fund tax is put on (add_pension_funds, the
+    engine's line taxes): with an amount, neither excluded (N1) nor bollo."""
+    return [
+        line
+        for line in invoice.lines
+        if line_amount(line)
+        and (line.vat_nature or "").upper() != "N1"
+        and not is_stamp_line(invoice, line)
+    ]
+
+
+def _summary_confirms(invoice, funds):
+    """The VAT summary's ImponibileImporto of each VAT rate of ``funds`` is
+    exactly its lines plus the contributions as stated."""
+    for key in {vat_key(fund.vat_rate, fund.vat_nature) for fund in funds}:
+        rows = [r for r in invoice.vat_summary if vat_key(r.vat_rate, r.vat_nature) == key]
+        lines = sum(
+            (
+                r2(line_amount(line))
+                for line in invoice.lines
+                if vat_key(line.vat_rate, line.vat_nature) == key
+            ),
+            ZERO,
+        )
+        stated = sum((D(f.amount) for f in funds if vat_key(f.vat_rate, f.vat_nature) == key), ZERO)
+        if not rows or sum((D(r.taxable) for r in rows), ZERO) != lines + stated:
+            return False
+    return True
+
+
+def pension_fund_lines(invoice):
+    """Pension fund contributions stated unlike their rate: ImportoContributoCassa
+    is neither AlCassa x ImponibileCassa nor AlCassa x the lines Odoo's
+    pension fund tax would be on (a percent tax on the lines cannot give
+    it), and the VAT summary confirms the stated amount.  Then each
+    contribution is a line of its own at its amount and the fund's VAT
+    (AliquotaIVA / Natura), withholding lines when the fund is subject to
+    withholding (Ritenuta SI), and no pension fund tax is applied: a cost
+    of the bill like the fee it goes with (the contributo integrativo is
+    part of the professional's charge), in its VAT base.  Only when every
+    fund of the document is so (a fund computed by its tax would be put on
+    the contribution lines too).  (invoice, [Review pension_fund_stated]);
+    the document as it is otherwise (the verification refuses a
+    contribution its tax does not give)."""
+    funds = invoice.pension_funds
+    if not funds:
+        return invoice, []
+    lines_base = sum((line_amount(line) for line in _pension_base_lines(invoice)), ZERO)
+    bases = []
+    for fund in funds:
+        candidates = [lines_base] if fund.taxable is None else [D(fund.taxable), lines_base]
+        if any(r2(base * D(fund.rate) / 100) == D(fund.amount) for base in candidates):
+            return invoice, []
+        bases.append(candidates[0])
+    if not _summary_confirms(invoice, funds):
+        return invoice, []
+    added = [
+        Line(
+            number=None,
+            description=Text(
+                _lt("Pension fund contribution %(type)s (%(rate)s%%)"),
+                type=fund.type,
+                rate=fmt(fund.rate),
+            ),
+            price_total=D(fund.amount),
+            vat_rate=D(fund.vat_rate),
+            vat_nature=fund.vat_nature,
+            withholding=fund.withholding,
+        )
+        for fund in funds
+    ]
+    reviews = [
+        Review("pension_fund_stated", amount=fmt(fund.amount), rate=fmt(fund.rate), base=fmt(base))
+        for fund, base in zip(funds, bases, strict=True)
+    ]
+    return dataclasses.replace(invoice, lines=[*invoice.lines, *added], pension_funds=[]), reviews
+
+
+def readings(invoice):
+    """The lines a withholding and the pension funds are on, as the engine
+    reads them (withholding_lines, then pension_fund_lines: a contribution
+    line is a withholding line by its own Ritenuta): (invoice, [Review])."""
+    notes = []
+    for reading in (withholding_lines, pension_fund_lines):
+        invoice, more = reading(invoice)
+        notes += more
+    return invoice, notes

@@ -71,7 +71,8 @@ REVIEWS = {
                 "taxable of %(lines)s, applied to those lines."
             ),
             "The withholding amount equals its rate on the taxable of all lines (or of the lines "
-            "of one VAT rate) to the cent, though no line says so.",
+            "of one VAT rate, with the contribution of a pension fund subject to withholding) to "
+            "the cent, though no line says so: those lines take the withholding tax.",
             "That the withholding applies to those lines.",
         ),
         ReviewCode(
@@ -81,7 +82,8 @@ REVIEWS = {
                 "%(base)s; the VAT summary confirms the stated amount."
             ),
             "ImportoContributoCassa differs from AlCassa × its base, but the VAT summary confirms "
-            "the stated amount: the contribution is registered as stated.",
+            "the stated amount: the contribution is registered as stated, a line of its own at "
+            "the fund's VAT (no pension fund tax).",
             "The contribution, against the professional's fee note.",
         ),
     )

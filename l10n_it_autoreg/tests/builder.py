@@ -143,7 +143,9 @@ class WithholdingSpec:
 @dataclass
 class PensionFundSpec:
     """DatiCassaPrevidenziale; the contribution joins the VAT summary of
-    ``vat_rate``.  ``taxable`` None = sum of the lines."""
+    ``vat_rate``.  ``taxable`` None = sum of the lines; ``omit_taxable``
+    leaves ImponibileCassa out (it is optional).  ``amount`` None = rate x
+    taxable (a stated ImportoContributoCassa otherwise, in the summary)."""
     type: str = "TC22"
     rate: Decimal = Decimal("4.00")
     vat_rate: Decimal = Decimal("22.00")
@@ -151,6 +153,7 @@ class PensionFundSpec:
     withholding: bool = False
     taxable: Decimal | None = None
     amount: Decimal | None = None
+    omit_taxable: bool = False
 
 
 @dataclass
@@ -432,7 +435,8 @@ def _body(root, spec: InvoiceSpec):
         _sub(node, "TipoCassa", fund.type)
         _sub(node, "AlCassa", _fmt2(fund.rate))
         _sub(node, "ImportoContributoCassa", _fmt2(amount))
-        _sub(node, "ImponibileCassa", _fmt2(taxable))
+        if not fund.omit_taxable:
+            _sub(node, "ImponibileCassa", _fmt2(taxable))
         _sub(node, "AliquotaIVA", _fmt2(fund.vat_rate))
         if fund.withholding:
             _sub(node, "Ritenuta", "SI")
