@@ -325,7 +325,9 @@ REASONS = {
             "rate, a reverse charge N6.x without tax). The reason names rate and Natura. A rate is "
             "**never** replaced by another one.",
             "Create or activate the purchase tax (rate, exoneration code, reverse charge grid, "
-            "split payment +/−). The 0% taxes N2.1–N5 are created with the Italian chart.",
+            "split payment +/−): accounting managers press **Create this tax** (on the bill or "
+            "in the run) for the form pre-filled from the e-invoice; saving it registers the "
+            "bills waiting for it. The 0% taxes N2.1–N5 are created with the Italian chart.",
         ),
         Reason(
             "withholding_not_configured",

@@ -22,8 +22,10 @@ from . import test_registration_schedule
 from . import test_registration_duplicates
 from . import test_registration_outcome
 from . import test_registration_reviews
+from . import test_registration_missing_tax
 from . import test_security_runs
 from . import test_rule_review
+from . import test_rule_create_missing_tax
 from . import test_reliability_concurrency
 # database-free (unittest cases of pure.PureCase), also run without a
 # database by plain pytest
