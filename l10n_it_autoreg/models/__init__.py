@@ -7,6 +7,8 @@ from . import l10n_it_autoreg_run_outcome
 from . import l10n_it_autoreg_run_notice
 from . import account_move
 from . import account_move_review
+from . import account_move_missing_tax
+from . import account_tax
 from . import account_move_receive
 from . import account_move_receive_zip
 from . import account_move_receive_mail

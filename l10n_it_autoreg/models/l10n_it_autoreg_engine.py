@@ -425,6 +425,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                 "l10n_it_autoreg_state": "registered",
                 "l10n_it_autoreg_reason_code": False,
                 "l10n_it_autoreg_reason": False,
+                "l10n_it_autoreg_missing_tax_key": False,
                 # written from the document, not by a person: Odoo's auto-post
                 # suggestion counts it as a validation without edits
                 "is_manually_modified": False,

@@ -36,13 +36,16 @@ class L10nItAutoregEngine(models.AbstractModel):
         return self._render(Text(template_of(refusal), **refusal.params))
 
     def _write_refusals(self, refusals):
-        """Mark {move: Refusal} not recognized with their code and reason."""
+        """Mark {move: Refusal} not recognized with their code and reason,
+        and the key of the tax the document waits for (tax_not_found: what
+        Create this tax creates)."""
         for move, refusal in refusals.items():
             move.with_context(skip_invoice_sync=True).write(
                 {
                     "l10n_it_autoreg_state": "unrecognized",
                     "l10n_it_autoreg_reason_code": refusal.code,
                     "l10n_it_autoreg_reason": self._reason_text(refusal),
+                    "l10n_it_autoreg_missing_tax_key": refusal.missing_tax or False,
                 }
             )
 

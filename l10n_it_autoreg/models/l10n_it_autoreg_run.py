@@ -333,6 +333,7 @@ class L10nItAutoregRun(models.Model):
                         "l10n_it_autoreg_state": "unrecognized",
                         "l10n_it_autoreg_reason_code": "internal_error",
                         "l10n_it_autoreg_reason": reason,
+                        "l10n_it_autoreg_missing_tax_key": False,
                     }
                 )
                 run.write(

@@ -44,12 +44,15 @@ class Text:
 class Refusal(Exception):  # noqa: N818 - a decision, not an error
     """A document that must stay pending: ``code`` (a key of REASONS) and
     the parameters of its reason.  ``text`` names a variant wording of the
-    same code (a key of VARIANTS)."""
+    same code (a key of VARIANTS).  ``missing_tax``: for ``tax_not_found``,
+    the key of the purchase tax the document waits for
+    (registration.missing_tax), stored on the bill, not in the sentence."""
 
-    def __init__(self, code, text=None, **params):
+    def __init__(self, code, text=None, missing_tax=None, **params):
         super().__init__(code)
         self.code = code
         self.text = text
+        self.missing_tax = missing_tax
         self.params = params
 
     def __repr__(self):

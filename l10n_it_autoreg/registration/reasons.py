@@ -339,11 +339,13 @@ REASONS = {
             "rate, a reverse charge N6.x without tax). The reason names rate and Natura. A rate is "
             "**never** replaced by another one.",
             "Create or activate the purchase tax (rate, exoneration code, reverse charge grid, "
-            "split payment +/−). The 0% taxes of every other Natura (N2, N2.1, N2.2, N3, "
+            "split payment +/−): accounting managers press **Create this tax** (on the bill or "
+            "in the run) for the form pre-filled from the e-invoice; saving it registers the "
+            "bills waiting for it. The 0% taxes of every other Natura (N2, N2.1, N2.2, N3, "
             "N3.1–N3.6, N4, N5, N7; N1 is the chart's) are created with the Italian chart; "
             "reverse charge N6.x takes the chart's reverse charge tax of its VAT report grid; the "
             "generic N6 of documents before 2021 needs a reverse charge tax with exoneration N6 "
-            "(its case and rate are the company's decision).",
+            "(its case and rate are the company's decision: Create this tax).",
         ),
         Reason(
             "withholding_not_configured",

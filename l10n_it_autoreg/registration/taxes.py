@@ -64,6 +64,16 @@ def vat_key(rate, nature):
     return r2(rate or 0), (nature or "").upper() or None
 
 
+SPLIT_PAYMENT_CODE = "S"  # EsigibilitaIVA S
+
+
+def tax_key(rate, nature=None, split=False):
+    """The key of the purchase tax a document waits for, stored on its bill
+    when it is refused tax_not_found: ``"22.00|S"`` (split payment),
+    ``"0.00|N6.9"`` (a Natura), ``"15.55|"`` (a plain rate)."""
+    return "{}|{}".format(fmt(rate), SPLIT_PAYMENT_CODE if split else nature or "")
+
+
 def choose_vat_tax(key, due, taxes, rc_tag=None):
     """The purchase tax for a VAT summary key ((rate, Natura), EsigibilitaIVA)
     -> (TaxInfo, kind).  ``rc_tag``: the VAT report grid of the key's
@@ -99,7 +109,13 @@ def choose_vat_tax(key, due, taxes, rc_tag=None):
                     ),
                     nature,
                 )
-            raise Refusal("tax_not_found", rate=fmt(rate), nature=nature, hint=hint)
+            raise Refusal(
+                "tax_not_found",
+                missing_tax=tax_key(rate, nature),
+                rate=fmt(rate),
+                nature=nature,
+                hint=hint,
+            )
         return chosen, REVERSE_CHARGE
     if nature:
         exact = [t for t in vat_taxes if t.amount == rate and not t.negative and t.nature == nature]
@@ -115,6 +131,7 @@ def choose_vat_tax(key, due, taxes, rc_tag=None):
         if not chosen:
             raise Refusal(
                 "tax_not_found",
+                missing_tax=tax_key(rate, nature),
                 rate=fmt(rate),
                 nature=nature,
                 hint=Text(_lt(" and exoneration %s"), nature),
@@ -130,6 +147,8 @@ def choose_vat_tax(key, due, taxes, rc_tag=None):
         if not chosen:
             raise Refusal(
                 "tax_not_found",
+                # a split payment at 0% is no tax to create (a 0% tax needs a Natura)
+                missing_tax=tax_key(rate, split=True) if rate else None,
                 rate=fmt(rate),
                 nature=Text(_lt("split payment")),
                 hint=Text(
@@ -147,7 +166,9 @@ def choose_vat_tax(key, due, taxes, rc_tag=None):
     normal = [t for t in vat_taxes if t.amount == rate and not t.negative and not t.nature]
     chosen = pick(normal)
     if not chosen:
-        raise Refusal("tax_not_found", rate=fmt(rate), nature="", hint="")
+        raise Refusal(
+            "tax_not_found", missing_tax=tax_key(rate), rate=fmt(rate), nature="", hint=""
+        )
     return chosen, NORMAL
 
 

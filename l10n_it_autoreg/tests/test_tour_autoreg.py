@@ -1,17 +1,55 @@
-"""Browser tour: switch the feature on, receive documents, see the banner,
+"""Browser tours: switch the feature on, receive documents, see the banner,
 open the outcome with both tabs, open a not recognized bill, register a
-document received before the activation from the list."""
+document received before the activation from the list; create the missing
+split payment tax of a not recognized bill from its form (Create this tax)."""
 from datetime import timedelta
 
 import odoo.http
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
+from odoo.addons.l10n_it_autoreg.tests.common import AutoregCommon, InvoiceSpec
 from odoo.addons.l10n_it_autoreg.tests.test_ux_automation import (
     make_received_bill,
     patched_engine,
 )
+
+TO_REGISTER = "/odoo/action-l10n_it_autoreg.action_l10n_it_autoreg_to_register"
+
+
+def warm_up(env):
+    """Build the views and menus the tours open before the browser asks
+    for them all at once: CPython 3.11's ast module is not thread-safe
+    ("SystemError: AST constructor recursion depth mismatch") and the
+    test server parses in parallel threads, first of all every manifest
+    for the map of static files (``odoo.http.root.statics``, computed by
+    the first static request).  The asset bundles the page loads are
+    built here too: on a loaded machine, building them on the browser's
+    first request can outlast the tour's 60 s to get ready."""
+    odoo.http.root.statics  # noqa: B018 -- compute the lazy property here
+    env = env(user=env.ref("base.user_admin"))
+    for name in ("web.assets_web", "web.assets_tests"):
+        bundle = env["ir.qweb"]._get_asset_bundle(name)
+        bundle.css()
+        bundle.js()
+    env["ir.ui.menu"].load_menus(False)
+    env["res.config.settings"].get_views([(False, "form"), (False, "search")])
+    action = env.ref("l10n_it_autoreg.action_l10n_it_autoreg_to_register")
+    env["account.move"].get_views(
+        [(v.view_id.id, v.view_mode) for v in action.view_ids]
+        + [(action.search_view_id.id, "search")])
+    env["l10n_it_autoreg.run"].get_views([(False, "form"), (False, "list"), (False, "search")])
+    env["account.tax"].get_views(
+        [(env.ref("l10n_it_autoreg.view_tax_form_l10n_it_autoreg_missing").id, "form")])
+
+
+def make_admin_accountant(company):
+    company.env.ref("base.user_admin").write({
+        "company_id": company.id,
+        "company_ids": [Command.link(company.id)],
+        "groups_id": [Command.link(company.env.ref("account.group_account_manager").id)],
+    })
 
 
 @tagged("post_install_l10n", "post_install", "-at_install")
@@ -22,33 +60,12 @@ class TestTourAutoreg(AccountTestInvoicingHttpCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
-        cls.env.ref("base.user_admin").write({
-            "company_id": cls.company.id,
-            "company_ids": [Command.link(cls.company.id)],
-            "groups_id": [Command.link(cls.env.ref("account.group_account_manager").id)],
-        })
-
-    def _warm_up(self):
-        """Build the views and menus the tour opens before the browser asks
-        for them all at once: CPython 3.11's ast module is not thread-safe
-        ("SystemError: AST constructor recursion depth mismatch") and the
-        test server parses in parallel threads, first of all every manifest
-        for the map of static files (``odoo.http.root.statics``, computed by
-        the first static request)."""
-        odoo.http.root.statics  # noqa: B018 -- compute the lazy property here
-        env = self.env(user=self.env.ref("base.user_admin"))
-        env["ir.ui.menu"].load_menus(False)
-        env["res.config.settings"].get_views([(False, "form"), (False, "search")])
-        action = env.ref("l10n_it_autoreg.action_l10n_it_autoreg_to_register")
-        env["account.move"].get_views(
-            [(v.view_id.id, v.view_mode) for v in action.view_ids]
-            + [(action.search_view_id.id, "search")])
-        env["l10n_it_autoreg.run"].get_views([(False, "form"), (False, "list"), (False, "search")])
+        make_admin_accountant(cls.company)
 
     def test_autoreg_tour(self):
         Run = self.env["l10n_it_autoreg.run"]
-        self._warm_up()
-        to_register = "/odoo/action-l10n_it_autoreg.action_l10n_it_autoreg_to_register"
+        warm_up(self.env)
+        to_register = TO_REGISTER
         with patched_engine(self.env):
             self.start_tour("/odoo/action-account.action_account_config",
                             "l10n_it_autoreg_tour_settings", login="admin")
@@ -71,3 +88,29 @@ class TestTourAutoreg(AccountTestInvoicingHttpCommon):
             self.assertEqual(run.outcome, "partial")
             self.start_tour(to_register, "l10n_it_autoreg_tour_outcome", login="admin")
         self.assertEqual(old.l10n_it_autoreg_state, "registered")
+
+
+@tagged("post_install_l10n", "post_install", "-at_install")
+class TestTourCreateMissingTax(AutoregCommon, HttpCase):
+    """From To register, open the split payment bill no purchase tax
+    matches, press Create this tax, save the pre-filled form: the bill is
+    registered."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        make_admin_accountant(cls.company)
+        cls.env["res.partner"].with_context(no_vat_validation=True).create({
+            "name": "Fornitore (anagrafica)", "vat": "IT01234567890", "is_company": True})
+
+    def test_create_missing_tax_tour(self):
+        move = self.receive_and_register(InvoiceSpec(number="SP-TOUR-1", vat_due="S"))
+        self.assertRefused(move, "tax_not_found", "split payment")
+        warm_up(self.env)
+        self.start_tour(TO_REGISTER, "l10n_it_autoreg_tour_create_tax", login="admin")
+        move.invalidate_recordset()
+        self.assertRegistered(move, 100, 0, 100)
+        tax = move.invoice_line_ids.tax_ids
+        self.assertEqual((tax.name, tax.amount, tax.type_tax_use), ("22% SP", 22.0, "purchase"))
+        self.assertEqual(sorted(tax.invoice_repartition_line_ids.mapped("factor_percent")),
+                         [-100.0, 100.0, 100.0])
