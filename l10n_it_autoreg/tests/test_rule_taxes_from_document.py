@@ -11,6 +11,9 @@
    the generic N2 / N3 of documents before 2021 are made with the chart;
    reverse charge N6.x takes the chart's reverse charge taxes; the generic
    N6 (before 2021) is the company's decision and stays tax_not_found."""
+import importlib.util
+import os
+
 from odoo.tests import tagged
 
 from .common import (
@@ -347,6 +350,26 @@ class TestEveryNatura(TaxesCase):
             self.assertTrue(tax.l10n_it_law_reference.startswith(law), tax.l10n_it_law_reference)
             self.assertEqual(self.repartition(tax), self.repartition(n1))
             self.assertEqual(tax.tax_group_id, n1.tax_group_id)
+
+    def test_upgrade_makes_the_natura_taxes_a_company_lacks(self):
+        """A database upgraded from 18.0.1.1.0 (its companies made the 0%
+        taxes of N2.1-N5 only) gets the generic N2, N3 and N7 ones."""
+        path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations",
+                            "18.0.1.2.0", "post-migrate.py")
+        spec = importlib.util.spec_from_file_location("l10n_it_autoreg_post_migrate_1_2", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        self.purchase_taxes(l10n_it_exempt_reason="N7").unlink()
+        self.purchase_taxes(l10n_it_exempt_reason="N2").unlink()
+        n4 = self.purchase_taxes(l10n_it_exempt_reason="N4")
+        migration.migrate(self.env.cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+        for nature in ("N2", "N7"):
+            tax = self.purchase_taxes(l10n_it_exempt_reason=nature)
+            self.assertEqual((tax.name, tax.amount), ("0%% %s" % nature, 0.0))
+        self.assertEqual(self.purchase_taxes(l10n_it_exempt_reason="N4"), n4)
+        move = self.receive_and_register(self.exempt_spec("UPG-1", ("N7",)))
+        self.assertRegistered(move, 110, 22, 132)
 
     def test_reverse_charge_sub_codes_integrate_the_vat(self):
         natures = ["N6.%d" % i for i in range(1, 9)]
