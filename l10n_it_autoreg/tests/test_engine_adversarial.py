@@ -474,11 +474,14 @@ class TestWithholdingAndFunds(AdversarialCommon):
         self.assertRefused(move, "totals_mismatch")
 
     def test_withholding_without_line_flag(self):
-        # DatiRitenuta but no line says Ritenuta SI: base unknown
+        # DatiRitenuta but no line says Ritenuta SI: 200.00 is 20% of the
+        # only line to the cent, so it is that line's withholding (issue 12),
+        # registered to review
         spec = InvoiceSpec(lines=[LineSpec(price_unit=D("1000"))],
                            withholdings=[WithholdingSpec(amount=D("200.00"))])
         move = self.receive_and_register(spec)
-        self.assertRefused(move, "totals_mismatch", "withholding")
+        self.assertRegistered(move, 1000, 20, 1020)
+        self.assertIn("withholding_inferred", move.l10n_it_autoreg_review_codes.split())
 
     def test_lawyer_cpa_without_withholding(self):
         # Cassa forense 4% (TC01), not subject to withholding; RT01 20% on

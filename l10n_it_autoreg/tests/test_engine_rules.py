@@ -208,6 +208,8 @@ class TestTaxes(AutoregCommon):
         self.assertEqual(move.l10n_it_autoreg_state, "unrecognized")
 
     def test_withholding_not_configured(self):
+        # with the option off (on, the tax is created: test_rule_taxes_from_document)
+        self.company.l10n_it_autoreg_create_taxes = False
         spec = InvoiceSpec(lines=[LineSpec(withholding=True)],
                            withholdings=[WithholdingSpec(type="RT02", rate=D("30"))])
         move = self.receive_and_register(spec)
