@@ -81,86 +81,11 @@ def choose_vat_tax(key, due, taxes, rc_tag=None):
     rate, nature = key
     vat_taxes = [t for t in taxes if t.is_vat]
     if nature and nature.startswith(REVERSE_CHARGE_PREFIX):
-        rc = [
-            t
-            for t in vat_taxes
-            if t.negative
-            and t.amount > 0
-            and (t.nature == nature or (rc_tag and rc_tag in t.rc_tags))
-        ]
-        # the buyer integrates VAT at the standard rate unless only another
-        # rate is configured for this nature
-        standard = [t for t in rc if t.amount == STANDARD_RATE]
-        chosen = pick(standard or rc)
-        if not chosen:
-            if nature == REVERSE_CHARGE_PREFIX:
-                hint = Text(
-                    _lt(
-                        " and exoneration N6 (the generic reverse charge code of documents before "
-                        "2021: which case it is -- its VAT report grid -- and the VAT rate to "
-                        "integrate are the company's decision, not the document's)"
-                    )
-                )
-            else:
-                hint = Text(
-                    _lt(
-                        " (a reverse charge purchase tax with exoneration %s or its VAT report "
-                        "grid)"
-                    ),
-                    nature,
-                )
-            raise Refusal(
-                "tax_not_found",
-                missing_tax=tax_key(rate, nature),
-                rate=fmt(rate),
-                nature=nature,
-                hint=hint,
-            )
-        return chosen, REVERSE_CHARGE
+        return _reverse_charge_tax(rate, nature, vat_taxes, rc_tag), REVERSE_CHARGE
     if nature:
-        exact = [t for t in vat_taxes if t.amount == rate and not t.negative and t.nature == nature]
-        if not exact and "." not in nature:  # generic N2 / N3 of old files
-            family = [
-                t
-                for t in vat_taxes
-                if t.amount == rate and not t.negative and (t.nature or "").startswith(nature + ".")
-            ]
-            if len({t.nature for t in family}) == 1:
-                exact = family
-        chosen = pick(exact)
-        if not chosen:
-            raise Refusal(
-                "tax_not_found",
-                missing_tax=tax_key(rate, nature),
-                rate=fmt(rate),
-                nature=nature,
-                hint=Text(_lt(" and exoneration %s"), nature),
-            )
-        return chosen, EXEMPT
+        return _exempt_tax(rate, nature, vat_taxes), EXEMPT
     if due == "S":
-        split = [
-            t
-            for t in vat_taxes
-            if t.amount == rate and t.negative and not t.rc_tags and not t.nature
-        ]
-        chosen = pick(split)
-        if not chosen:
-            raise Refusal(
-                "tax_not_found",
-                # a split payment at 0% is no tax to create (a 0% tax needs a Natura)
-                missing_tax=tax_key(rate, split=True) if rate else None,
-                rate=fmt(rate),
-                nature=Text(_lt("split payment")),
-                hint=Text(
-                    _lt(
-                        " for split payment (VAT paid to the Treasury: a "
-                        "+%s%% / -%s%% purchase tax)"
-                    ),
-                    fmt(rate),
-                    fmt(rate),
-                ),
-            )
-        return chosen, SPLIT_PAYMENT
+        return _split_payment_tax(rate, vat_taxes), SPLIT_PAYMENT
     if not rate:
         raise Refusal("tax_not_found", rate=fmt(rate), nature=Text(_lt("without Natura")), hint="")
     normal = [t for t in vat_taxes if t.amount == rate and not t.negative and not t.nature]
@@ -170,6 +95,87 @@ def choose_vat_tax(key, due, taxes, rc_tag=None):
             "tax_not_found", missing_tax=tax_key(rate), rate=fmt(rate), nature="", hint=""
         )
     return chosen, NORMAL
+
+
+def _reverse_charge_tax(rate, nature, vat_taxes, rc_tag):
+    """The reverse charge tax of a Natura N6.x: one of its exoneration code or
+    of its VAT report grid, at the standard rate unless only another rate is
+    configured for this Natura (the buyer integrates the VAT)."""
+    rc = [
+        t
+        for t in vat_taxes
+        if t.negative and t.amount > 0 and (t.nature == nature or (rc_tag and rc_tag in t.rc_tags))
+    ]
+    standard = [t for t in rc if t.amount == STANDARD_RATE]
+    chosen = pick(standard or rc)
+    if chosen:
+        return chosen
+    if nature == REVERSE_CHARGE_PREFIX:
+        hint = Text(
+            _lt(
+                " and exoneration N6 (the generic reverse charge code of documents before "
+                "2021: which case it is -- its VAT report grid -- and the VAT rate to "
+                "integrate are the company's decision, not the document's)"
+            )
+        )
+    else:
+        hint = Text(
+            _lt(" (a reverse charge purchase tax with exoneration %s or its VAT report grid)"),
+            nature,
+        )
+    raise Refusal(
+        "tax_not_found",
+        missing_tax=tax_key(rate, nature),
+        rate=fmt(rate),
+        nature=nature,
+        hint=hint,
+    )
+
+
+def _exempt_tax(rate, nature, vat_taxes):
+    """The tax of a Natura (exempt, not subject...); the generic N2 / N3 of
+    old files take the one sub-code's tax configured, if only one is."""
+    exact = [t for t in vat_taxes if t.amount == rate and not t.negative and t.nature == nature]
+    if not exact and "." not in nature:
+        family = [
+            t
+            for t in vat_taxes
+            if t.amount == rate and not t.negative and (t.nature or "").startswith(nature + ".")
+        ]
+        if len({t.nature for t in family}) == 1:
+            exact = family
+    chosen = pick(exact)
+    if not chosen:
+        raise Refusal(
+            "tax_not_found",
+            missing_tax=tax_key(rate, nature),
+            rate=fmt(rate),
+            nature=nature,
+            hint=Text(_lt(" and exoneration %s"), nature),
+        )
+    return chosen
+
+
+def _split_payment_tax(rate, vat_taxes):
+    """The split payment tax of a rate: +x% deductible, -x% to the Treasury."""
+    split = [
+        t for t in vat_taxes if t.amount == rate and t.negative and not t.rc_tags and not t.nature
+    ]
+    chosen = pick(split)
+    if not chosen:
+        raise Refusal(
+            "tax_not_found",
+            # a split payment at 0% is no tax to create (a 0% tax needs a Natura)
+            missing_tax=tax_key(rate, split=True) if rate else None,
+            rate=fmt(rate),
+            nature=Text(_lt("split payment")),
+            hint=Text(
+                _lt(" for split payment (VAT paid to the Treasury: a +%s%% / -%s%% purchase tax)"),
+                fmt(rate),
+                fmt(rate),
+            ),
+        )
+    return chosen
 
 
 def choose_withholding_tax(withholding, taxes):
