@@ -205,7 +205,7 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         and the document is not marked internal_error."""
         from psycopg2.errors import SerializationFailure
 
-        from odoo.addons.l10n_it_autoreg.models.l10n_it_autoreg_engine import ConcurrentUpdate
+        from odoo.addons.l10n_it_autoreg.db_errors import ConcurrentUpdate
 
         bill = self._bill("OK-1", self.before)
 
