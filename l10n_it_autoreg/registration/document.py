@@ -96,6 +96,10 @@ LAST_DATE = datetime.date(2100, 12, 31)
 # IdCodice 28): beyond these the document is refused before any record.
 MAX_NUMBER_LENGTH = 50
 MAX_ID_LENGTH = 40
+# ENASARCO is shared equally by the agent and the principal (17% since
+# 2020), and the principal withholds only the agent's half: a rate above
+# 8.5% stated in the lines is the whole contribution, not what is withheld.
+ENASARCO_AGENT_MAX_RATE = D("8.50")
 
 
 def check_values(invoice):
@@ -222,6 +226,18 @@ def enasarco_from_other_data(invoice):
     rate = r2(abs(amount * 100 / base)) if base and amount else ZERO
     sign = -1 if (amount < 0) != (base < 0) else 1
     # one contribution: on the withholding lines, every line at one rate
+    if rate > ENASARCO_AGENT_MAX_RATE:
+        raise Refusal(
+            "totals_mismatch",
+            detail=Text(
+                _lt(
+                    "ENASARCO %(rate)s%% stated in the lines' AltriDatiGestionali is more than the "
+                    "agent's share (%(max)s%%): the whole contribution, not what is withheld"
+                ),
+                rate=fmt(rate),
+                max=fmt(ENASARCO_AGENT_MAX_RATE),
+            ),
+        )
     if (
         not rate
         or (invoice.withholdings and flagged != set(marked))

@@ -158,10 +158,19 @@ class TestEnasarco(RegistrationCase):
                          ("totals_mismatch", {"detail": ENASARCO_REFUSED}))
 
     def test_enasarco_at_several_rates_refused(self):
-        invoice = read(lines=[agent_line(), agent_line("500.00", "50.00")])
+        invoice = read(lines=[agent_line(), agent_line("500.00", "20.00")])
         with self.assertRaises(Refusal) as caught:
             enasarco_from_other_data(invoice)
         self.assertEqual(caught.exception.params, {"detail": ENASARCO_REFUSED})
+
+    def test_enasarco_above_the_agents_share_is_the_whole_contribution_refused(self):
+        """17% stated on the lines is agent + principal: only 8.5% is withheld."""
+        invoice = read(lines=[agent_line("500.00", "85.00"), agent_line("250.00", "42.50")])
+        with self.assertRaises(Refusal) as caught:
+            enasarco_from_other_data(invoice)
+        self.assertEqual((caught.exception.code, caught.exception.params),
+                         ("totals_mismatch", {"detail": T("agent's share", rate="17.00",
+                                                          max="8.50")}))
 
     def test_enasarco_named_without_its_amount_refused(self):
         for other in (("NOTE", "Contributo ENASARCO a carico agente", None),
