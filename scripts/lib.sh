@@ -119,7 +119,9 @@ ensure_oca_reconcile() {
         "odoo-addon-account_statement_base==18.0.*"
 }
 
-# Write an Odoo configuration file for database $1 and print its path.
+# Write an Odoo configuration file for database $1 and print its path.  Its
+# HTTP port is a free one: two test runs at once (the browser tests serve
+# HTTP) must not talk to each other's server; the demo passes its own port.
 write_odoo_config() {
     local db="$1" conf
     conf="$(mktemp --suffix=.odoo.conf)"
@@ -134,6 +136,7 @@ db_name = $db
 dbfilter = ^$db\$
 list_db = False
 admin_passwd = admin
+http_port = $(free_port)
 CONF
     echo "$conf"
 }
