@@ -6,8 +6,8 @@ from odoo.fields import Command
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 
 from ..db_errors import is_concurrency_error, short_error
+from ..engine_state import BATCH_SIZE
 from ..registration.outcome import Refusal
-from .l10n_it_autoreg_engine import BATCH_SIZE
 
 _logger = logging.getLogger(__name__)
 # A manual selection up to this size is registered at once (outcome dialog);

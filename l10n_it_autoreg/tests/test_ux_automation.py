@@ -14,7 +14,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-from odoo.addons.l10n_it_autoreg.models.l10n_it_autoreg_engine import RegistrationResult
+from odoo.addons.l10n_it_autoreg.engine_state import RegistrationResult
 
 
 def fake_engine(fail_refs=()):
