@@ -983,9 +983,11 @@ def _round2(value: Decimal) -> Decimal:
         return value
 
 
-def read_invoices(xml: bytes, warnings: list[str]) -> list[model.Invoice]:
+def read_invoices(xml: bytes, warnings: list[str], info: dict | None = None) -> list[model.Invoice]:
     """The invoices of an XML document (ReadError when it is none).
-    ``warnings`` receives file-level notes (recovered encoding...)."""
+    ``warnings`` receives file-level notes (recovered encoding...); ``info``
+    (when given) what else the file says of itself: ``xades`` True when the
+    root holds a signature (XAdES; never verified)."""
     stripped, spans = _cut_attachments(xml)
     root = parse(stripped, warnings)
     root_name = local_name(root.tag)
@@ -1009,6 +1011,8 @@ def read_invoices(xml: bytes, warnings: list[str]) -> list[model.Invoice]:
             bodies.append(_tree(child))
         elif name == "FatturaElettronicaHeader" and header is None:
             header = _tree(child)
+        elif name == "Signature" and info is not None:
+            info["xades"] = True
     if header is None:
         raise ReadError(MISSING_FIELD, "FatturaElettronicaHeader")
     # Every invoice has both: the seller is what a bill is matched on, the

@@ -23,6 +23,7 @@ from . import test_registration_duplicates
 from . import test_registration_outcome
 from . import test_registration_reviews
 from . import test_registration_missing_tax
+from . import test_registration_focus
 from . import test_security_runs
 from . import test_rule_review
 from . import test_rule_autopost_and_notices
