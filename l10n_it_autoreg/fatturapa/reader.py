@@ -390,12 +390,29 @@ def _texts(node: _Tree, name) -> list[str | None]:
     return [_text_of_value(value)]
 
 
-def _flat(node: _Tree) -> dict:
-    """name -> text of the first child of that name, for every name
+class _FlatView:
+    """name -> text of the first child of that name, computed when asked
+    (a nested line's containers, CodiceArticolo or AltriDatiGestionali,
+    are never joined into texts nobody reads)."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: _Tree):
+        self.node = node
+
+    def get(self, name):
+        value = self.node.get(name)
+        if value is None or value.__class__ is str:
+            return value
+        return _text_of_value(value)
+
+
+def _flat(node: _Tree):
+    """A mapping (``get``) of name -> text of the first child of that name
     (``node`` itself when it has only single leaves)."""
     if not node.nested:
         return node
-    return {name: _text_of_value(value) for name, value in node.items()}
+    return _FlatView(node)
 
 
 # Conversions of the texts that recur in every file (amounts, rates,

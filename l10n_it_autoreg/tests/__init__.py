@@ -38,3 +38,4 @@ from . import test_reader_fuzz
 from . import test_reader_leniency
 from . import test_reader_samples
 from . import test_reader_traps
+from . import test_reader_display
