@@ -58,7 +58,7 @@ class AccountMove(models.Model):
         moves = self.filtered("l10n_it_autoreg_state")
         if not moves:
             raise UserError(_("These entries did not come from a received e-invoice."))
-        return self.env.ref(REPORT).report_action(moves)
+        return self.env.ref(REPORT).report_action(moves, config=False)
 
     def l10n_it_autoreg_einvoice_html(self, page=1):
         """The readable e-invoice of this bill (HTML, every text of the file
