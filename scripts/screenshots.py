@@ -445,6 +445,13 @@ def main():
                 " row.querySelector('button.o_l10n_it_autoreg_view_einvoice').click(); })()"
             )
             browser.wait(".modal .o_l10n_it_autoreg_einvoice_body")
+            # the lines, the VAT summary and the highlighted figures in view
+            browser.js(
+                "(document.querySelector('.modal .o_l10n_it_autoreg_mismatch')"
+                " || document.querySelector('.modal .o_l10n_it_autoreg_einvoice_body'))"
+                ".scrollIntoView({block: 'center'})"
+            )
+            time.sleep(0.8)
             browser.shot(out("10_einvoice_dialog"))
             browser.resize(args.height)
     finally:
