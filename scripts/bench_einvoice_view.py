@@ -88,9 +88,7 @@ def main():
     registry = odoo.registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": args.lang})
-        attachment = env["ir.attachment"].create(
-            {"name": "IT01234567890_BENCH.xml", "raw": data}
-        )
+        attachment = env["ir.attachment"].create({"name": "IT01234567890_BENCH.xml", "raw": data})
         move = env["account.move"].create(
             {
                 "move_type": "in_invoice",
@@ -119,7 +117,8 @@ def main():
                 else ""
             )
             print(f"{name}: {seconds:.2f} s (CPU {cpu:.2f} s){size}")
-        print(f"load average: {' '.join('%.1f' % v for v in os.getloadavg())}")
+        load = " ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(f"load average: {load}")
         cr.rollback()
 
 

@@ -423,9 +423,7 @@ def main():
                 ".o_l10n_it_autoreg_einvoice_body",
             )
             # the tab on top: the file, the parties, the highlighted rows below
-            browser.js(
-                "document.querySelector('.o_notebook').scrollIntoView({block: 'start'})"
-            )
+            browser.js("document.querySelector('.o_notebook').scrollIntoView({block: 'start'})")
             time.sleep(0.8)
             browser.shot(out("09_einvoice_tab"))
             browser.resize(args.height)

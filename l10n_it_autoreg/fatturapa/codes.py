@@ -200,8 +200,7 @@ WITHHOLDING_REASONS = {
     "V1": "Redditi derivanti da attività commerciali non esercitate abitualmente",
     "V2": "Redditi derivanti dalle prestazioni non esercitate abitualmente rese dagli "
     "incaricati alla vendita diretta a domicilio",
-    "W": "Corrispettivi per prestazioni relative a contratti d'appalto (art. 25-ter DPR "
-    "600/73)",
+    "W": "Corrispettivi per prestazioni relative a contratti d'appalto (art. 25-ter DPR " "600/73)",
     "X": "Canoni corrisposti nel 2004 da società o enti residenti o da stabili "
     "organizzazioni di società estere (art. 26-quater DPR 600/73)",
     "Y": "Canoni corrisposti dal 1° gennaio al 26 luglio 2005 da società o enti residenti "

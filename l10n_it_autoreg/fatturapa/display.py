@@ -182,4 +182,3 @@ def bodies(invoices, own_index=0, focus=None, page=None, size=PAGE_SIZE):
         body.blocks = frozenset(mark.blocks) if mark else frozenset()
         result.append(body)
     return result
-

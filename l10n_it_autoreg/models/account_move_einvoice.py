@@ -47,8 +47,9 @@ class AccountMove(models.Model):
             "name": _("E-invoice %(name)s", name=self.ref or self.display_name),
             "res_model": "account.move",
             "res_id": self.id,
-            "views": [(self.env.ref("l10n_it_autoreg.view_move_form_l10n_it_autoreg_einvoice").id,
-                       "form")],
+            "views": [
+                (self.env.ref("l10n_it_autoreg.view_move_form_l10n_it_autoreg_einvoice").id, "form")
+            ],
             "target": "new",
             "context": {"dialog_size": "extra-large", "create": False, "edit": False},
         }
@@ -216,9 +217,7 @@ class AccountMove(models.Model):
         ``body_index``-th body of this bill's file, or None."""
         self.ensure_one()
         attachment = self.l10n_it_autoreg_attachment_id
-        if not attachment or (self.l10n_it_autoreg_reason_code or "").startswith(
-            ZIP_REASON_PREFIX
-        ):
+        if not attachment or (self.l10n_it_autoreg_reason_code or "").startswith(ZIP_REASON_PREFIX):
             return None
         result = self._l10n_it_autoreg_read(attachment.raw or b"", attachment.name)
         invoice = next((i for i in result.invoices if i.body_index == body_index), None)
