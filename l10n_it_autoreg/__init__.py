@@ -5,5 +5,6 @@ import importlib.util
 # Odoo is not installed (the `fatturapa-inspect` console script): only load
 # the Odoo models when Odoo itself is importable.
 if importlib.util.find_spec("odoo.models") is not None:
+    from . import controllers
     from . import models
     from .hooks import post_init_hook

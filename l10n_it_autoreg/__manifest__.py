@@ -22,6 +22,7 @@
         "security/l10n_it_autoreg_security.xml",
         "data/l10n_it_autoreg_data.xml",
         "views/account_move_views.xml",
+        "views/einvoice_templates.xml",
         "views/account_tax_views.xml",
         "views/l10n_it_autoreg_run_views.xml",
         "views/l10n_it_autoreg_preview_views.xml",

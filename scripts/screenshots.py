@@ -26,6 +26,10 @@ Screens (all 1440 px wide):
   08_processing.png      To register while a run works ("Processing documents…"):
                          a run in state 'running' is created over RPC for the
                          shot and deleted afterwards.
+  09_einvoice_tab.png    a not recognized bill's tab E-invoice: the received
+                         document, the rate no tax matches highlighted
+  10_einvoice_dialog.png To register: the eye of a row opens its e-invoice in a
+                         dialog (a document whose total does not add up)
 
 Only the standard library, requests and websocket-client; Pillow, when
 present, reduces the PNGs to a palette (smaller files).
@@ -404,6 +408,50 @@ def main():
                 browser.shot(out("08_processing"))
             finally:
                 odoo.call("l10n_it_autoreg.run", "unlink", [run])
+        if wanted("09_einvoice_tab") and unrecognized:
+            browser.resize(1300)
+            browser.goto(
+                action_url(
+                    base,
+                    "l10n_it_autoreg.action_l10n_it_autoreg_to_register",
+                    unrecognized[0],
+                ),
+                ".o_form_view .o_notebook a[name='l10n_it_autoreg_einvoice']",
+            )
+            browser.click(
+                ".o_notebook a[name='l10n_it_autoreg_einvoice']",
+                ".o_l10n_it_autoreg_einvoice_body",
+            )
+            # the tab on top: the file, the parties, the highlighted rows below
+            browser.js("document.querySelector('.o_notebook').scrollIntoView({block: 'start'})")
+            time.sleep(0.8)
+            browser.shot(out("09_einvoice_tab"))
+            browser.resize(args.height)
+
+        if wanted("10_einvoice_dialog"):
+            browser.resize(1100)
+            browser.goto(
+                action_url(base, "l10n_it_autoreg.action_l10n_it_autoreg_to_register"),
+                ".o_l10n_it_autoreg_to_register .o_data_row",
+            )
+            # the row of a document whose totals did not match, else the first
+            browser.js(
+                "(() => { const rows = [...document.querySelectorAll('.o_data_row')];"
+                " const row = rows.find((r) => r.querySelector("
+                "'.o_l10n_it_autoreg_state_icon[data-state=unrecognized]')"
+                " && /totale|total/i.test(r.textContent)) || rows[0];"
+                " row.querySelector('button.o_l10n_it_autoreg_view_einvoice').click(); })()"
+            )
+            browser.wait(".modal .o_l10n_it_autoreg_einvoice_body")
+            # the lines, the VAT summary and the highlighted figures in view
+            browser.js(
+                "(document.querySelector('.modal .o_l10n_it_autoreg_mismatch')"
+                " || document.querySelector('.modal .o_l10n_it_autoreg_einvoice_body'))"
+                ".scrollIntoView({block: 'center'})"
+            )
+            time.sleep(0.8)
+            browser.shot(out("10_einvoice_dialog"))
+            browser.resize(args.height)
     finally:
         browser.close()
 

@@ -121,12 +121,16 @@ def read_bytes(
         envelope = open_envelope(data)
         result.envelope = envelope.kind
         result.envelope_warnings = envelope.warnings
+        if envelope.kind.startswith("p7m"):
+            result.signature = "cades"
         result.xml = envelope.xml
         if len(envelope.xml) > max_size:
             raise ReadError(TOO_LARGE, f"content of {len(envelope.xml)} bytes > {max_size}")
-        file_warnings = []
-        invoices = read_invoices(envelope.xml, file_warnings)
+        file_warnings, info = [], {}
+        invoices = read_invoices(envelope.xml, file_warnings, info)
         result.envelope_warnings += file_warnings
+        if info.get("xades"):
+            result.signature = "xades"
         for invoice in invoices:
             invoice.warnings += check_invoice(invoice, today)
         result.invoices = invoices

@@ -160,6 +160,94 @@ VAT_DUE = {
     "S": "Scissione dei pagamenti (split payment)",
 }
 
+# CausalePagamento of DatiRitenuta: the reasons of the CU / 770 model.
+WITHHOLDING_REASONS = {
+    "A": "Prestazioni di lavoro autonomo rientranti nell'esercizio di arte o professione "
+    "abituale",
+    "B": "Utilizzazione economica, da parte dell'autore o dell'inventore, di opere "
+    "dell'ingegno, di brevetti industriali e di processi, formule o informazioni",
+    "C": "Utili derivanti da contratti di associazione in partecipazione e di cointeressenza, "
+    "quando l'apporto è costituito esclusivamente dalla prestazione di lavoro",
+    "D": "Utili spettanti ai soci promotori e ai soci fondatori delle società di capitali",
+    "E": "Levata di protesti cambiari da parte dei segretari comunali",
+    "G": "Indennità corrisposte per la cessazione di attività sportiva professionale",
+    "H": "Indennità corrisposte per la cessazione dei rapporti di agenzia",
+    "I": "Indennità corrisposte per la cessazione da funzioni notarili",
+    "L": "Utilizzazione economica, da parte di soggetto diverso dall'autore o "
+    "dall'inventore, di opere dell'ingegno, di brevetti industriali e di processi, formule "
+    "e informazioni",
+    "L1": "Redditi derivanti dall'utilizzazione economica di opere dell'ingegno, di "
+    "brevetti industriali e di processi, percepiti dagli aventi causa a titolo gratuito",
+    "M": "Prestazioni di lavoro autonomo non esercitate abitualmente",
+    "M1": "Redditi derivanti dall'assunzione di obblighi di fare, di non fare o permettere",
+    "M2": "Prestazioni di lavoro autonomo non esercitate abitualmente con obbligo di "
+    "iscrizione alla Gestione Separata ENPAPI",
+    "N": "Indennità di trasferta, rimborso forfetario di spese, premi e compensi erogati "
+    "nell'esercizio diretto di attività sportive dilettantistiche",
+    "O": "Prestazioni di lavoro autonomo non esercitate abitualmente, senza obbligo di "
+    "iscrizione alla gestione separata (Circ. INPS 104/2001)",
+    "O1": "Redditi derivanti dall'assunzione di obblighi di fare, di non fare o permettere, "
+    "senza obbligo di iscrizione alla gestione separata (Circ. INPS 104/2001)",
+    "P": "Compensi corrisposti a soggetti non residenti privi di stabile organizzazione per "
+    "l'uso o la concessione in uso di attrezzature industriali, commerciali o scientifiche",
+    "Q": "Provvigioni corrisposte ad agente o rappresentante di commercio monomandatario",
+    "R": "Provvigioni corrisposte ad agente o rappresentante di commercio plurimandatario",
+    "S": "Provvigioni corrisposte a commissionario",
+    "T": "Provvigioni corrisposte a mediatore",
+    "U": "Provvigioni corrisposte a procacciatore di affari",
+    "V": "Provvigioni corrisposte a incaricato per le vendite a domicilio o per la vendita "
+    "porta a porta",
+    "V1": "Redditi derivanti da attività commerciali non esercitate abitualmente",
+    "V2": "Redditi derivanti dalle prestazioni non esercitate abitualmente rese dagli "
+    "incaricati alla vendita diretta a domicilio",
+    "W": "Corrispettivi per prestazioni relative a contratti d'appalto (art. 25-ter DPR " "600/73)",
+    "X": "Canoni corrisposti nel 2004 da società o enti residenti o da stabili "
+    "organizzazioni di società estere (art. 26-quater DPR 600/73)",
+    "Y": "Canoni corrisposti dal 1° gennaio al 26 luglio 2005 da società o enti residenti "
+    "o da stabili organizzazioni di società estere (art. 26-quater DPR 600/73)",
+    "Z": "Titolo diverso dai precedenti (codice non più valido)",
+    "ZO": "Titolo diverso dai precedenti",
+}
+
+# TipoCessionePrestazione of a line.
+LINE_KINDS = {
+    "SC": "Sconto",
+    "PR": "Premio",
+    "AB": "Abbuono",
+    "AC": "Spesa accessoria",
+}
+
+# ScontoMaggiorazione/Tipo.
+DISCOUNT_TYPES = {
+    "SC": "Sconto",
+    "MG": "Maggiorazione",
+}
+
+# SoggettoEmittente: who issued the document when not the seller.
+ISSUERS = {
+    "CC": "Cessionario / committente",
+    "TZ": "Terzo",
+}
+
+# IscrizioneREA/SocioUnico and StatoLiquidazione.
+SHAREHOLDERS = {
+    "SU": "Socio unico",
+    "SM": "Più soci",
+}
+LIQUIDATION_STATES = {
+    "LS": "In liquidazione",
+    "LN": "Non in liquidazione",
+}
+
+# FormatoTrasmissione of DatiTrasmissione.
+TRANSMISSION_FORMATS = {
+    "FPA12": "Fattura verso PA",
+    "FPR12": "Fattura verso privati",
+    "FSM10": "Fattura semplificata",
+    "SDI11": "Fattura verso PA (formato 1.1)",
+    "SDI10": "Fattura verso PA (formato 1.0)",
+}
+
 # The root's versione attribute: the formats of schema 1.2.x and the
 # legacy 1.0 / 1.1 files.
 VERSIONS = {
@@ -181,6 +269,15 @@ TABLES = {
     "TipoCassa": PENSION_FUND_TYPES,
     "EsigibilitaIVA": VAT_DUE,
     "versione": VERSIONS,
+    # Tables only the readable view uses (the reader's checks do not look
+    # codes up in them: an unknown one is no warning).
+    "CausalePagamento": WITHHOLDING_REASONS,
+    "TipoCessionePrestazione": LINE_KINDS,
+    "ScontoMaggiorazione": DISCOUNT_TYPES,
+    "SoggettoEmittente": ISSUERS,
+    "SocioUnico": SHAREHOLDERS,
+    "StatoLiquidazione": LIQUIDATION_STATES,
+    "FormatoTrasmissione": TRANSMISSION_FORMATS,
 }
 
 

@@ -339,6 +339,9 @@ class ReadResult:
     error_detail: str | None = None  # what and where, in the format's words
     envelope: str | None = None  # xml, p7m-der, p7m-ber, p7m-base64, xades, ...
     envelope_warnings: list[str] = field(default_factory=list)  # e.g. tampered signature
+    # How the file is signed (never verified, only seen): "cades" (a .p7m),
+    # "xades" (a Signature in the XML), None (not signed, or not read).
+    signature: str | None = None
     xml: bytes | None = None  # the extracted XML (not the received bytes)
 
     @property

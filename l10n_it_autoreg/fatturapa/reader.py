@@ -390,12 +390,29 @@ def _texts(node: _Tree, name) -> list[str | None]:
     return [_text_of_value(value)]
 
 
-def _flat(node: _Tree) -> dict:
-    """name -> text of the first child of that name, for every name
+class _FlatView:
+    """name -> text of the first child of that name, computed when asked
+    (a nested line's containers, CodiceArticolo or AltriDatiGestionali,
+    are never joined into texts nobody reads)."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: _Tree):
+        self.node = node
+
+    def get(self, name):
+        value = self.node.get(name)
+        if value is None or value.__class__ is str:
+            return value
+        return _text_of_value(value)
+
+
+def _flat(node: _Tree):
+    """A mapping (``get``) of name -> text of the first child of that name
     (``node`` itself when it has only single leaves)."""
     if not node.nested:
         return node
-    return {name: _text_of_value(value) for name, value in node.items()}
+    return _FlatView(node)
 
 
 # Conversions of the texts that recur in every file (amounts, rates,
@@ -983,9 +1000,11 @@ def _round2(value: Decimal) -> Decimal:
         return value
 
 
-def read_invoices(xml: bytes, warnings: list[str]) -> list[model.Invoice]:
+def read_invoices(xml: bytes, warnings: list[str], info: dict | None = None) -> list[model.Invoice]:
     """The invoices of an XML document (ReadError when it is none).
-    ``warnings`` receives file-level notes (recovered encoding...)."""
+    ``warnings`` receives file-level notes (recovered encoding...); ``info``
+    (when given) what else the file says of itself: ``xades`` True when the
+    root holds a signature (XAdES; never verified)."""
     stripped, spans = _cut_attachments(xml)
     root = parse(stripped, warnings)
     root_name = local_name(root.tag)
@@ -1009,6 +1028,8 @@ def read_invoices(xml: bytes, warnings: list[str]) -> list[model.Invoice]:
             bodies.append(_tree(child))
         elif name == "FatturaElettronicaHeader" and header is None:
             header = _tree(child)
+        elif name == "Signature" and info is not None:
+            info["xades"] = True
     if header is None:
         raise ReadError(MISSING_FIELD, "FatturaElettronicaHeader")
     # Every invoice has both: the seller is what a bill is matched on, the

@@ -8,6 +8,8 @@ from . import l10n_it_autoreg_run_notice
 from . import account_move
 from . import account_move_review
 from . import account_move_missing_tax
+from . import account_move_einvoice
+from . import report_einvoice
 from . import account_tax
 from . import account_move_receive
 from . import account_move_receive_zip

@@ -37,8 +37,9 @@ class L10nItAutoregEngine(models.AbstractModel):
 
     def _write_refusals(self, refusals):
         """Mark {move: Refusal} not recognized with their code and reason,
-        and the key of the tax the document waits for (tax_not_found: what
-        Create this tax creates)."""
+        the key of the tax the document waits for (tax_not_found: what
+        Create this tax creates) and where its figures did not match (the
+        readable e-invoice highlights them)."""
         for move, refusal in refusals.items():
             move.with_context(skip_invoice_sync=True).write(
                 {
@@ -46,6 +47,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                     "l10n_it_autoreg_reason_code": refusal.code,
                     "l10n_it_autoreg_reason": self._reason_text(refusal),
                     "l10n_it_autoreg_missing_tax_key": refusal.missing_tax or False,
+                    "l10n_it_autoreg_focus": refusal.focus or False,
                 }
             )
 

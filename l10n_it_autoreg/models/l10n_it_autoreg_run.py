@@ -334,6 +334,7 @@ class L10nItAutoregRun(models.Model):
                         "l10n_it_autoreg_reason_code": "internal_error",
                         "l10n_it_autoreg_reason": reason,
                         "l10n_it_autoreg_missing_tax_key": False,
+                        "l10n_it_autoreg_focus": False,
                     }
                 )
                 run.write(

@@ -12,6 +12,7 @@ import datetime
 
 from ..fatturapa.model import Withholding
 from .amounts import CENT, ZERO, D, fmt, r2
+from .focus import WITHHOLDING, join, line_focus
 from .outcome import Refusal, Text, _lt
 
 SELF_INVOICE_TYPES = frozenset(
@@ -226,9 +227,11 @@ def enasarco_from_other_data(invoice):
     rate = r2(abs(amount * 100 / base)) if base and amount else ZERO
     sign = -1 if (amount < 0) != (base < 0) else 1
     # one contribution: on the withholding lines, every line at one rate
+    focus = join(WITHHOLDING, line_focus(*(invoice.lines[i].number for i in sorted(marked))))
     if rate > ENASARCO_AGENT_MAX_RATE:
         raise Refusal(
             "totals_mismatch",
+            focus=focus,
             detail=Text(
                 _lt(
                     "ENASARCO %(rate)s%% stated in the lines' AltriDatiGestionali is more than the "
@@ -248,6 +251,7 @@ def enasarco_from_other_data(invoice):
     ):
         raise Refusal(
             "totals_mismatch",
+            focus=focus,
             detail=Text(
                 _lt(
                     "ENASARCO is stated in the lines' AltriDatiGestionali, not as one contribution "

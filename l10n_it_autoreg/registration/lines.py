@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..fatturapa.model import Line
 from ..fatturapa.reader import simplified_line_tax
 from .amounts import ZERO, D, fmt, r2
+from .focus import PENSION, join, vat_focus
 from .outcome import Refusal, Text, _lt
 from .reviews import Review
 from .taxes import vat_key
@@ -199,6 +200,7 @@ def add_pension_funds(invoice, items, entries, built):
             # applies to; the document puts all of it at its own VAT
             raise Refusal(
                 "totals_mismatch",
+                focus=join(PENSION, vat_focus(fkey, other)),
                 detail=Text(
                     _lt(
                         "pension fund %(type)s at VAT %(fund_rate)s%% on lines at VAT "
@@ -214,6 +216,7 @@ def add_pension_funds(invoice, items, entries, built):
         if fkey not in entries:
             raise Refusal(
                 "totals_mismatch",
+                focus=join(PENSION, vat_focus(fkey)),
                 detail=Text(
                     _lt("the pension fund's VAT %s%% has no VAT summary row"),
                     fmt(fund.vat_rate),

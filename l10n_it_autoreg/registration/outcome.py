@@ -46,13 +46,16 @@ class Refusal(Exception):  # noqa: N818 - a decision, not an error
     the parameters of its reason.  ``text`` names a variant wording of the
     same code (a key of VARIANTS).  ``missing_tax``: for ``tax_not_found``,
     the key of the purchase tax the document waits for
-    (registration.missing_tax), stored on the bill, not in the sentence."""
+    (registration.missing_tax), stored on the bill, not in the sentence.
+    ``focus``: where in the document the figures that did not match are
+    (registration.focus), stored on the bill for the readable e-invoice."""
 
-    def __init__(self, code, text=None, missing_tax=None, **params):
+    def __init__(self, code, text=None, missing_tax=None, focus=None, **params):
         super().__init__(code)
         self.code = code
         self.text = text
         self.missing_tax = missing_tax
+        self.focus = focus
         self.params = params
 
     def __repr__(self):

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from .amounts import fmt, r2
 from .document import REVERSE_CHARGE_PREFIX
+from .focus import vat_focus
 from .outcome import Refusal, Text, _lt
 
 STANDARD_RATE = Decimal("22.00")
@@ -87,12 +88,23 @@ def choose_vat_tax(key, due, taxes, rc_tag=None):
     if due == "S":
         return _split_payment_tax(rate, vat_taxes), SPLIT_PAYMENT
     if not rate:
-        raise Refusal("tax_not_found", rate=fmt(rate), nature=Text(_lt("without Natura")), hint="")
+        raise Refusal(
+            "tax_not_found",
+            focus=vat_focus(key),
+            rate=fmt(rate),
+            nature=Text(_lt("without Natura")),
+            hint="",
+        )
     normal = [t for t in vat_taxes if t.amount == rate and not t.negative and not t.nature]
     chosen = pick(normal)
     if not chosen:
         raise Refusal(
-            "tax_not_found", missing_tax=tax_key(rate), rate=fmt(rate), nature="", hint=""
+            "tax_not_found",
+            missing_tax=tax_key(rate),
+            focus=vat_focus(key),
+            rate=fmt(rate),
+            nature="",
+            hint="",
         )
     return chosen, NORMAL
 
@@ -126,6 +138,7 @@ def _reverse_charge_tax(rate, nature, vat_taxes, rc_tag):
     raise Refusal(
         "tax_not_found",
         missing_tax=tax_key(rate, nature),
+        focus=vat_focus((rate, nature)),
         rate=fmt(rate),
         nature=nature,
         hint=hint,
@@ -149,6 +162,7 @@ def _exempt_tax(rate, nature, vat_taxes):
         raise Refusal(
             "tax_not_found",
             missing_tax=tax_key(rate, nature),
+            focus=vat_focus((rate, nature)),
             rate=fmt(rate),
             nature=nature,
             hint=Text(_lt(" and exoneration %s"), nature),
@@ -167,6 +181,7 @@ def _split_payment_tax(rate, vat_taxes):
             "tax_not_found",
             # a split payment at 0% is no tax to create (a 0% tax needs a Natura)
             missing_tax=tax_key(rate, split=True) if rate else None,
+            focus=vat_focus((rate, None)),
             rate=fmt(rate),
             nature=Text(_lt("split payment")),
             hint=Text(

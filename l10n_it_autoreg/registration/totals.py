@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .amounts import ZERO, D, fmt, r2
+from .focus import PENSION, TOTAL, WITHHOLDING, vat_focus
 from .outcome import Refusal, Text, _lt
 from .reviews import Review
 from .taxes import REVERSE_CHARGE, SPLIT_PAYMENT, vat_key
@@ -44,6 +45,7 @@ def vat_entries(invoice):
             # only: the amount due would be wrong
             raise Refusal(
                 "totals_mismatch",
+                focus=vat_focus(key),
                 detail=Text(
                     _lt(
                         "VAT %(rate)s%% is split payment (EsigibilitaIVA S) in one summary row and "
@@ -133,6 +135,7 @@ def explain_taxables(invoice, entries, built, tolerance):
         else:
             raise Refusal(
                 "totals_mismatch",
+                focus=vat_focus(key),
                 detail=Text(
                     _lt(
                         "taxable amount at VAT %(rate)s%%%(nature)s: lines %(lines)s, summary "
@@ -225,6 +228,7 @@ def explain_document_total(invoice, entries, tolerance, has_stamp_line, summary_
         if abs(gap) > tolerance:
             raise Refusal(
                 "totals_mismatch",
+                focus=TOTAL,
                 detail=Text(
                     _lt("document total %(total)s, VAT summary %(summary)s (difference %(diff)s)"),
                     total=fmt(invoice.total),
@@ -276,10 +280,11 @@ def verify_vat(invoice, entries, bill, sign, tolerance):
     by_tax = defaultdict(list)
     for line in bill.tax_lines:
         by_tax[line.tax_id].append(line)
-    expected, entry_of = defaultdict(lambda: ZERO), {}
-    for entry in entries.values():
+    expected, entry_of, keys_of = defaultdict(lambda: ZERO), {}, defaultdict(list)
+    for key, entry in entries.items():
         expected[entry.tax_info.id] += entry.tax * sign
         entry_of[entry.tax_info.id] = entry
+        keys_of[entry.tax_info.id].append(key)
     adjustments = []
     for tax_id, want in expected.items():
         lines = by_tax.get(tax_id, [])
@@ -288,6 +293,7 @@ def verify_vat(invoice, entries, bill, sign, tolerance):
             if r2(sum((line.amount for line in lines), ZERO)):
                 raise Refusal(
                     "totals_mismatch",
+                    focus=vat_focus(*keys_of[tax_id]),
                     detail=Text(_lt("reverse charge tax %s does not balance"), name),
                 )
             continue
@@ -302,6 +308,7 @@ def verify_vat(invoice, entries, bill, sign, tolerance):
         if abs(diff) > max(tolerance, per_line) or not lines:
             raise Refusal(
                 "totals_mismatch",
+                focus=vat_focus(*keys_of[tax_id]),
                 detail=Text(
                     _lt("VAT %(tax)s: bill %(bill)s, e-invoice %(doc)s"),
                     tax=name,
@@ -340,6 +347,7 @@ def verify_taxes(invoice, entries, withholdings, pensions, bill, sign, tolerance
             w_lines,
             tolerance,
             _lt("withholding: bill %(bill)s, e-invoice %(doc)s"),
+            WITHHOLDING,
         )
         if diff:
             adjustments.append((w_lines[0].id, w_lines[0].amount - diff * direction))
@@ -354,18 +362,21 @@ def verify_taxes(invoice, entries, withholdings, pensions, bill, sign, tolerance
             p_lines,
             tolerance,
             _lt("pension fund: bill %(bill)s, e-invoice %(doc)s"),
+            PENSION,
         )
         if diff:
             adjustments.append((p_lines[0].id, p_lines[0].amount + diff * direction))
     return adjustments
 
 
-def _settle(want, have, lines, tolerance, template):
+def _settle(want, have, lines, tolerance, template, focus=None):
     """The difference (document - bill, to the cent) to write on ``lines``;
     Refusal beyond the tolerance or when the bill has no such line."""
     diff = r2(want) - r2(have)
     if diff and (abs(diff) > tolerance or not lines):
-        raise Refusal("totals_mismatch", detail=Text(template, bill=fmt(have), doc=fmt(want)))
+        raise Refusal(
+            "totals_mismatch", focus=focus, detail=Text(template, bill=fmt(have), doc=fmt(want))
+        )
     return diff
 
 
@@ -384,6 +395,7 @@ def check_amount_due(invoice, entries, withholdings, sign, bill_total):
     if r2(bill_total) != expected:
         raise Refusal(
             "totals_mismatch",
+            focus=TOTAL,
             detail=Text(
                 _lt(
                     "amount due: bill %(bill)s, e-invoice %(doc)s (total %(total)s, withholding "

@@ -5,6 +5,7 @@ from . import test_ux_automation
 from . import test_ux_end_to_end
 from . import test_ux_i18n
 from . import test_tour_autoreg
+from . import test_einvoice_view
 from . import test_engine_basic
 from . import test_engine_rules
 from . import test_receive_channels
@@ -23,6 +24,7 @@ from . import test_registration_duplicates
 from . import test_registration_outcome
 from . import test_registration_reviews
 from . import test_registration_missing_tax
+from . import test_registration_focus
 from . import test_security_runs
 from . import test_rule_review
 from . import test_rule_autopost_and_notices
@@ -37,3 +39,4 @@ from . import test_reader_fuzz
 from . import test_reader_leniency
 from . import test_reader_samples
 from . import test_reader_traps
+from . import test_reader_display

@@ -44,6 +44,7 @@ def refusal_calls():
             keywords = {k.arg: k.value for k in node.keywords}
             variant = keywords.pop("text", None)
             keywords.pop("missing_tax", None)  # stored on the bill, not in the sentence
+            keywords.pop("focus", None)  # (likewise)
             calls.append(("%s:%s" % (path, node.lineno), node.args[0].value,
                           variant.value if isinstance(variant, ast.Constant) else variant,
                           None if None in keywords else set(keywords)))
