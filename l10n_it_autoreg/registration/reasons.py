@@ -412,8 +412,11 @@ REASONS = {
                 "The e-invoice installments total %(installments)s but the amount due is %(due)s: "
                 "register the bill by hand and set the due dates."
             ),
-            "The DettaglioPagamento installments do not add up to the amount due.",
-            "Register by hand and set the due dates.",
+            "Legacy: bills left pending by earlier versions carry it; it is no longer given (the "
+            "DettaglioPagamento installments that do not add up to the amount due of a verified "
+            "bill give one installment of the whole amount on the earliest stated due date, "
+            "review `schedule_adjusted`).",
+            "Register it again automatically, or by hand and set the due dates.",
         ),
         Reason(
             "duplicate",
