@@ -40,12 +40,16 @@ class L10nItAutoregEngine(models.AbstractModel):
         and the key of the tax the document waits for (tax_not_found: what
         Create this tax creates)."""
         for move, refusal in refusals.items():
+            other = refusal.params.get("other") if refusal.code == "duplicate" else None
             move.with_context(skip_invoice_sync=True).write(
                 {
                     "l10n_it_autoreg_state": "unrecognized",
                     "l10n_it_autoreg_reason_code": refusal.code,
                     "l10n_it_autoreg_reason": self._reason_text(refusal),
                     "l10n_it_autoreg_missing_tax_key": refusal.missing_tax or False,
+                    "l10n_it_autoreg_duplicate_id": other.id
+                    if isinstance(other, models.BaseModel)
+                    else False,
                 }
             )
 
