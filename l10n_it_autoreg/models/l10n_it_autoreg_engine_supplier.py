@@ -247,6 +247,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                 text="duplicate_pending",
                 other=pending,
                 date=pending.invoice_date,
+                file=pending.l10n_it_autoreg_attachment_id.name or "",
                 number=invoice.number,
                 year=invoice.date.year,
             )

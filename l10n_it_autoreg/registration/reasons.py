@@ -464,8 +464,9 @@ VARIANTS = {
     "duplicate_pending": (
         "duplicate",
         _lt(
-            "Document %(other)s of %(date)s, of the same supplier with number %(number)s in "
-            "%(year)s, was received too and is still to register: one of the two is a duplicate. "
+            "Document %(other)s of %(date)s (file %(file)s), of the same supplier with number "
+            "%(number)s in %(year)s, was received too and is still to register: one of the two is "
+            "a duplicate. "
             "Decide which one is the real bill, delete the other, then register the real one "
             "(again automatically, or by hand)."
         ),

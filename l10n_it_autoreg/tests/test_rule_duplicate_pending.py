@@ -14,9 +14,9 @@ from odoo.tests import tagged
 from .common import D, AutoregCommon, InvoiceSpec, LineSpec, PartySpec, build_xml, date
 
 PENDING_REASON = (
-    "Document %s of %s, of the same supplier with number %s in %s, was received too and is "
-    "still to register: one of the two is a duplicate. Decide which one is the real bill, "
-    "delete the other, then register the real one (again automatically, or by hand).")
+    "Document %s of %s (file %s), of the same supplier with number %s in %s, was received too "
+    "and is still to register: one of the two is a duplicate. Decide which one is the real "
+    "bill, delete the other, then register the real one (again automatically, or by hand).")
 
 
 @tagged("post_install_l10n", "post_install", "-at_install")
@@ -34,7 +34,9 @@ class TestDuplicateOfPendingDocument(AutoregCommon):
     def assertDuplicateOfPending(self, move, other, number="FT-D1"):
         self.assertRefused(move, "duplicate")
         self.assertEqual(move.l10n_it_autoreg_reason, PENDING_REASON % (
-            other.display_name, other.invoice_date.isoformat(), number, 2025))
+            other.display_name, other.invoice_date.isoformat(),
+            other.l10n_it_autoreg_attachment_id.name, number, 2025))
+        self.assertTrue(other.l10n_it_autoreg_attachment_id.name.endswith(".xml"))
         self.assertEqual(move.l10n_it_autoreg_duplicate_id, other)
 
     def test_twin_pending_outside_the_registration_refuses_it(self):
@@ -48,9 +50,11 @@ class TestDuplicateOfPendingDocument(AutoregCommon):
         self.assertFalse(first.line_ids)
 
     def test_twin_not_recognized_refuses_it_and_the_accountant_decides(self):
-        first, second = self.twins(lines=[LineSpec(vat_rate=D("15.55"))])
+        first = self.receive(InvoiceSpec(number="FT-D1", date=date(2025, 1, 15),
+                                         lines=[LineSpec(vat_rate=D("15.55"))]))
         self.register(first)
         self.assertRefused(first, "tax_not_found", "15.55")
+        second = self.receive(InvoiceSpec(number="FT-D1", date=date(2025, 1, 20)))
         self.register(second)
         self.assertDuplicateOfPending(second, first)
         # registered again, the first one now meets the second, refused too:
