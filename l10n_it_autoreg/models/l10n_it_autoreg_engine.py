@@ -154,10 +154,8 @@ class L10nItAutoregEngine(models.AbstractModel):
         (``l10n_it_autoreg.run``) is the caller that records outcomes; a
         scheduled run calls it with the context key
         ``l10n_it_autoreg_automatic`` (suppliers set to never auto-post are
-        then left to the user).  ``upcoming``: ids of the documents the
-        caller hands over next in the same registration (a run's next
-        batches): decided after ``moves``, they are no duplicates still to
-        register of these."""
+        then left to the user).  ``upcoming``: ids a run hands over next
+        (decided later: no duplicates still to register of ``moves``)."""
         # default_* keys of the caller (list views, mail alias) must not leak
         # into the records the engine creates (partners, bank accounts...):
         # the context is replaced, not updated (with_context(**clean) would
