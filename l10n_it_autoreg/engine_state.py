@@ -36,6 +36,10 @@ class BatchContext:
     created_taxes: dict = field(default_factory=dict)  # missing_taxes.NewTax key -> tax
     # registering on behalf of the scheduled action (not a person's action)
     automatic: bool = False
+    # in which order this registration decides documents: the batch's (id ->
+    # position), then those of ``later`` (its next batches, a run's next calls)
+    order: dict = field(default_factory=dict)
+    later: frozenset = frozenset()
 
     def snapshot(self):
         return (

@@ -6,7 +6,7 @@ import logging
 
 from lxml import etree
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..fatturapa.codes import PAYMENT_METHODS
@@ -14,7 +14,8 @@ from ..fatturapa.codes import PAYMENT_METHODS
 _logger = logging.getLogger(__name__)
 
 # Reasons for which filling the draft from the e-invoice makes no sense: the
-# document is no supplier bill of this company, or is already registered.
+# document is no supplier bill of this company, or is already registered
+# (a duplicate of a document still to register may be the real bill: filled).
 NO_FILL_REASONS = frozenset(["self_invoice", "own_invoice", "not_for_company", "duplicate"])
 
 
@@ -116,6 +117,20 @@ class AccountMove(models.Model):
         readonly=True,
         help="TipoDocumento of the e-invoice (TD01, TD04, ...).",
     )
+    l10n_it_autoreg_duplicate_id = fields.Many2one(
+        "account.move",
+        string="Duplicate of",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="Not recognized as a duplicate: the bill or the received document of the same "
+        "supplier with the same number in the same fiscal year.",
+    )
+    l10n_it_autoreg_can_fill = fields.Boolean(
+        string="Can be filled from the e-invoice",
+        compute="_compute_l10n_it_autoreg_can_fill",
+    )
 
     def write(self, vals):
         # EXTENDS account: writing only the addon's own fields (registration
@@ -143,10 +158,38 @@ class AccountMove(models.Model):
             self.state == "draft"
             and self.l10n_it_autoreg_state == "unrecognized"
             and self.move_type in ("in_invoice", "in_refund")
-            and self.l10n_it_autoreg_reason_code not in NO_FILL_REASONS
+            and (
+                self.l10n_it_autoreg_reason_code not in NO_FILL_REASONS
+                or self._l10n_it_autoreg_duplicate_of_pending()
+            )
             and bool(self.l10n_it_autoreg_attachment_id)
             and not self.invoice_line_ids
         )
+
+    def _l10n_it_autoreg_duplicate_of_pending(self):
+        """A duplicate of a received document still to register: which one
+        is the real bill is the accountant's decision (either may be filled
+        and registered by hand)."""
+        other = self.l10n_it_autoreg_duplicate_id
+        return (
+            self.l10n_it_autoreg_reason_code == "duplicate"
+            and other.state == "draft"
+            and other.l10n_it_autoreg_state in ("pending", "unrecognized")
+        )
+
+    @api.depends(
+        "state",
+        "move_type",
+        "invoice_line_ids",
+        "l10n_it_autoreg_state",
+        "l10n_it_autoreg_reason_code",
+        "l10n_it_autoreg_attachment_id",
+        "l10n_it_autoreg_duplicate_id.state",
+        "l10n_it_autoreg_duplicate_id.l10n_it_autoreg_state",
+    )
+    def _compute_l10n_it_autoreg_can_fill(self):
+        for move in self:
+            move.l10n_it_autoreg_can_fill = move._l10n_it_autoreg_can_fill()
 
     def action_l10n_it_autoreg_fill_from_einvoice(self):
         """Fill not recognized bills with what Odoo's own FatturaPA import

@@ -36,13 +36,14 @@ class L10nItAutoregEngine(models.AbstractModel):
     # Entry point
     # ------------------------------------------------------------------
     @api.model
-    def register(self, moves):
+    def register(self, moves, upcoming=()):
         """Register the pending / not recognized draft bills among ``moves``
         now; returns a :class:`RegistrationResult`.  The run
         (``l10n_it_autoreg.run``) is the caller that records outcomes; a
         scheduled run calls it with the context key
         ``l10n_it_autoreg_automatic`` (suppliers set to never auto-post are
-        then left to the user)."""
+        then left to the user).  ``upcoming``: ids a run hands over next
+        (decided later: no duplicates still to register of ``moves``)."""
         # default_* keys of the caller (list views, mail alias) must not leak
         # into the records the engine creates (partners, bank accounts...):
         # the context is replaced, not updated (with_context(**clean) would
@@ -67,19 +68,23 @@ class L10nItAutoregEngine(models.AbstractModel):
                 result.skipped |= Move.browse(busy)
                 if taken:
                     result |= company_engine._register_batch(
-                        Move.with_company(company).with_context(lang=lang).browse(taken)
+                        Move.with_company(company).with_context(lang=lang).browse(taken),
+                        later=frozenset(ids[start + BATCH_SIZE :]) | frozenset(upcoming),
                     )
         return result
 
     # ------------------------------------------------------------------
     # One batch
     # ------------------------------------------------------------------
-    def _register_batch(self, moves):
-        """Read, prefetch, register chunk by chunk; write traces and reasons."""
+    def _register_batch(self, moves, later=frozenset()):
+        """Read, prefetch, register chunk by chunk; write traces and reasons
+        (``later``: ids this registration decides after the batch)."""
         Move = self.env["account.move"]
         invoices, outcomes = self._read_documents(moves)
         batch = self._prefetch(moves.company_id, invoices)
         todo = [m for m in moves if m in invoices]
+        batch.order = {move.id: position for position, move in enumerate(todo)}
+        batch.later = frozenset(later) - set(moves.ids)
         for start in range(0, len(todo), CHUNK_SIZE):
             outcomes.update(self._register_chunk(todo[start : start + CHUNK_SIZE], invoices, batch))
         registered, refused = Move, Move
@@ -318,6 +323,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                 "l10n_it_autoreg_reason_code": False,
                 "l10n_it_autoreg_reason": False,
                 "l10n_it_autoreg_missing_tax_key": False,
+                "l10n_it_autoreg_duplicate_id": False,
                 # written from the document, not by a person: Odoo's auto-post
                 # suggestion counts it as a validation without edits
                 "is_manually_modified": False,

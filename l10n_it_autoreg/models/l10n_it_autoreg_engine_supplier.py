@@ -10,7 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..db_errors import ConcurrentUpdate
 from ..registration import identity
-from ..registration.duplicates import bill_number
+from ..registration.duplicates import bill_number, same_seller
 from ..registration.outcome import Refusal, Text, _lt
 from ..registration.reviews import Review
 
@@ -234,10 +234,32 @@ class L10nItAutoregEngine(models.AbstractModel):
     def _check_duplicate(self, move, partner, invoice, move_type, batch):
         """Refuse a document whose supplier already has a bill with its
         number in its fiscal year (any state), written before the batch or
-        decided in it."""
+        decided in it; or another received document with its number in its
+        fiscal year still to register (the accountant decides which one is
+        the real bill)."""
         other = self._find_duplicate(move, partner, invoice, move_type, batch)
         if other:
             raise Refusal("duplicate", other=other, number=invoice.number, year=invoice.date.year)
+        pending = self._find_pending_duplicate(move, invoice, move_type, batch)
+        if pending:
+            raise Refusal(
+                "duplicate",
+                text="duplicate_pending",
+                other=pending,
+                date=pending.invoice_date,
+                file=pending.l10n_it_autoreg_attachment_id.name or "",
+                number=invoice.number,
+                year=invoice.date.year,
+            )
+
+    @staticmethod
+    def _fiscal_year(company, day):
+        """(first, last day) of the fiscal year of ``day``."""
+        year = company.compute_fiscalyear_dates(day)
+        return (
+            year["date_from"] or day.replace(month=1, day=1),
+            year["date_to"] or day.replace(month=12, day=31),
+        )
 
     def _duplicate_partner_ids(self, partner, invoice, company):
         """The contacts whose bills count as duplicates (identity.duplicate_partner_ids)."""
@@ -265,9 +287,7 @@ class L10nItAutoregEngine(models.AbstractModel):
         """The bill ``invoice`` would duplicate, or None."""
         company = batch.company
         partner_ids = self._duplicate_partner_ids(partner, invoice, company)
-        year = company.compute_fiscalyear_dates(invoice.date)
-        date_from = year["date_from"] or invoice.date.replace(month=1, day=1)
-        date_to = year["date_to"] or invoice.date.replace(month=12, day=31)
+        date_from, date_to = self._fiscal_year(company, invoice.date)
         self.env["account.move"].flush_model(
             ["ref", "commercial_partner_id", "invoice_date", "move_type", "state"]
         )
@@ -299,3 +319,62 @@ class L10nItAutoregEngine(models.AbstractModel):
         if decided:
             found.append(decided)
         return self.env["account.move"].browse(min(found)) if found else None
+
+    def _find_pending_duplicate(self, move, invoice, move_type, batch):
+        """Another received document (pending or not recognized draft) of
+        the same supplier with the number of ``invoice`` in its fiscal year,
+        or None.  Not the bill itself; not the documents this registration
+        decides after ``move`` (the first of two registered together is
+        registered, the second is then the duplicate of a bill) nor those it
+        decided to register."""
+        date_from, date_to = self._fiscal_year(batch.company, invoice.date)
+        self.env["account.move"].flush_model(
+            ["ref", "invoice_date", "move_type", "state", "l10n_it_autoreg_state"]
+        )
+        self.env.cr.execute(
+            """
+            SELECT id FROM account_move
+             WHERE company_id = %s
+               AND id != %s
+               AND state = 'draft'
+               AND l10n_it_autoreg_state IN ('pending', 'unrecognized')
+               AND move_type = %s
+               AND upper(regexp_replace(ref, %s, '', 'g')) = %s
+               AND COALESCE(invoice_date, date) BETWEEN %s AND %s
+             ORDER BY id
+        """,
+            [
+                batch.company.id,
+                move.id,
+                move_type,
+                "[\\s\u200b\u200c\u200d\ufeff\u00ad]+",
+                bill_number(invoice.number),
+                date_from,
+                date_to,
+            ],
+        )
+        for (other_id,) in self.env.cr.fetchall():
+            decided_later = other_id in batch.later or batch.order.get(
+                other_id, -1
+            ) > batch.order.get(move.id, -1)
+            if decided_later or other_id in batch.duplicates:
+                continue
+            other = self.env["account.move"].browse(other_id)
+            received = self._received_invoice(other)
+            if received is not None and same_seller(invoice.seller, received.seller):
+                return other
+        return None
+
+    def _received_invoice(self, move):
+        """The document of the received bill ``move`` as the reader reads
+        it, or None (no file, unreadable)."""
+        attachment = move.l10n_it_autoreg_attachment_id
+        if not attachment:
+            return None
+        result = self.env["account.move"]._l10n_it_autoreg_read(
+            attachment.raw or b"", attachment.name
+        )
+        index = move.l10n_it_autoreg_body_index or 0
+        if not result.ok or index >= len(result.invoices):
+            return None
+        return result.invoices[index]

@@ -41,6 +41,7 @@ class L10nItAutoregEngine(models.AbstractModel):
         Create this tax creates) and where its figures did not match (the
         readable e-invoice highlights them)."""
         for move, refusal in refusals.items():
+            other = refusal.params.get("other") if refusal.code == "duplicate" else None
             move.with_context(skip_invoice_sync=True).write(
                 {
                     "l10n_it_autoreg_state": "unrecognized",
@@ -48,6 +49,9 @@ class L10nItAutoregEngine(models.AbstractModel):
                     "l10n_it_autoreg_reason": self._reason_text(refusal),
                     "l10n_it_autoreg_missing_tax_key": refusal.missing_tax or False,
                     "l10n_it_autoreg_focus": refusal.focus or False,
+                    "l10n_it_autoreg_duplicate_id": other.id
+                    if isinstance(other, models.BaseModel)
+                    else False,
                 }
             )
 

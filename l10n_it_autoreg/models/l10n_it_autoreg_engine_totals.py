@@ -122,7 +122,12 @@ class L10nItAutoregEngine(models.AbstractModel):
     # Due dates
     # ------------------------------------------------------------------
     def _apply_schedule(self, plan):
-        """The e-invoice's due dates and amounts on the payable lines."""
+        """The e-invoice's due dates and amounts on the payable lines (after
+        the verification: the figures are the document's).  Installments
+        that do not add up to the amount due give one payable line of the
+        whole amount on the earliest stated due date, to review
+        (registration.schedule); the bill's due date is its last payable
+        line's."""
         move = plan.move
         terms = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
         due = r2(
@@ -143,6 +148,11 @@ class L10nItAutoregEngine(models.AbstractModel):
                 move,
                 [(date, None if amount is None else float(amount)) for date, amount in schedule],
             )
+            last = max(date for date, _amount in schedule)
+            if move.invoice_date_due != last:
+                self._bill_context(move).with_context(skip_invoice_sync=True).write(
+                    {"invoice_date_due": last}
+                )
 
     def _rebalance_terms(self, move, schedule=None):
         """Payable lines = the rest of the move; ``schedule`` = [(date,

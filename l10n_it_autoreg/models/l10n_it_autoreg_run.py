@@ -299,7 +299,11 @@ class L10nItAutoregRun(models.Model):
             self.env["l10n_it_autoreg.engine"]
             .with_company(run.company_id)
             .with_context(l10n_it_autoreg_automatic=run.trigger == "cron")
-            .register(moves.with_company(run.company_id))
+            .register(
+                moves.with_company(run.company_id),
+                # decided after these: not their duplicates still to register
+                upcoming=(run._remaining_moves() - moves).ids,
+            )
         )
         # the run counts what its own engine call registered, nothing else
         registered, refused = result.registered & moves, result.refused & moves
@@ -335,6 +339,7 @@ class L10nItAutoregRun(models.Model):
                         "l10n_it_autoreg_reason": reason,
                         "l10n_it_autoreg_missing_tax_key": False,
                         "l10n_it_autoreg_focus": False,
+                        "l10n_it_autoreg_duplicate_id": False,
                     }
                 )
                 run.write(

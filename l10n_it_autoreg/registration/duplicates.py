@@ -1,20 +1,39 @@
 """Duplicates among the documents of one batch: a document decided in the
 batch is a bill already, for the documents decided after it (as when each
-bill is written before the next is decided).
+bill is written before the next is decided); and whether the seller of
+another received document still to register is the same supplier.
 
 Pure Python: the engine asks the database for the bills written before the
-batch, and this index for those decided in it.
+batch and for the received documents still to register, and this index for
+those decided in it.
 """
 
 from dataclasses import dataclass
 
-from .identity import digits
+from .identity import digits, is_placeholder_vat, norm_cf, norm_vat
 
 
 def bill_number(number):
     """The number as duplicates compare it: NFKC, no invisible characters
     (zero-width, soft hyphen), no blanks, upper case."""
     return digits(number)
+
+
+def same_seller(seller, other):
+    """Whether the sellers of two documents are the same supplier, as the
+    duplicates of registered bills count them (identity.duplicate_partner_ids):
+    the same VAT number -- not another member of a VAT group (same VAT,
+    another fiscal code of its own), a placeholder VAT number (foreign party)
+    only with the same name -- or, without VAT numbers, the same fiscal code."""
+    vat, other_vat = norm_vat(seller.vat), norm_vat(other.vat)
+    cf, other_cf = norm_cf(seller.fiscal_code), norm_cf(other.fiscal_code)
+    if vat and other_vat:
+        if vat != other_vat:
+            return False
+        if is_placeholder_vat(vat):
+            return digits(seller.display_name) == digits(other.display_name)
+        return not (cf and other_cf) or cf == other_cf or vat[2:] in (cf, other_cf)
+    return bool(cf) and cf == other_cf
 
 
 @dataclass(frozen=True)
@@ -47,6 +66,11 @@ class DuplicateIndex:
             ):
                 return decided.move_id
         return None
+
+    def __contains__(self, move_id):
+        """Whether the document ``move_id`` was decided in the batch (to be
+        registered)."""
+        return any(d.move_id == move_id for values in self._by_number.values() for d in values)
 
     def clone(self):
         other = DuplicateIndex()

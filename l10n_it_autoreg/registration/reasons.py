@@ -412,8 +412,11 @@ REASONS = {
                 "The e-invoice installments total %(installments)s but the amount due is %(due)s: "
                 "register the bill by hand and set the due dates."
             ),
-            "The DettaglioPagamento installments do not add up to the amount due.",
-            "Register by hand and set the due dates.",
+            "Legacy: bills left pending by earlier versions carry it; it is no longer given (the "
+            "DettaglioPagamento installments that do not add up to the amount due of a verified "
+            "bill give one installment of the whole amount on the earliest stated due date, "
+            "review `schedule_adjusted`).",
+            "Register it again automatically, or by hand and set the due dates.",
         ),
         Reason(
             "duplicate",
@@ -424,8 +427,13 @@ REASONS = {
                 "is a duplicate. Delete this one, or correct the other bill if it is wrong."
             ),
             "A bill of the same supplier with the same number in the same fiscal year already "
-            "exists (any state); the reason names it.",
-            "Delete this one, or correct the other bill.",
+            "exists (any state), or another received document of the same supplier, number and "
+            "fiscal year is still to register (pending or not recognized; of two such documents "
+            "registered together, the first is registered and the second is its duplicate); the "
+            "reason names it.",
+            "Delete this one, or correct the other bill. When the other is still to register, "
+            "decide which one is the real bill: delete the other and register it (again "
+            "automatically, or by hand: *Fill from e-invoice* is offered).",
         ),
         # -- posting ------------------------------------------------------------
         Reason(
@@ -453,6 +461,16 @@ REASONS = {
 
 # Other wordings of a code, for a case that needs its own advice.
 VARIANTS = {
+    "duplicate_pending": (
+        "duplicate",
+        _lt(
+            "Document %(other)s of %(date)s (file %(file)s), of the same supplier with number "
+            "%(number)s in %(year)s, was received too and is still to register: one of the two is "
+            "a duplicate. "
+            "Decide which one is the real bill, delete the other, then register the real one "
+            "(again automatically, or by hand)."
+        ),
+    ),
     "self_invoice_by_buyer": (
         "self_invoice",
         _lt(

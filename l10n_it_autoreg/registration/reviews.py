@@ -57,11 +57,15 @@ REVIEWS = {
         ReviewCode(
             "schedule_adjusted",
             _lt(
-                "The installments of the e-invoice (%(stated)s) do not add up to the amount due "
-                "(%(due)s): the whole amount is due on %(date)s."
+                "The installments of the e-invoice add up to %(stated)s, not to the amount due "
+                "%(due)s: the whole amount is due in one installment on %(date)s, the earliest "
+                "due date stated."
             ),
-            "The bill's figures are verified but the installments stated do not add up to the "
-            "amount due: one installment of the whole amount on the earliest stated due date.",
+            "The bill's figures are verified (untaxed, VAT, total and amount due equal the "
+            "e-invoice's) but the installments stated do not add up to the amount due "
+            "(installments of the gross total while a withholding is due, installments summing "
+            "to more or less, several DatiPagamento that are not each the whole amount): one "
+            "installment of the whole amount on the earliest stated due date.",
             "The due dates, against the supplier's contract.",
         ),
         ReviewCode(

@@ -1,11 +1,16 @@
 """The due-date schedule of the e-invoice: its installments as the bill's
-payable lines, or a Refusal when they do not add up to the amount due.
+payable lines; when they do not add up to the amount due (and nothing
+explains it), the whole amount due on the earliest stated due date, to
+review (``schedule_adjusted``).
 
-Pure Python.
+Pure Python.  The schedule is decided once the bill's figures are verified
+(untaxed, VAT, total and amount due equal the document's): only the
+installments are uncertain then, never the amount.
 """
 
 from .amounts import ZERO, D, fmt, r2
-from .outcome import Refusal, Text, _lt
+from .outcome import Text, _lt
+from .reviews import Review
 
 
 def due_date_schedule(invoice, blocks, due, refund, tolerance):
@@ -13,11 +18,13 @@ def due_date_schedule(invoice, blocks, due, refund, tolerance):
 
     ``blocks``: the installments of each DatiPagamento (document.payment_blocks);
     ``due``: the bill's amount due (positive); ``refund``: the bill is a
-    credit note.  The installments must add up to the amount due: otherwise
-    the bill would tell another amount to pay than the document, and it is
-    not posted.  ``None`` as schedule: the document gives no due date (the
-    supplier's terms or the document date decide).  The last payable line
-    (amount None) takes the rest."""
+    credit note.  Installments that add up to the amount due are the
+    payable lines, one each; otherwise (unless explained: alternative payment
+    blocks, the document total written as the amount to pay, a credit note
+    paying 0.00) the whole amount is due on the earliest stated due date
+    and the note is the Review ``schedule_adjusted``.  ``None`` as schedule:
+    the document gives no due date (the supplier's terms or the document
+    date decide).  The last payable line (amount None) takes the rest."""
     dated = [i for block in blocks for i in block if i.due_date]
     if not dated:
         unreadable = [
@@ -60,10 +67,10 @@ def due_date_schedule(invoice, blocks, due, refund, tolerance):
 
 
 def _unequal_installments(invoice, blocks, dated, amounts, total, due, refund, tolerance):
-    """(installments, amounts, note) when installments that do not add up to
-    the amount due are explained (alternative payment blocks, the document
-    total written as the amount to pay, a credit note paying 0.00); else the
-    Refusal."""
+    """(installments, amounts, note) of installments that do not add up to
+    the amount due: as explained (alternative payment blocks, the document
+    total written as the amount to pay, a credit note paying 0.00), else
+    the whole amount on the earliest stated due date, to review."""
     dated_blocks = [b for b in ([i for i in block if i.due_date] for block in blocks) if b]
     doc_total = abs(D(invoice.total)) if invoice.total is not None else None
     if len(dated_blocks) > 1 and all(
@@ -112,5 +119,17 @@ def _unequal_installments(invoice, blocks, dated, amounts, total, due, refund, t
             date=dated[0].due_date,
         )
     else:
-        raise Refusal("payment_schedule_mismatch", installments=fmt(total), due=fmt(due))
+        dated, amounts, note = adjusted_schedule(dated, total, due)
     return dated, amounts, note
+
+
+def adjusted_schedule(dated, total, due):
+    """(installments, amounts, Review) of installments that do not add up to
+    the amount due and that nothing explains (installments of the gross
+    total while a withholding is due, installments summing to more or less,
+    several DatiPagamento that are not each the whole amount...): the bill's
+    figures are verified, only the schedule is uncertain: one payable line
+    of the whole amount on the earliest stated due date."""
+    earliest = min(dated, key=lambda i: i.due_date)
+    note = Review("schedule_adjusted", stated=fmt(total), due=fmt(due), date=earliest.due_date)
+    return [earliest], [due], note

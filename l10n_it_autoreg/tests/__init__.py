@@ -31,6 +31,8 @@ from . import test_rule_autopost_and_notices
 from . import test_rule_taxes_from_document
 from . import test_rule_withholding_pension_readings
 from . import test_rule_create_missing_tax
+from . import test_rule_schedule_adjusted
+from . import test_rule_duplicate_pending
 from . import test_reliability_concurrency
 from . import test_reliability_taxes_concurrency
 # database-free (unittest cases of pure.PureCase), also run without a

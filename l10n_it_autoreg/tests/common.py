@@ -98,8 +98,8 @@ class AutoregCommon(AccountTestInvoicingCommon):
         Unless opted out (``twin=False``, ``autoreg_twin_batch``), the same
         registration is first done in one call together with companion
         documents (a valid invoice and a tax_not_found one received before
-        the test's documents, so with lower ids; a payment_schedule_mismatch
-        one, an unreadable file and a valid invoice received after them), in
+        the test's documents, so with lower ids; a totals_mismatch one, an
+        unreadable file and a valid invoice received after them), in
         a savepoint rolled back afterwards: the test's documents sit in the
         middle of the batch the engine writes together, as in the scheduled
         action (documents received otherwise than by ``receive_bytes`` have
@@ -125,7 +125,7 @@ class AutoregCommon(AccountTestInvoicingCommon):
     COMPANION_SUPPLIERS = {  # VAT numbers no test uses (valid check digits)
         "before": ("IT09871234564", "Compagno Prima Srl"),
         "tax": ("IT09871234580", "Compagno Aliquota Srl"),
-        "schedule": ("IT09871234598", "Compagno Rate Srl"),
+        "totals": ("IT09871234598", "Compagno Totali Srl"),
         "after": ("IT09871234572", "Compagno Dopo Srl"),
     }
 
@@ -139,8 +139,6 @@ class AutoregCommon(AccountTestInvoicingCommon):
         installment = {"method": "MP01", "iban": None}
         if which == "tax":
             line.vat_rate = D("13.13")
-        if which == "schedule":
-            installment["amount"] = D("10.00")
         buyer_cf = company.l10n_it_codice_fiscale if "l10n_it_codice_fiscale" in company._fields \
             else None
         spec = InvoiceSpec(
@@ -150,6 +148,8 @@ class AutoregCommon(AccountTestInvoicingCommon):
             buyer=PartySpec(vat=company.vat or None, fiscal_code=buyer_cf or None,
                             name=company.name or "Azienda"),
             lines=[line],
+            # 40.00 + 8.80 VAT = 48.80: a total of 60.00 is refused
+            total=D("60.00") if which == "totals" else None,
             payments=[PaymentSpec("TP02", [InstallmentSpec(**installment)])])
         return build_xml(spec), "%s_C%05d.xml" % (vat, type(self).companion_sequence)
 
@@ -179,7 +179,7 @@ class AutoregCommon(AccountTestInvoicingCommon):
             before = getattr(self, "_companions_before", self.env["account.move"]).exists()
             before = before.filtered(lambda m: m.id < min(moves.ids or [0]))
             after = self.env["account.move"]
-            for which in ("schedule", None, "after"):
+            for which in ("totals", None, "after"):
                 if which is None:
                     type(self).companion_sequence += 1
                     after |= self._upload(

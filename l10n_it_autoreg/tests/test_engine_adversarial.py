@@ -656,14 +656,23 @@ class TestPayments(AdversarialCommon):
             InstallmentSpec(amount=D("61"), due_date=date(2025, 2, 1)),
             InstallmentSpec(amount=D("60"), due_date=date(2025, 3, 1))])])
         move = self.receive_and_register(spec)
-        self.assertRefused(move, "payment_schedule_mismatch", "121.00", "122.00")
+        # the whole amount due on the earliest stated date, to review
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(self.payable_schedule(move), [(date(2025, 2, 1), 122.0)])
+        self.assertEqual(move.invoice_date_due, date(2025, 2, 1))
+        self.assertIn("schedule_adjusted", move.l10n_it_autoreg_review_codes.split())
+        self.assertIn("121.00", move.l10n_it_autoreg_review)
 
     def test_single_installment_different_amount(self):
-        # one installment that is not the amount due: which one is right?
+        # one installment that is not the amount due: the figures are
+        # verified, the amount due is the bill's, on that date, to review
         spec = InvoiceSpec(payments=[PaymentSpec(installments=[InstallmentSpec(
             amount=D("100.00"))])])
         move = self.receive_and_register(spec)
-        self.assertRefused(move, "payment_schedule_mismatch", "100.00", "122.00")
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(self.payable_schedule(move), [(date(2025, 2, 14), 122.0)])
+        self.assertIn("schedule_adjusted", move.l10n_it_autoreg_review_codes.split())
+        self.assertIn("100.00", move.l10n_it_autoreg_review)
 
     def test_single_installment_is_gross_total_with_withholding(self):
         # the supplier wrote the document total as the amount to pay: the
@@ -680,7 +689,9 @@ class TestPayments(AdversarialCommon):
         spec = InvoiceSpec(payments=[PaymentSpec(installments=[InstallmentSpec(
             amount=D("0.00"))])])
         move = self.receive_and_register(spec)
-        self.assertRefused(move, "payment_schedule_mismatch")
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(self.payable_schedule(move), [(date(2025, 2, 14), 122.0)])
+        self.assertIn("schedule_adjusted", move.l10n_it_autoreg_review_codes.split())
 
     def test_installment_without_any_date(self):
         xml = build_xml(InvoiceSpec())

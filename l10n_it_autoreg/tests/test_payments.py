@@ -148,10 +148,13 @@ class TestPayments(AutoregCommon):
         refund = self.receive_and_register(spec)
         self.assertRegistered(refund, 100, 22, 122, move_type="in_refund")
         self.assertEqual(self.payable_schedule(refund), [(date(2025, 4, 10), 122.0)])
-        # an invoice asking 0.00 is still a schedule that does not add up
+        # an invoice asking 0.00 is a schedule that does not add up: the
+        # whole amount due on its date, to review
         bill = self.receive_and_register(InvoiceSpec(number="FT-PAY-0", payments=[
             PaymentSpec("TP02", [InstallmentSpec(amount=D("0.00"), due_date=date(2025, 4, 10))])]))
-        self.assertRefused(bill, "payment_schedule_mismatch")
+        self.assertRegistered(bill, 100, 22, 122)
+        self.assertEqual(self.payable_schedule(bill), [(date(2025, 4, 10), 122.0)])
+        self.assertEqual(bill.l10n_it_autoreg_review_codes, "schedule_adjusted")
 
     def test_foreign_currency_installments(self):
         usd = self.env.ref("base.USD")

@@ -1,9 +1,12 @@
 """registration.duplicates without a database: the documents decided in a
 batch are bills already for those decided after them (same contacts, move
-type, number, fiscal year)."""
+type, number, fiscal year); the sellers of two received documents are the
+same supplier (same_seller) as duplicates count them."""
 from datetime import date
 
-from odoo.addons.l10n_it_autoreg.registration.duplicates import DuplicateIndex, bill_number
+from odoo.addons.l10n_it_autoreg.fatturapa.model import Party
+from odoo.addons.l10n_it_autoreg.registration.duplicates import (
+    DuplicateIndex, bill_number, same_seller)
 from odoo.addons.l10n_it_autoreg.tests.registration_case import RegistrationCase
 
 # a fiscal year from April to March
@@ -75,3 +78,50 @@ class TestDuplicateIndex(RegistrationCase):
         self.assertEqual(copy.find(10, {1}, "in_invoice", "FT 12", FY_FROM, FY_TO), 12)
         original.add(13, 1, "in_invoice", "FT 14", date(2025, 1, 15))
         self.assertIsNone(copy.find(20, {1}, "in_invoice", "FT 14", FY_FROM, FY_TO))
+
+    def test_index_knows_the_documents_decided(self):
+        found = index((10, 1, "in_invoice", "FT 12", date(2025, 1, 15)))
+        self.assertIn(10, found)
+        self.assertNotIn(11, found)
+        self.assertNotIn(10, DuplicateIndex())
+
+
+def party(vat=None, fiscal_code=None, name="Fornitore Srl", country="IT"):
+    return Party(vat_country=country if vat else None, vat_code=vat, fiscal_code=fiscal_code,
+                 name=name)
+
+
+class TestSameSeller(RegistrationCase):
+
+    def test_same_vat_number_however_written(self):
+        self.assertTrue(same_seller(party("01234567890"), party(" 012 345 67890 ")))
+        self.assertTrue(same_seller(party("01234567890", name="A"),
+                                    party("01234567890", name="B")))
+        self.assertFalse(same_seller(party("01234567890"), party("07643520567")))
+
+    def test_fiscal_code_written_once_is_the_same_supplier(self):
+        self.assertTrue(same_seller(party("01234567890", "RSSMRA80A01H501U"),
+                                    party("01234567890")))
+        self.assertTrue(same_seller(party("01234567890", "01234567890"),
+                                    party("01234567890", "RSSMRA80A01H501U")))
+
+    def test_vat_group_members_are_other_suppliers(self):
+        self.assertFalse(same_seller(party("07643520567", "11100000014"),
+                                     party("07643520567", "11100000022")))
+        self.assertTrue(same_seller(party("07643520567", "11100000014"),
+                                    party("07643520567", "11100000014")))
+
+    def test_placeholder_vat_number_needs_the_same_name(self):
+        one = party("99999999999", name="Alpha Ltd", country="GB")
+        self.assertFalse(same_seller(one, party("99999999999", name="Beta Ltd", country="GB")))
+        self.assertTrue(same_seller(one, party("99999999999", name="alpha  ltd", country="GB")))
+
+    def test_without_vat_number_the_fiscal_code(self):
+        self.assertTrue(same_seller(party(None, "RSSMRA80A01H501U"),
+                                    party(None, "rssmra80a01h501u")))
+        self.assertTrue(same_seller(party("01234567890", "RSSMRA80A01H501U"),
+                                    party(None, "RSSMRA80A01H501U")))
+        self.assertFalse(same_seller(party(None, "RSSMRA80A01H501U"),
+                                     party(None, "VRDLGI80A01H501X")))
+        self.assertFalse(same_seller(party(None, None), party(None, None)))
+        self.assertFalse(same_seller(party("01234567890"), party(None, "RSSMRA80A01H501U")))

