@@ -41,7 +41,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                 SELECT l.partner_id, l.id, m.name, m.date, l.name, l.account_id,
                        l.analytic_distribution, l.l10n_it_autoreg_article_code,
                        l.l10n_it_autoreg_decided_account_id, l.l10n_it_autoreg_decided_analytic,
-                       wp.name, l.write_date,
+                       wp.name, COALESCE(l.l10n_it_autoreg_corrected_date, l.write_date),
                        ARRAY(SELECT rel.account_tax_id
                                FROM account_move_line_account_tax_rel rel
                               WHERE rel.account_move_line_id = l.id),
@@ -49,7 +49,8 @@ class L10nItAutoregEngine(models.AbstractModel):
                                           ORDER BY m.date DESC, l.id DESC) AS rank
                   FROM account_move_line l
                   JOIN account_move m ON m.id = l.move_id
-             LEFT JOIN res_users wu ON wu.id = l.write_uid
+             LEFT JOIN res_users wu
+                    ON wu.id = COALESCE(l.l10n_it_autoreg_corrected_uid, l.write_uid)
              LEFT JOIN res_partner wp ON wp.id = wu.partner_id
                  WHERE l.partner_id IN %s
                    AND l.company_id = %s
