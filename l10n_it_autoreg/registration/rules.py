@@ -200,7 +200,8 @@ def applied(rule, automatic, description):
         raise Refusal("rule_invalid", rule=rule.name, detail=rule.problem)
     if rule.outcome == OUTCOME_MANUAL:
         if automatic:
-            raise Refusal("rule_manual", rule=rule.name, line=description)
+            line = description[:100] if isinstance(description, str) else description
+            raise Refusal("rule_manual", rule=rule.name, line=line)
         return None
     return rule
 

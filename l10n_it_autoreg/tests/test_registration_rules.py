@@ -6,12 +6,15 @@ and the split of an amount by percentage, to the cent."""
 from decimal import Decimal as D
 
 from odoo.addons.l10n_it_autoreg.fatturapa.model import ArticleCode, Line, OtherData
+from odoo.addons.l10n_it_autoreg.registration.lines import (
+    DETAIL_LINES, DETAIL_PER_RATE, bill_lines, items_of)
 from odoo.addons.l10n_it_autoreg.registration.outcome import Text
 from odoo.addons.l10n_it_autoreg.registration.reviews import Review
 from odoo.addons.l10n_it_autoreg.registration.rules import (
     OUTCOME_MANUAL, OUTCOME_REVIEW, Share, applied, codes_of, compact, document_matches,
     line_matches, make_rule, phrases_of, review_of, rule_for, split_amounts, split_problem, words)
-from odoo.addons.l10n_it_autoreg.tests.registration_case import RegistrationCase, T
+from odoo.addons.l10n_it_autoreg.tests.builder import LineSpec
+from odoo.addons.l10n_it_autoreg.tests.registration_case import RegistrationCase, T, read
 
 SUPPLIER, OTHER = 7, 8
 
@@ -158,3 +161,35 @@ class TestSplit(RegistrationCase):
                          T("add up to", "90.00"))
         self.assertEqual(split_problem([Share(1, 110.0), Share(2, -10.0)]),
                          T("add up to", "100.00"))
+
+
+class TestSplitBillLines(RegistrationCase):
+    """A split line becomes one bill line per account (full lines), or joins
+    each account's line (one line per VAT rate); analytic distributions
+    travel with the lines."""
+
+    def items(self):
+        invoice = read(lines=[LineSpec("Canone", price_unit=D("100.01")),
+                              LineSpec("Extra", price_unit=D("50.00"))])
+        items = items_of(invoice)
+        shares = [Share(1, D("60")), Share(2, D("40"))]
+        items[0].shares = [(s.account_id, a, s.percent)
+                           for s, a in split_amounts(items[0].amount, shares)]
+        items[0].account_id = 1
+        items[1].account_id, items[1].analytic = 2, {"9": 100.0}
+        return invoice, items
+
+    def test_full_lines(self):
+        invoice, items = self.items()
+        lines, built = bill_lines(invoice, items, DETAIL_LINES, -1, 2)
+        self.assertEqual([(l.name, l.account_id, l.price_unit, l.analytic) for l in lines], [
+            ("Canone (60%)", 1, -60.01, None), ("Canone (40%)", 2, -40.0, None),
+            ("Extra", 2, -50.0, {"9": 100.0})])
+        self.assertEqual(built[(D("22.00"), None)], D("150.01"))
+
+    def test_one_line_per_rate_and_account_and_analytic(self):
+        invoice, items = self.items()
+        lines, built = bill_lines(invoice, items, DETAIL_PER_RATE, 1, 2)
+        self.assertEqual(sorted((l.account_id, l.price_unit, str(l.analytic)) for l in lines), [
+            (1, 60.01, "None"), (2, 40.0, "None"), (2, 50.0, "{'9': 100.0}")])
+        self.assertEqual(built[(D("22.00"), None)], D("150.01"))
