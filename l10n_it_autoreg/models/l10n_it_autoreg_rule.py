@@ -215,7 +215,7 @@ class L10nItAutoregRuleSplit(models.Model):
         check_company=True,
         domain=[("deprecated", "=", False), ("account_type", "not in", NOT_EXPENSE_TYPES)],
     )
-    percentage = fields.Float(string="Percentage", digits=(16, 2), required=True)
+    percentage = fields.Float(digits=(16, 2), required=True)
 
     @api.constrains("percentage", "account_id")
     def _check_rule_split(self):
