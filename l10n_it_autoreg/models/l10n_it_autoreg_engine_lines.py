@@ -5,6 +5,7 @@ registration.totals)."""
 from collections import Counter, defaultdict
 
 from odoo import Command, models
+from odoo.tools import SQL
 
 from ..registration import lines as line_rules
 from ..registration.amounts import ZERO
@@ -48,25 +49,40 @@ class L10nItAutoregEngine(models.AbstractModel):
         if partners:
             self.env["account.move.line"].flush_model()
             self.env.cr.execute(
-                """
+                SQL(
+                    """
                 SELECT l.partner_id, l.account_id, rel.account_tax_id, COUNT(*)
                   FROM account_move_line l
                   JOIN account_move m ON m.id = l.move_id
              LEFT JOIN account_move_line_account_tax_rel rel ON rel.account_move_line_id = l.id
-                 WHERE l.partner_id IN %s
-                   AND l.company_id = %s
-                   AND l.display_type = 'product'
-                   AND m.state = 'posted'
-                   AND m.move_type IN ('in_invoice', 'in_refund')
-                   AND m.date >= (CURRENT_DATE - %s)
+                 WHERE %s
               GROUP BY 1, 2, 3
             """,
-                [tuple(partners.ids), company.id, HISTORY_DAYS],
+                    self._supplier_lines_where(company, partners),
+                )
             )
             for partner_id, account_id, tax_id, count in self.env.cr.fetchall():
                 history[(partner_id, tax_id)][account_id] += count
                 history[(partner_id, None)][account_id] += count
         return {"supplierinfo": supplierinfo, "barcodes": barcodes, "history": history}
+
+    def _supplier_lines_where(self, company, partners):
+        """SQL condition on ``l`` (account_move_line) and ``m`` (its move):
+        the product lines of the posted bills of ``partners`` in the last
+        HISTORY_DAYS (what the registration learns from)."""
+        return SQL(
+            """
+                   l.partner_id IN %s
+               AND l.company_id = %s
+               AND l.display_type = 'product'
+               AND m.state = 'posted'
+               AND m.move_type IN ('in_invoice', 'in_refund')
+               AND m.date >= (CURRENT_DATE - %s)
+            """,
+            tuple(partners.ids),
+            company.id,
+            HISTORY_DAYS,
+        )
 
     def _match_product(self, line, partner, batch):
         """(product, rule) of a document line: supplier code, then barcode."""

@@ -5,11 +5,11 @@ supplier / company accounts (_decide_account) -- and what the registration
 decided for each line, remembered so that a later correction is seen."""
 
 from odoo import models
+from odoo.tools import SQL
 
 from ..registration import learning
 from ..registration import rules as rule_logic
 from ..registration.outcome import Text, _lt
-from .l10n_it_autoreg_engine_lines import HISTORY_DAYS
 
 # Lines of a supplier's bills read to learn from (the most recent first).
 LEARNED_LINES = 300
@@ -36,7 +36,8 @@ class L10nItAutoregEngine(models.AbstractModel):
             return {}
         self.env["account.move.line"].flush_model()
         self.env.cr.execute(
-            """
+            SQL(
+                """
             SELECT * FROM (
                 SELECT l.partner_id, l.id, m.name, m.date, l.name, l.account_id,
                        l.analytic_distribution, l.l10n_it_autoreg_article_code,
@@ -52,16 +53,13 @@ class L10nItAutoregEngine(models.AbstractModel):
              LEFT JOIN res_users wu
                     ON wu.id = COALESCE(l.l10n_it_autoreg_corrected_uid, l.write_uid)
              LEFT JOIN res_partner wp ON wp.id = wu.partner_id
-                 WHERE l.partner_id IN %s
-                   AND l.company_id = %s
-                   AND l.display_type = 'product'
-                   AND m.state = 'posted'
-                   AND m.move_type IN ('in_invoice', 'in_refund')
-                   AND m.date >= (CURRENT_DATE - %s)
+                 WHERE %s
             ) lines
             WHERE rank <= %s
             """,
-            [tuple(partners.ids), company.id, HISTORY_DAYS, LEARNED_LINES],
+                self._supplier_lines_where(company, partners),
+                LEARNED_LINES,
+            )
         )
         learned = {}
         for row in self.env.cr.fetchall():

@@ -15,21 +15,16 @@ class TestLearning(AutoregCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Partner = cls.env["res.partner"].with_context(no_vat_validation=True)
-        cls.supplier = Partner.create({"name": "Utility Srl", "vat": "IT01234567890",
-                                       "is_company": True})
-        expense = cls.company_data["default_account_expense"]
-        cls.default = expense.copy({"code": "610200", "name": "Costi generici"})
-        cls.gas = expense.copy({"code": "610202", "name": "Gas"})
-        cls.energy = expense.copy({"code": "610201", "name": "Energia"})
+        cls.supplier = cls.make_supplier("Utility Srl")
+        cls.default = cls.expense_account("610200", "Costi generici")
+        cls.gas = cls.expense_account("610202", "Gas")
+        cls.energy = cls.expense_account("610201", "Energia")
         cls.company.l10n_it_autoreg_default_account_id = cls.default
         cls.mario = new_test_user(
             cls.env, login="mario", name="Mario Rossi",
             groups="account.group_account_manager,base.group_user",
             company_id=cls.company.id, company_ids=[cls.company.id])
-        plan = cls.env["account.analytic.plan"].create({"name": "Sedi"})
-        cls.milano = cls.env["account.analytic.account"].create({"name": "Sede Milano",
-                                                                 "plan_id": plan.id})
+        (cls.milano,) = cls.analytic_accounts("Sede Milano")
 
     def first_bill(self, *descriptions, **spec):
         lines = [LineSpec(d, price_unit=D("50")) for d in descriptions or ("Gas metano",)]

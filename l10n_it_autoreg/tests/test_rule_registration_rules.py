@@ -20,21 +20,13 @@ class TestRegistrationRules(AutoregCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Partner = cls.env["res.partner"].with_context(no_vat_validation=True)
-        cls.supplier = Partner.create({"name": "Energia Srl", "vat": "IT01234567890",
-                                       "is_company": True})
-        cls.other = Partner.create({"name": "Altro Fornitore Srl", "vat": "IT07643520567",
-                                    "is_company": True})
-        expense = cls.company_data["default_account_expense"]
-        cls.energy = expense.copy({"code": "610101", "name": "Energia elettrica"})
-        cls.gas = expense.copy({"code": "610102", "name": "Gas"})
-        cls.office = expense.copy({"code": "610103", "name": "Cancelleria"})
+        cls.supplier = cls.make_supplier("Energia Srl")
+        cls.other = cls.make_supplier("Altro Fornitore Srl", vat="IT07643520567")
+        cls.energy = cls.expense_account("610101", "Energia elettrica")
+        cls.gas = cls.expense_account("610102", "Gas")
+        cls.office = cls.expense_account("610103", "Cancelleria")
         cls.Rule = cls.env["l10n_it_autoreg.rule"]
-        plan = cls.env["account.analytic.plan"].create({"name": "Sedi"})
-        cls.milano = cls.env["account.analytic.account"].create({"name": "Sede Milano",
-                                                                 "plan_id": plan.id})
-        cls.roma = cls.env["account.analytic.account"].create({"name": "Sede Roma",
-                                                               "plan_id": plan.id})
+        cls.milano, cls.roma = cls.analytic_accounts("Sede Milano", "Sede Roma")
 
     def rule(self, name="Regola", **vals):
         return self.Rule.create({"name": name, **vals})
