@@ -143,11 +143,10 @@ class L10nItAutoregEngine(models.AbstractModel):
         return self._line_label(item, account, why, analytic_why), notes
 
     def _usable_account(self, account, batch):
-        """``account`` (learned) can still take an expense line of the
-        company."""
+        """``account`` (learned: a posted line's, so it exists) can still
+        take an expense line of the company (read from the cache)."""
         return bool(
-            account.exists()
-            and not account.deprecated
+            not account.deprecated
             and account.filtered_domain(account._check_company_domain(batch.company))
         )
 
