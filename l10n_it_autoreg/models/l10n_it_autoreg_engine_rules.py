@@ -140,7 +140,7 @@ class L10nItAutoregEngine(models.AbstractModel):
             item.analytic, analytic_why = rule.analytic, Text(_lt("rule %s"), rule.name)
         elif learned and learned.analytic and learned.account_id == item.account_id:
             item.analytic, analytic_why = learned.analytic, learned.why()
-        return self._line_label(item, account, why, analytic_why), notes
+        return self._line_label(item, account, why, analytic_why, batch), notes
 
     def _usable_account(self, account, batch):
         """``account`` (learned: a posted line's, so it exists) can still
@@ -150,7 +150,7 @@ class L10nItAutoregEngine(models.AbstractModel):
             and account.filtered_domain(account._check_company_domain(batch.company))
         )
 
-    def _line_label(self, item, accounts, why, analytic_why):
+    def _line_label(self, item, accounts, why, analytic_why, batch):
         """The trace's text of a line: its account(s), analytic distribution
         and why."""
         names = []
@@ -160,20 +160,26 @@ class L10nItAutoregEngine(models.AbstractModel):
             names.append(f"{account.code} {account.name}{percent}")
         label = " + ".join(names)
         if item.analytic:
-            label += f" [{self._analytic_label(item.analytic)}]"
+            label += f" [{self._analytic_label(item.analytic, batch)}]"
         label += ": " + self._render(why)
         if analytic_why is not None and analytic_why != why:
             label += "; " + self._render(analytic_why)
         return label
 
-    def _analytic_label(self, distribution):
-        """An analytic distribution as names and percentages."""
-        Analytic = self.env["account.analytic.account"].with_context(active_test=False)
+    def _analytic_label(self, distribution, batch):
+        """An analytic distribution as names and percentages (the names read
+        once per batch)."""
+        names = batch.accounting.setdefault("analytic_names", {})
+        keys = {k: [int(i) for i in str(k).split(",") if i.strip().isdigit()] for k in distribution}
+        unknown = {i for ids in keys.values() for i in ids} - set(names)
+        if unknown:
+            Analytic = self.env["account.analytic.account"].with_context(active_test=False)
+            names.update(dict.fromkeys(unknown, ""))
+            names.update({a.id: a.name for a in Analytic.browse(sorted(unknown)).exists()})
         parts = []
         for key, percent in distribution.items():
-            ids = [int(i) for i in str(key).split(",") if i.strip().isdigit()]
-            names = Analytic.browse(ids).exists().mapped("name")
-            parts.append(f"{' / '.join(names) or key} {float(percent or 0):g}%")
+            label = " / ".join(names[i] for i in keys[key] if names[i]) or str(key)
+            parts.append(f"{label} {float(percent or 0):g}%")
         return ", ".join(parts)
 
     # ------------------------------------------------------------------
