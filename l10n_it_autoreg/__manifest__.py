@@ -4,7 +4,7 @@
     "summary": "Registrazione automatica degli acquisti elettronici: received "
     "FatturaPA become posted, unpaid vendor bills, or stay to register with "
     "the exact reason",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Localizations",
     "website": "https://github.com/l10n-it-autoreg/l10n_it_autoreg",
     "author": "l10n_it_autoreg developers",
@@ -26,6 +26,7 @@
         "views/account_tax_views.xml",
         "views/l10n_it_autoreg_run_views.xml",
         "views/l10n_it_autoreg_preview_views.xml",
+        "views/l10n_it_autoreg_rule_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],

@@ -30,6 +30,8 @@ class BatchContext:
     currencies: dict  # code -> res.currency
     price_digits: int
     accounting: dict  # products, supplier history (lines)
+    rules: list = field(default_factory=list)  # registration.rules.Rule, in order
+    learned: dict = field(default_factory=dict)  # supplier id -> [learning.PastLine]
     created: dict = field(default_factory=dict)  # supplier key -> partner
     duplicates: DuplicateIndex = field(default_factory=DuplicateIndex)
     special_accounts: dict = field(default_factory=dict)

@@ -38,6 +38,22 @@ if (
         }
     )
 
+# A registration rule, as an accounting manager makes one in Accounting >
+# Configuration > Registration rules: the stationery and toner lines go to
+# "Materiali di consumo acquistati" (4102), whoever the supplier (the
+# stationery supplier of A0001 is created when its e-invoice is registered).
+consumables = ChartTemplate.ref("4102", raise_if_not_found=False)
+Rule = env["l10n_it_autoreg.rule"]
+if consumables and not Rule.search([("company_id", "=", company.id)]):
+    Rule.create(
+        {
+            "name": "Cancelleria e toner",
+            "company_id": company.id,
+            "description_words": "toner, risme carta",
+            "account_id": consumables.id,
+        }
+    )
+
 addon_dir = os.path.dirname(odoo.modules.module.get_module_path("l10n_it_autoreg"))
 einvoice_dir = os.path.join(addon_dir, "l10n_it_autoreg", "demo", "einvoices")
 files = (
@@ -109,6 +125,13 @@ for bill in bills:
             bill.l10n_it_autoreg_reason_code or bill.l10n_it_autoreg_review_codes or "",
         )
     )
+ruled = bills.invoice_line_ids.filtered(lambda line: consumables and line.account_id == consumables)
+if ruled:
+    print("\nClassified by the registration rule 'Cancelleria e toner' (account 4102):")
+    for line in ruled:
+        print(
+            "  %-14s %-30s %10.2f" % (line.move_id.ref or "-", line.name[:30], line.price_subtotal)
+        )
 counts = Counter(bills.mapped("l10n_it_autoreg_state"))
 print(
     "\nRegistered: %d (to review: %d)   To register: %d (not recognized: %d)\n"

@@ -6,6 +6,7 @@ from . import l10n_it_autoreg_run_cron
 from . import l10n_it_autoreg_run_outcome
 from . import l10n_it_autoreg_run_notice
 from . import account_move
+from . import account_move_line
 from . import account_move_review
 from . import account_move_missing_tax
 from . import account_move_einvoice
@@ -15,6 +16,7 @@ from . import account_move_receive
 from . import account_move_receive_zip
 from . import account_move_receive_mail
 from . import l10n_it_autoreg_preview
+from . import l10n_it_autoreg_rule
 from . import account_journal
 from . import l10n_it_autoreg_engine
 from . import l10n_it_autoreg_engine_lock
@@ -23,6 +25,7 @@ from . import l10n_it_autoreg_engine_supplier
 from . import l10n_it_autoreg_engine_taxes
 from . import l10n_it_autoreg_engine_tax_creation
 from . import l10n_it_autoreg_engine_lines
+from . import l10n_it_autoreg_engine_rules
 from . import l10n_it_autoreg_engine_totals
 from . import l10n_it_autoreg_engine_texts
 from . import account_chart_template

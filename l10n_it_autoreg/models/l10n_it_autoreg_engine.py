@@ -184,6 +184,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                     failed_at = index[group[0].move]
                     self._post(group)
                 self._write_reviews(plans)
+                self._remember_decisions(plans)
                 for plan in plans:
                     outcomes[plan.move] = self._trace_body(plan)
         except Exception as error:  # noqa: BLE001 - rolled back, done again in smaller parts
@@ -239,13 +240,6 @@ class L10nItAutoregEngine(models.AbstractModel):
             trace=trace,
         )
 
-    @api.model
-    def _tolerance(self, company):
-        """The rounding tolerance (Settings), as a Decimal."""
-        from ..registration.amounts import r2
-
-        return r2(company.l10n_it_autoreg_tolerance or 0)
-
     # ------------------------------------------------------------------
     # Prefetch
     # ------------------------------------------------------------------
@@ -276,6 +270,8 @@ class L10nItAutoregEngine(models.AbstractModel):
             currencies=currencies,
             price_digits=self.env["decimal.precision"].precision_get("Product Price"),
             accounting=self._prefetch_accounting(company, partners, invoices.values()),
+            rules=self._prefetch_rules(company),
+            learned=self._prefetch_learned(company, partners),
             automatic=bool(self.env.context.get("l10n_it_autoreg_automatic")),
         )
 

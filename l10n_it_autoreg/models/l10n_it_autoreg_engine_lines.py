@@ -5,6 +5,7 @@ registration.totals)."""
 from collections import Counter, defaultdict
 
 from odoo import Command, models
+from odoo.tools import SQL
 
 from ..registration import lines as line_rules
 from ..registration.amounts import ZERO
@@ -48,25 +49,40 @@ class L10nItAutoregEngine(models.AbstractModel):
         if partners:
             self.env["account.move.line"].flush_model()
             self.env.cr.execute(
-                """
+                SQL(
+                    """
                 SELECT l.partner_id, l.account_id, rel.account_tax_id, COUNT(*)
                   FROM account_move_line l
                   JOIN account_move m ON m.id = l.move_id
              LEFT JOIN account_move_line_account_tax_rel rel ON rel.account_move_line_id = l.id
-                 WHERE l.partner_id IN %s
-                   AND l.company_id = %s
-                   AND l.display_type = 'product'
-                   AND m.state = 'posted'
-                   AND m.move_type IN ('in_invoice', 'in_refund')
-                   AND m.date >= (CURRENT_DATE - %s)
+                 WHERE %s
               GROUP BY 1, 2, 3
             """,
-                [tuple(partners.ids), company.id, HISTORY_DAYS],
+                    self._supplier_lines_where(company, partners),
+                )
             )
             for partner_id, account_id, tax_id, count in self.env.cr.fetchall():
                 history[(partner_id, tax_id)][account_id] += count
                 history[(partner_id, None)][account_id] += count
         return {"supplierinfo": supplierinfo, "barcodes": barcodes, "history": history}
+
+    def _supplier_lines_where(self, company, partners):
+        """SQL condition on ``l`` (account_move_line) and ``m`` (its move):
+        the product lines of the posted bills of ``partners`` in the last
+        HISTORY_DAYS (what the registration learns from)."""
+        return SQL(
+            """
+                   l.partner_id IN %s
+               AND l.company_id = %s
+               AND l.display_type = 'product'
+               AND m.state = 'posted'
+               AND m.move_type IN ('in_invoice', 'in_refund')
+               AND m.date >= (CURRENT_DATE - %s)
+            """,
+            tuple(partners.ids),
+            company.id,
+            HISTORY_DAYS,
+        )
 
     def _match_product(self, line, partner, batch):
         """(product, rule) of a document line: supplier code, then barcode."""
@@ -81,10 +97,12 @@ class L10nItAutoregEngine(models.AbstractModel):
                 return product, Text(_lt("barcode %s"), code.value)
         return None, None
 
-    def _decide_account(self, partner, tax_info, product, batch, description):
+    def _decide_account(self, partner, tax_info, product, batch, description, learned=None):
         """(account, rule) of a line: product -> supplier default -> this
-        supplier's registered bills -> company default (Settings, else the
-        purchase journal's default account)."""
+        supplier's registered bills (``learned``: the similar line
+        registration.learning found, else the account its bills use most at
+        this VAT tax) -> company default (Settings, else the purchase
+        journal's default account)."""
         company = batch.company
         if product:
             accounts = product.product_tmpl_id.with_company(company).get_product_accounts()
@@ -93,12 +111,15 @@ class L10nItAutoregEngine(models.AbstractModel):
         supplier_account = partner.with_company(company).l10n_it_autoreg_account_id
         if supplier_account:
             return supplier_account, Text(_lt("supplier's e-invoice account"))
+        Account = self.env["account.account"]
+        if learned and self._usable_account(Account.browse(learned.account_id), batch):
+            return Account.browse(learned.account_id), learned.why()
         history = batch.accounting["history"]
         counter = history.get((partner.id, tax_info.id if tax_info else None)) or history.get(
             (partner.id, None)
         )
         if counter:
-            account = self.env["account.account"].browse(counter.most_common(1)[0][0])
+            account = Account.browse(counter.most_common(1)[0][0])
             if account.exists() and not account.deprecated:
                 return account, Text(_lt("supplier's previous bills"))
         if company.l10n_it_autoreg_default_account_id:
@@ -150,33 +171,26 @@ class L10nItAutoregEngine(models.AbstractModel):
         """(invoice line values in the bill's sign, built taxable per VAT key
         in the document's sign)."""
         items = line_rules.items_of(invoice)
-        rules = set()
+        labels, notes = set(), []
         for item in items:
             if line_rules.is_empty_line(item.line):
                 item.amount = ZERO
                 continue
-            product, product_rule = self._match_product(item.line, partner, batch)
             if item.stamp:
-                account, rule = (
-                    self._stamp_account(batch),
-                    Text(_lt("stamp duty account")),
-                )
-            else:
-                account, rule = self._decide_account(
-                    partner,
-                    entries[item.key].tax_info,
-                    product,
-                    batch,
-                    item.line.description,
-                )
+                product, product_rule = self._match_product(item.line, partner, batch)
+                account, why = self._stamp_account(batch), Text(_lt("stamp duty account"))
                 if product_rule:
-                    rule = Text("%s (%s)", rule, product_rule)
-            item.account_id, item.product_id = (
-                account.id,
-                product.id if product else None,
+                    why = Text("%s (%s)", why, product_rule)
+                item.account_id, item.product_id = account.id, product.id if product else None
+                labels.add(f"{account.code} {account.name}: {self._render(why)}")
+                continue
+            label, more = self._decide_line(
+                item, invoice, partner, entries[item.key].tax_info, batch
             )
-            rules.add(f"{account.code} {account.name}: {self._render(rule)}")
-        trace.append(Text(_lt("Accounts: %s"), ", ".join(sorted(rules))))
+            labels.add(label)
+            notes += [note for note in more if note not in notes]
+        trace.append(Text(_lt("Accounts: %s"), ", ".join(sorted(labels))))
+        trace.extend(notes)
         bill_lines, built = line_rules.bill_lines(
             invoice,
             items,
@@ -208,6 +222,10 @@ class L10nItAutoregEngine(models.AbstractModel):
         }
         if line.product_id:
             vals["product_id"] = line.product_id
+        if line.analytic:
+            vals["analytic_distribution"] = line.analytic
+        if line.article_code:
+            vals["l10n_it_autoreg_article_code"] = line.article_code[:60]
         return vals
 
     def _explain_totals(self, invoice, entries, built, sign, batch, line_vals, trace):

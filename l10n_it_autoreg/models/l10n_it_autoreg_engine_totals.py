@@ -2,7 +2,7 @@
 adjusted within tolerance, registration.totals), its header values and
 due-date schedule (registration.schedule)."""
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..registration import document as doc_rules
 from ..registration.amounts import ZERO, D, r2
@@ -13,6 +13,11 @@ from ..registration.totals import BillFigures, TaxLine, check_amount_due, verify
 
 class L10nItAutoregEngine(models.AbstractModel):
     _inherit = "l10n_it_autoreg.engine"
+
+    @api.model
+    def _tolerance(self, company):
+        """The rounding tolerance (Settings), as a Decimal."""
+        return r2(company.l10n_it_autoreg_tolerance or 0)
 
     # ------------------------------------------------------------------
     # Header

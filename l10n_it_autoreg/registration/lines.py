@@ -52,7 +52,9 @@ def is_empty_line(line):
 @dataclass
 class LineItem:
     """A document line with the engine's choices: ``account_id`` None for a
-    note line."""
+    note line; ``shares`` [(account id, amount)] when a rule splits it
+    across accounts (registration.rules.split_amounts); ``analytic`` its
+    analytic distribution (None: Odoo's own)."""
 
     line: object
     key: tuple
@@ -60,6 +62,8 @@ class LineItem:
     stamp: bool = False
     account_id: int | None = None
     product_id: int | None = None
+    analytic: dict | None = None
+    shares: list | None = None
 
 
 def items_of(invoice):
@@ -90,6 +94,8 @@ class BillLine:
     discount: float = 0.0
     product_id: int | None = None
     note: bool = False
+    analytic: dict | None = None
+    article_code: str | None = None
 
 
 def quantity_price(line, amount, digits):
@@ -115,42 +121,63 @@ def quantity_price(line, amount, digits):
     return 1.0, float(amount), 0.0
 
 
-def bill_lines(invoice, items, detail, sign, digits):
-    """([BillLine], built taxable per VAT key in the document's sign)."""
-    built = defaultdict(lambda: ZERO)
+def _percent(value):
+    """A percentage as written in a line's name: 60, 33.33."""
+    text = f"{r2(value)}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _analytic_key(analytic):
+    return tuple(sorted((str(k), float(v)) for k, v in analytic.items())) if analytic else None
+
+
+def _full_lines(items, sign, digits, built):
+    """One bill line per document line (a split one: one per account)."""
     result = []
-    if detail == DETAIL_LINES:
-        for item in items:
-            line = item.line
-            if item.account_id is None:
-                result.append(BillLine(line.description or "-", note=True))
-                continue
-            qty, price, discount = quantity_price(line, item.amount * sign, digits)
-            result.append(
-                BillLine(
-                    line.description or "-",
-                    item.account_id,
-                    item.key,
-                    line.withholding,
-                    item.stamp,
-                    qty,
-                    price,
-                    discount,
-                    item.product_id,
+    for item in items:
+        line = item.line
+        name = line.description or "-"
+        if item.account_id is None and not item.shares:
+            result.append(BillLine(name, note=True))
+            continue
+        built[item.key] += r2(item.amount)  # Odoo rounds each line's subtotal
+        code = next((c.value for c in line.article_codes if c.value), None)
+        common = {"withholding": line.withholding, "stamp": item.stamp, "key": item.key}
+        common.update(product_id=item.product_id, analytic=item.analytic, article_code=code)
+        if item.shares:
+            for account_id, amount, percent in item.shares:
+                label = f"{name} ({_percent(percent)}%)" if isinstance(name, str) else name
+                result.append(
+                    BillLine(label, account_id, price_unit=float(amount * sign), **common)
                 )
+            continue
+        qty, price, discount = quantity_price(line, item.amount * sign, digits)
+        result.append(
+            BillLine(
+                name, item.account_id, quantity=qty, price_unit=price, discount=discount, **common
             )
-            built[item.key] += r2(item.amount)  # Odoo rounds each line's subtotal
-        return result, built
+        )
+    return result
+
+
+def _grouped_lines(invoice, items, detail, sign, built):
+    """One bill line per VAT rate (and account, analytic distribution), or
+    one line when the document has one VAT rate."""
     groups = {}
     for item in items:
-        if item.account_id is None:
+        if item.account_id is None and not item.shares:
             continue
-        gkey = (item.key, bool(item.line.withholding), item.stamp, item.account_id)
-        group = groups.setdefault(gkey, {"amount": ZERO, "names": []})
-        group["amount"] += item.amount
-        group["names"].append(item.line.description or "")
+        parts = item.shares or [(item.account_id, item.amount, None)]
+        for account_id, amount, _percent_of in parts:
+            gkey = (item.key, bool(item.line.withholding), item.stamp, account_id)
+            gkey += (_analytic_key(item.analytic),)
+            group = groups.setdefault(gkey, {"amount": ZERO, "names": [], "analytic": None})
+            group["amount"] += amount
+            group["names"].append(item.line.description or "")
+            group["analytic"] = item.analytic
     single = detail == DETAIL_SINGLE and len({g[0] for g in groups}) == 1
-    for (key, withholding, stamp, account_id), group in groups.items():
+    result = []
+    for (key, withholding, stamp, account_id, _analytic), group in groups.items():
         built[key] += r2(group["amount"])
         if single:
             name = Text(
@@ -167,18 +194,21 @@ def bill_lines(invoice, items, detail, sign, digits):
                 rate=fmt(key[0]),
                 nature=(" " + key[1]) if key[1] else "",
             )
+        amount = float(group["amount"] * sign)
         result.append(
             BillLine(
-                name,
-                account_id,
-                key,
-                withholding,
-                stamp,
-                1.0,
-                float(group["amount"] * sign),
+                name, account_id, key, withholding, stamp, 1.0, amount, analytic=group["analytic"]
             )
         )
-    return result, built
+    return result
+
+
+def bill_lines(invoice, items, detail, sign, digits):
+    """([BillLine], built taxable per VAT key in the document's sign)."""
+    built = defaultdict(lambda: ZERO)
+    if detail == DETAIL_LINES:
+        return _full_lines(items, sign, digits, built), built
+    return _grouped_lines(invoice, items, detail, sign, built), built
 
 
 def _short(name):

@@ -281,6 +281,20 @@ REASONS = {
             "supplier's setting.",
         ),
         Reason(
+            "rule_manual",
+            "supplier",
+            _lt(
+                "Registration rule %(rule)s never registers automatically e-invoices like this "
+                "one (line '%(line)s'): the scheduled registration leaves it to you. Check it, "
+                "then run Register automatically or confirm it by hand."
+            ),
+            "A registration rule (*Accounting › Configuration › Registration rules*) whose "
+            "outcome is *Never register automatically* decided a line: the scheduled action does "
+            "not register the document.",
+            "Run **Register automatically** on it (the manual action registers it, the rule set "
+            "aside), or register it by hand.",
+        ),
+        Reason(
             "supplier_invalid",
             "supplier",
             _lt(
@@ -388,6 +402,19 @@ REASONS = {
             "No expense account: no product, no supplier account, no previous bill, no company "
             "default, no purchase journal default account.",
             "Set the supplier's *E-invoice expense account* or the company default account.",
+        ),
+        Reason(
+            "rule_invalid",
+            "data",
+            _lt(
+                "Registration rule %(rule)s cannot be applied: %(detail)s. Correct the rule "
+                "(Accounting > Configuration > Registration rules), then register again."
+            ),
+            "The registration rule that decides a line points to an account that is deprecated, "
+            "of another company or not an expense account, an archived product or analytic "
+            "account, or splits by percentages that do not add up to 100%. The reason names the "
+            "rule and the problem.",
+            "Correct or archive the rule, then register again.",
         ),
         # -- verification ---------------------------------------------------------
         Reason(

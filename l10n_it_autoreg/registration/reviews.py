@@ -90,6 +90,13 @@ REVIEWS = {
             "the fund's VAT (no pension fund tax).",
             "The contribution, against the professional's fee note.",
         ),
+        ReviewCode(
+            "rule_review",
+            _lt("Registration rule %(rule)s leaves the bills it applies to for review."),
+            "A registration rule whose outcome is *Register, to review* decided a line: the bill "
+            "is registered and marked to review.",
+            "What the rule is there for (the accounts, the amounts, the supplier's terms).",
+        ),
     )
 }
 

@@ -25,6 +25,8 @@ from . import test_registration_outcome
 from . import test_registration_reviews
 from . import test_registration_missing_tax
 from . import test_registration_focus
+from . import test_registration_rules
+from . import test_registration_learning
 from . import test_security_runs
 from . import test_rule_review
 from . import test_rule_autopost_and_notices
@@ -33,6 +35,8 @@ from . import test_rule_withholding_pension_readings
 from . import test_rule_create_missing_tax
 from . import test_rule_schedule_adjusted
 from . import test_rule_duplicate_pending
+from . import test_rule_registration_rules
+from . import test_rule_learning
 from . import test_reliability_concurrency
 from . import test_reliability_taxes_concurrency
 # database-free (unittest cases of pure.PureCase), also run without a

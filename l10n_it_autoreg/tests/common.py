@@ -61,6 +61,22 @@ class AutoregCommon(AccountTestInvoicingCommon):
     def tax(cls, xmlid):
         return cls.env["account.chart.template"].with_company(cls.company).ref(xmlid)
 
+    @classmethod
+    def make_supplier(cls, name, vat="IT01234567890"):
+        """An existing supplier (by default the builder's seller)."""
+        return cls.env["res.partner"].with_context(no_vat_validation=True).create(
+            {"name": name, "vat": vat, "is_company": True})
+
+    @classmethod
+    def expense_account(cls, code, name):
+        return cls.company_data["default_account_expense"].copy({"code": code, "name": name})
+
+    @classmethod
+    def analytic_accounts(cls, *names):
+        plan = cls.env["account.analytic.plan"].create({"name": "Sedi"})
+        return [cls.env["account.analytic.account"].create({"name": n, "plan_id": plan.id})
+                for n in names]
+
     def make_split_payment_tax(self, rate="22am"):
         """A split payment purchase tax as an Italian PA configures it: the
         deductible VAT (+100%) and the VAT owed to the Treasury (-100%)."""

@@ -150,3 +150,16 @@ class TestAutopostAndNotices(AutoregCommon):
         # nothing new since: no second e-mail
         self.Run._cron_failure_digest()
         self.assertEqual(Mail.search([]) - before, mail)
+
+    def test_daily_digest_none_for_a_clean_run_nor_a_persons_run(self):
+        self.company.l10n_it_autoreg_failure_notice = "digest"
+        Mail = self.env["mail.mail"]
+        before = Mail.search([])
+        self.receive(InvoiceSpec(number="OK-1"))
+        self.cron()
+        manual = self.receive(refused_spec("KO-1"))
+        self.register(manual)
+        self.assertRefused(manual, "tax_not_found")
+        self.Run._cron_failure_digest()
+        self.assertFalse(Mail.search([]) - before)
+        self.assertFalse(self.activities())
