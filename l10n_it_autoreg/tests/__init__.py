@@ -31,6 +31,7 @@ from . import test_rule_withholding_pension_readings
 from . import test_rule_create_missing_tax
 from . import test_reliability_concurrency
 from . import test_reliability_taxes_concurrency
+
 # database-free (unittest cases of pure.PureCase), also run without a
 # database by plain pytest
 from . import test_reader_fuzz

@@ -7,6 +7,7 @@ run it with ``scripts/acceptance.sh FOLDER``.  It fails when a posted bill
 differs from its document (taxable/VAT/amount due) or when reading or
 registering hit an internal error; it prints the outcome of every file.
 """
+
 import os
 from collections import Counter
 from pathlib import Path
@@ -15,11 +16,12 @@ from .test_samples_registration import SampleRegistrationCase, _Rollback
 
 
 class TestAcceptance(SampleRegistrationCase):
-
     def test_folder(self):
         folder = os.environ.get("AUTOREG_ACCEPTANCE_DIR")
-        self.assertTrue(folder and Path(folder).is_dir(),
-                        "set AUTOREG_ACCEPTANCE_DIR to a folder of received files")
+        self.assertTrue(
+            folder and Path(folder).is_dir(),
+            "set AUTOREG_ACCEPTANCE_DIR to a folder of received files",
+        )
         outcomes, wrong = {}, {}
         for path in sorted(Path(folder).rglob("*")):
             if not path.is_file():
@@ -37,9 +39,14 @@ class TestAcceptance(SampleRegistrationCase):
         for name, result in outcomes.items():
             print("ACCEPTANCE %s: %s" % (name, ", ".join(result) or "(nothing received)"))
         counts = Counter(outcome for result in outcomes.values() for outcome in result)
-        print("ACCEPTANCE %d files, %d documents: %s" % (
-            len(outcomes), sum(counts.values()),
-            ", ".join("%s %d" % item for item in counts.most_common())))
+        print(
+            "ACCEPTANCE %d files, %d documents: %s"
+            % (
+                len(outcomes),
+                sum(counts.values()),
+                ", ".join("%s %d" % item for item in counts.most_common()),
+            )
+        )
         internal = [name for name, result in outcomes.items() if "internal_error" in result]
         self.assertFalse(wrong, "bills posted with figures unlike their document")
         self.assertFalse(internal, "internal errors")

@@ -177,9 +177,9 @@ def receive(registry, args, env, tries):
 
     def call():
         tries.append(1)
-        moves = journal.with_context(default_move_type="in_invoice")._create_document_from_attachment(
-            attachment.ids
-        )
+        moves = journal.with_context(
+            default_move_type="in_invoice"
+        )._create_document_from_attachment(attachment.ids)
         out = {
             "moves": moves.ids,
             "attachment": attachment.id,

@@ -37,13 +37,16 @@ No ids, sequence names or timestamps: two runs on the same code give the
 same lines (only a document dated after "today" could read otherwise on
 another day: the reader's date_in_future check).
 """
+
 import os
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from odoo.addons.l10n_it_autoreg.fatturapa import read_bytes
 from odoo.addons.l10n_it_autoreg.tests.test_samples_registration import (
-    SAMPLES, SampleRegistrationCase, _Rollback,
+    SAMPLES,
+    SampleRegistrationCase,
+    _Rollback,
 )
 
 
@@ -62,12 +65,14 @@ def _upload_name(name):
 
 
 class TestOutcomes(SampleRegistrationCase):
-
     def test_outcomes(self):
         files = []
         if SAMPLES.is_dir():
-            files += [(path.name, path.name, path) for path in sorted(SAMPLES.iterdir())
-                      if path.is_file() and path.suffix.lower() in (".xml", ".p7m")]
+            files += [
+                (path.name, path.name, path)
+                for path in sorted(SAMPLES.iterdir())
+                if path.is_file() and path.suffix.lower() in (".xml", ".p7m")
+            ]
         folder = os.environ.get("AUTOREG_OUTCOMES_DIR")
         if folder:
             root = Path(folder)
@@ -79,11 +84,13 @@ class TestOutcomes(SampleRegistrationCase):
         self.assertTrue(files, "no file to register")
         outcomes = []
         for label, upload_name, path in files:
-            outcomes += [(label, index, row)
-                         for index, row in self._file_outcomes(path, upload_name)]
+            outcomes += [
+                (label, index, row) for index, row in self._file_outcomes(path, upload_name)
+            ]
         outcomes.sort()
-        text = "".join("OUTCOME %s #%d %s\n" % (label, index + 1, row)
-                       for label, index, row in outcomes)
+        text = "".join(
+            "OUTCOME %s #%d %s\n" % (label, index + 1, row) for label, index, row in outcomes
+        )
         target = os.environ.get("OUTCOMES_FILE")
         if target:
             Path(target).write_text(text)
@@ -107,8 +114,12 @@ class TestOutcomes(SampleRegistrationCase):
                         index = move.l10n_it_autoreg_body_index or 0
                         rows.setdefault(index, []).append(self._move_row(move, invoices, index))
                 except Exception as error:  # noqa: BLE001 - an outcome like any other
-                    rows = {0: ["none exception:%s %s" % (type(error).__name__,
-                                                          self._document_figures(invoices, 0))]}
+                    rows = {
+                        0: [
+                            "none exception:%s %s"
+                            % (type(error).__name__, self._document_figures(invoices, 0))
+                        ]
+                    }
                 raise _Rollback
         except _Rollback:
             pass
@@ -131,17 +142,24 @@ class TestOutcomes(SampleRegistrationCase):
 
     def _bill_figures(self, move):
         sign = -1 if move.move_type == "in_refund" else 1
-        vat = sum(line.amount_currency for line in move.line_ids
-                  if line.tax_line_id and line.tax_line_id._l10n_it_get_tax_kind() == "vat")
+        vat = sum(
+            line.amount_currency
+            for line in move.line_ids
+            if line.tax_line_id and line.tax_line_id._l10n_it_get_tax_kind() == "vat"
+        )
         payable = move.line_ids.filtered(lambda l: l.display_type == "payment_term")
         # in the bill's currency: VAT lines are debits on a bill, credits
         # on a refund; payable lines the other way round
-        due = sorted((line.date_maturity.isoformat() if line.date_maturity else "-",
-                      -line.amount_currency) for line in payable)
+        due = sorted(
+            (line.date_maturity.isoformat() if line.date_maturity else "-", -line.amount_currency)
+            for line in payable
+        )
         return "untaxed=%s vat=%s total=%s due=%s" % (
-            _amount(move.amount_untaxed * sign), _amount(vat),
+            _amount(move.amount_untaxed * sign),
+            _amount(vat),
             _amount(move.amount_total * sign),
-            ";".join("%s:%s" % (date, _amount(amount)) for date, amount in due) or "-")
+            ";".join("%s:%s" % (date, _amount(amount)) for date, amount in due) or "-",
+        )
 
     @staticmethod
     def _document_figures(invoices, index):
@@ -149,8 +167,14 @@ class TestOutcomes(SampleRegistrationCase):
             return "untaxed=- vat=- total=- due=-"
         invoice = invoices[index]
         total = invoice.total if invoice.total is not None else invoice.amount_total
-        due = [(i.due_date.isoformat() if i.due_date else "-", i.amount)
-               for p in invoice.payments for i in p.installments]
+        due = [
+            (i.due_date.isoformat() if i.due_date else "-", i.amount)
+            for p in invoice.payments
+            for i in p.installments
+        ]
         return "untaxed=%s vat=%s total=%s due=%s" % (
-            _amount(invoice.amount_untaxed), _amount(invoice.amount_tax), _amount(total),
-            ";".join("%s:%s" % (date, _amount(amount)) for date, amount in due) or "-")
+            _amount(invoice.amount_untaxed),
+            _amount(invoice.amount_tax),
+            _amount(total),
+            ";".join("%s:%s" % (date, _amount(amount)) for date, amount in due) or "-",
+        )

@@ -16,6 +16,7 @@ A parametrized case is a loop of ``subTest``: pytest (>= 9) and Odoo's
 runner report each failing value apart (Odoo's runner under the logger of
 the test's module, as its own failures).
 """
+
 import contextlib
 import unittest
 

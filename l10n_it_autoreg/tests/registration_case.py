@@ -4,6 +4,7 @@ decisions return, and reading builder-made documents.
 
 Pure Python: no database, no registry (the case is pure.PureCase).
 """
+
 from datetime import date
 
 from odoo.addons.l10n_it_autoreg.fatturapa import read_bytes
@@ -41,8 +42,11 @@ class T(Text):
         super().__init__(fragment, *args, **params)
 
     def __eq__(self, other):
-        return isinstance(other, Text) and self.template in other.template \
+        return (
+            isinstance(other, Text)
+            and self.template in other.template
             and (self.args, self.params) == (other.args, other.params)
+        )
 
     __hash__ = Text.__hash__
 

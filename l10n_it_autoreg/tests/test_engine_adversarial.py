@@ -6,14 +6,29 @@ Every test states the only acceptable outcome: a posted bill with the
 document's exact figures (untaxed, VAT per rate, total, amount due, due
 dates), or a pending bill with a specific reason code.  A wrong posted bill
 is worse than a bill left pending."""
+
 from lxml import etree
 
 from odoo import Command
 
-from .common import (AutoregCommon, D, DiscountSpec, InstallmentSpec, InvoiceSpec, LineSpec,
-                     PartySpec, PaymentSpec, PensionFundSpec, SimplifiedLineSpec,
-                     SimplifiedSpec, SummarySpec, WithholdingSpec, build_simplified_xml,
-                     build_xml, date)
+from .common import (
+    AutoregCommon,
+    D,
+    DiscountSpec,
+    InstallmentSpec,
+    InvoiceSpec,
+    LineSpec,
+    PartySpec,
+    PaymentSpec,
+    PensionFundSpec,
+    SimplifiedLineSpec,
+    SimplifiedSpec,
+    SummarySpec,
+    WithholdingSpec,
+    build_simplified_xml,
+    build_xml,
+    date,
+)
 
 
 def edit_xml(xml, change):
@@ -22,8 +37,10 @@ def edit_xml(xml, change):
     root = etree.fromstring(xml)
 
     def find(name):
-        return [e for e in root.iter() if isinstance(e.tag, str)
-                and etree.QName(e).localname == name]
+        return [
+            e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname == name
+        ]
+
     change(root, find)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
@@ -39,7 +56,6 @@ def sub(parent, tag, text=None, index=None):
 
 
 class AdversarialCommon(AutoregCommon):
-
     def vat_by_rate(self, move):
         """{(rate, nature or None): VAT amount} of the posted bill, from its
         tax lines (positive repartition only: split payment / reverse charge
@@ -60,8 +76,9 @@ class AdversarialCommon(AutoregCommon):
         """{rate: taxable} of the bill's lines, per VAT rate."""
         result = {}
         for line in move.invoice_line_ids:
-            vat = line.tax_ids.filtered(lambda t: not t.l10n_it_withholding_type
-                                        and not t.l10n_it_pension_fund_type)
+            vat = line.tax_ids.filtered(
+                lambda t: not t.l10n_it_withholding_type and not t.l10n_it_pension_fund_type
+            )
             if not vat:
                 continue
             key = round(vat.amount, 2)
@@ -75,12 +92,16 @@ class AdversarialCommon(AutoregCommon):
 
 
 class TestRoundingAndDiscounts(AdversarialCommon):
-
     def test_summary_rounding_included_in_taxable(self):
         # the schema's meaning: ImponibileImporto = lines + Arrotondamento
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("99.99"))], summary=[
-            SummarySpec(vat_rate=D("22"), taxable=D("100.00"), tax=D("22.00"),
-                        rounding=D("0.01"))])
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("99.99"))],
+            summary=[
+                SummarySpec(
+                    vat_rate=D("22"), taxable=D("100.00"), tax=D("22.00"), rounding=D("0.01")
+                )
+            ],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(self.vat_by_rate(move), {(22.0, None): 22.0})
@@ -89,9 +110,15 @@ class TestRoundingAndDiscounts(AdversarialCommon):
     def test_summary_rounding_not_in_taxable_small(self):
         # ImponibileImporto = lines, the rounding only in the total: within
         # the tolerance the total of the document is kept
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("99.99"))], summary=[
-            SummarySpec(vat_rate=D("22"), taxable=D("99.99"), tax=D("22.00"),
-                        rounding=D("0.01"))], total=D("122.00"))
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("99.99"))],
+            summary=[
+                SummarySpec(
+                    vat_rate=D("22"), taxable=D("99.99"), tax=D("22.00"), rounding=D("0.01")
+                )
+            ],
+            total=D("122.00"),
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(self.vat_by_rate(move), {(22.0, None): 22.0})
@@ -99,17 +126,29 @@ class TestRoundingAndDiscounts(AdversarialCommon):
     def test_summary_rounding_not_in_taxable_applied_to_the_total(self):
         # the document states it: 99.00 + 21.78 VAT + Arrotondamento 0.22 =
         # 121.00; the bill has each of these figures (rounding without VAT)
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("99.00"))], summary=[
-            SummarySpec(vat_rate=D("22"), taxable=D("99.00"), tax=D("21.78"),
-                        rounding=D("0.22"))], total=D("121.00"))
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("99.00"))],
+            summary=[
+                SummarySpec(
+                    vat_rate=D("22"), taxable=D("99.00"), tax=D("21.78"), rounding=D("0.22")
+                )
+            ],
+            total=D("121.00"),
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, D("99.22"), D("21.78"), D("121.00"))
         self.assertEqual(self.base_by_rate(move), {22.0: 99.0})
 
     def test_summary_rounding_does_not_explain_another_gap(self):
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("99.00"))], summary=[
-            SummarySpec(vat_rate=D("22"), taxable=D("99.00"), tax=D("21.78"),
-                        rounding=D("0.22"))], total=D("121.50"))
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("99.00"))],
+            summary=[
+                SummarySpec(
+                    vat_rate=D("22"), taxable=D("99.00"), tax=D("21.78"), rounding=D("0.22")
+                )
+            ],
+            total=D("121.50"),
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "totals_mismatch", "121.50")
 
@@ -124,8 +163,11 @@ class TestRoundingAndDiscounts(AdversarialCommon):
     def test_summary_ancillary_expenses_without_line(self):
         # SpeseAccessorie are part of ImponibileImporto (schema): 100 of
         # lines + 10 of expenses at 22%
-        spec = InvoiceSpec(summary=[SummarySpec(vat_rate=D("22"), taxable=D("110"),
-                                                tax=D("24.20"), expenses=D("10"))])
+        spec = InvoiceSpec(
+            summary=[
+                SummarySpec(vat_rate=D("22"), taxable=D("110"), tax=D("24.20"), expenses=D("10"))
+            ]
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 110, D("24.20"), D("134.20"))
         self.assertEqual(self.base_by_rate(move), {22.0: 110.0})
@@ -133,26 +175,34 @@ class TestRoundingAndDiscounts(AdversarialCommon):
 
     def test_summary_ancillary_expenses_also_a_line(self):
         # the expenses written as a line too: counted once
-        spec = InvoiceSpec(lines=[LineSpec(), LineSpec("Spese trasporto", price_unit=D("10"))],
-                           summary=[SummarySpec(vat_rate=D("22"), taxable=D("110"),
-                                                tax=D("24.20"), expenses=D("10"))])
+        spec = InvoiceSpec(
+            lines=[LineSpec(), LineSpec("Spese trasporto", price_unit=D("10"))],
+            summary=[
+                SummarySpec(vat_rate=D("22"), taxable=D("110"), tax=D("24.20"), expenses=D("10"))
+            ],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 110, D("24.20"), D("134.20"))
         self.assertEqual(len(move.invoice_line_ids), 2)
 
     def test_document_discount_reflected_in_summary(self):
         # the discount is a line and the summary is net of it: no extra line
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("100")),
-                                  LineSpec("Sconto 2%", price_unit=D("-2"))],
-                           discounts=[DiscountSpec(percent=D("2"))], total=D("119.56"))
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("100")), LineSpec("Sconto 2%", price_unit=D("-2"))],
+            discounts=[DiscountSpec(percent=D("2"))],
+            total=D("119.56"),
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 98, D("21.56"), D("119.56"))
         self.assertEqual(len(move.invoice_line_ids), 2)
 
     def test_document_discount_in_summary_total_not_reduced(self):
         # the discount is informative: the summary and total already net
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("98"))],
-                           discounts=[DiscountSpec(amount=D("2"))], total=D("119.56"))
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("98"))],
+            discounts=[DiscountSpec(amount=D("2"))],
+            total=D("119.56"),
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 98, D("21.56"), D("119.56"))
 
@@ -163,55 +213,73 @@ class TestRoundingAndDiscounts(AdversarialCommon):
         self.assertRefused(move, "totals_mismatch", "117.00")
 
     def test_line_discounts_in_chain(self):
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("100"), quantity=D("3"), discounts=[
-            DiscountSpec(percent=D("10")), DiscountSpec(percent=D("5"))])])
+        spec = InvoiceSpec(
+            lines=[
+                LineSpec(
+                    price_unit=D("100"),
+                    quantity=D("3"),
+                    discounts=[DiscountSpec(percent=D("10")), DiscountSpec(percent=D("5"))],
+                )
+            ]
+        )
         # 100 -10% = 90, -5% = 85.50, x3 = 256.50
         move = self.receive_and_register(spec)
         self.assertRegistered(move, D("256.50"), D("56.43"), D("312.93"))
 
     def test_line_surcharge(self):
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("100"), discounts=[
-            DiscountSpec(type="MG", percent=D("10"))])])
+        spec = InvoiceSpec(
+            lines=[
+                LineSpec(price_unit=D("100"), discounts=[DiscountSpec(type="MG", percent=D("10"))])
+            ]
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 110, D("24.20"), D("134.20"))
 
     def test_price_total_not_qty_times_price(self):
         # 3 x 33.333333 written as 100.00, and a line whose PrezzoTotale
         # carries an unstated discount: the document's line total counts
-        spec = InvoiceSpec(lines=[
-            LineSpec(price_unit=D("33.333333"), quantity=D("3"), price_total=D("100.00")),
-            LineSpec("Merce", price_unit=D("50"), quantity=D("2"), price_total=D("90.00"))])
+        spec = InvoiceSpec(
+            lines=[
+                LineSpec(price_unit=D("33.333333"), quantity=D("3"), price_total=D("100.00")),
+                LineSpec("Merce", price_unit=D("50"), quantity=D("2"), price_total=D("90.00")),
+            ]
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 190, D("41.80"), D("231.80"))
         self.assertEqual(sorted(move.invoice_line_ids.mapped("price_subtotal")), [90.0, 100.0])
 
     def test_line_total_with_eight_decimals(self):
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("0.12345678"), quantity=D("1000"),
-                                           price_total=D("123.46"))])
+        spec = InvoiceSpec(
+            lines=[
+                LineSpec(price_unit=D("0.12345678"), quantity=D("1000"), price_total=D("123.46"))
+            ]
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, D("123.46"), D("27.16"), D("150.62"))
 
 
 class TestSignsAndTypes(AdversarialCommon):
-
     def test_invoice_with_negative_line(self):
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("100")),
-                                  LineSpec("Storno acconto", price_unit=D("-20"))])
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("100")), LineSpec("Storno acconto", price_unit=D("-20"))]
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 80, D("17.60"), D("97.60"))
 
     def test_credit_note_negative_lines_positive_total(self):
         # lines and summary negative, ImportoTotaleDocumento written positive:
         # inconsistent signs; never a bill with the wrong sign
-        spec = InvoiceSpec(document_type="TD04", lines=[LineSpec("Reso", price_unit=D("-50"))],
-                           total=D("61.00"))
+        spec = InvoiceSpec(
+            document_type="TD04", lines=[LineSpec("Reso", price_unit=D("-50"))], total=D("61.00")
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 50, 11, 61, move_type="in_refund")
         self.assertEqual(self.payable_schedule(move), [(date(2025, 2, 14), 61.0)])
 
     def test_credit_note_positive_lines_negative_total(self):
-        spec = InvoiceSpec(document_type="TD04", lines=[LineSpec("Reso", price_unit=D("50"))],
-                           total=D("-61.00"))
+        spec = InvoiceSpec(
+            document_type="TD04", lines=[LineSpec("Reso", price_unit=D("50"))], total=D("-61.00")
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 50, 11, 61, move_type="in_refund")
 
@@ -223,16 +291,23 @@ class TestSignsAndTypes(AdversarialCommon):
         self.assertRefused(move, "totals_mismatch")
 
     def test_credit_note_mixed_lines(self):
-        spec = InvoiceSpec(document_type="TD04", lines=[
-            LineSpec("Reso", price_unit=D("80")), LineSpec("Trattenuta", price_unit=D("-30"))])
+        spec = InvoiceSpec(
+            document_type="TD04",
+            lines=[
+                LineSpec("Reso", price_unit=D("80")),
+                LineSpec("Trattenuta", price_unit=D("-30")),
+            ],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 50, 11, 61, move_type="in_refund")
         self.assertEqual(self.payable_schedule(move), [(date(2025, 2, 14), 61.0)])
 
     def test_credit_note_negative_with_installment(self):
-        spec = InvoiceSpec(document_type="TD04", lines=[LineSpec("Reso", price_unit=D("-50"))],
-                           payments=[PaymentSpec(installments=[InstallmentSpec(
-                               due_date=date(2025, 3, 1))])])
+        spec = InvoiceSpec(
+            document_type="TD04",
+            lines=[LineSpec("Reso", price_unit=D("-50"))],
+            payments=[PaymentSpec(installments=[InstallmentSpec(due_date=date(2025, 3, 1))])],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 50, 11, 61, move_type="in_refund")
         self.assertEqual(self.payable_schedule(move), [(date(2025, 3, 1), 61.0)])
@@ -240,40 +315,65 @@ class TestSignsAndTypes(AdversarialCommon):
     def test_invoice_types_registered(self):
         for doc_type in ("TD02", "TD03", "TD05", "TD06", "TD24", "TD25"):
             with self.subTest(doc_type=doc_type):
-                move = self.receive_and_register(InvoiceSpec(document_type=doc_type,
-                                                             number="N-" + doc_type))
+                move = self.receive_and_register(
+                    InvoiceSpec(document_type=doc_type, number="N-" + doc_type)
+                )
                 self.assertRegistered(move, 100, 22, 122)
 
     def test_self_invoices_never_posted(self):
-        for doc_type in ("TD16", "TD17", "TD18", "TD19", "TD20", "TD21", "TD22", "TD23",
-                         "TD26", "TD27", "TD28", "TD29"):
+        for doc_type in (
+            "TD16",
+            "TD17",
+            "TD18",
+            "TD19",
+            "TD20",
+            "TD21",
+            "TD22",
+            "TD23",
+            "TD26",
+            "TD27",
+            "TD28",
+            "TD29",
+        ):
             with self.subTest(doc_type=doc_type):
                 # the company as both seller and buyer (the usual self-invoice)
                 me = PartySpec(vat="IT07654321004", name="Cliente Spa")
-                move = self.receive_and_register(InvoiceSpec(
-                    document_type=doc_type, number="AF-" + doc_type, seller=me))
+                move = self.receive_and_register(
+                    InvoiceSpec(document_type=doc_type, number="AF-" + doc_type, seller=me)
+                )
                 self.assertRefused(move, "self_invoice", doc_type)
-                move = self.receive_and_register(InvoiceSpec(
-                    document_type=doc_type, number="AF2-" + doc_type))
+                move = self.receive_and_register(
+                    InvoiceSpec(document_type=doc_type, number="AF2-" + doc_type)
+                )
                 self.assertRefused(move, "self_invoice", doc_type)
 
     def test_invoice_issued_by_the_buyer_is_not_a_supplier_bill(self):
         # pre-2021 self-invoices: TD01 whose SoggettoEmittente is CC (the
         # buyer issued it for the foreign supplier)
-        xml = build_xml(InvoiceSpec(seller=PartySpec(vat="FR12345678901", name="Fournisseur SA",
-                                                     country="FR", province=None)))
+        xml = build_xml(
+            InvoiceSpec(
+                seller=PartySpec(
+                    vat="FR12345678901", name="Fournisseur SA", country="FR", province=None
+                )
+            )
+        )
 
         def change(root, find):
             header = find("FatturaElettronicaHeader")[0]
             sub(header, "SoggettoEmittente", "CC")
+
         move = self.receive_xml_and_register(edit_xml(xml, change))
-        self.assertRefused(move, "self_invoice", "TD01", "SoggettoEmittente CC", "art. 34",
-                           "integration")
+        self.assertRefused(
+            move, "self_invoice", "TD01", "SoggettoEmittente CC", "art. 34", "integration"
+        )
 
     def test_own_invoice_by_fiscal_code(self):
-        move = self.receive_and_register(InvoiceSpec(
-            seller=PartySpec(vat=None, fiscal_code="07654321004", name="Noi"),
-            buyer=PartySpec(vat="IT07643520567", name="Cliente")))
+        move = self.receive_and_register(
+            InvoiceSpec(
+                seller=PartySpec(vat=None, fiscal_code="07654321004", name="Noi"),
+                buyer=PartySpec(vat="IT07643520567", name="Cliente"),
+            )
+        )
         self.assertRefused(move, "own_invoice")
 
     def test_unknown_type(self):
@@ -281,57 +381,76 @@ class TestSignsAndTypes(AdversarialCommon):
         self.assertRefused(move, "document_type_unknown", "TD99")
 
     def test_simplified_invoice(self):
-        xml = build_simplified_xml(SimplifiedSpec(lines=[
-            SimplifiedLineSpec(amount=D("122.00"), vat_rate=D("22")),
-            SimplifiedLineSpec("Libri", amount=D("10.40"), vat_rate=D("4"))]))
+        xml = build_simplified_xml(
+            SimplifiedSpec(
+                lines=[
+                    SimplifiedLineSpec(amount=D("122.00"), vat_rate=D("22")),
+                    SimplifiedLineSpec("Libri", amount=D("10.40"), vat_rate=D("4")),
+                ]
+            )
+        )
         move = self.receive_xml_and_register(xml)
         self.assertRegistered(move, 110, D("22.40"), D("132.40"))
         self.assertEqual(self.vat_by_rate(move), {(22.0, None): 22.0, (4.0, None): 0.4})
 
     def test_simplified_credit_note(self):
-        xml = build_simplified_xml(SimplifiedSpec(document_type="TD08", corrected_invoice=(
-            "FS-1", date(2025, 1, 2))))
+        xml = build_simplified_xml(
+            SimplifiedSpec(document_type="TD08", corrected_invoice=("FS-1", date(2025, 1, 2)))
+        )
         move = self.receive_xml_and_register(xml)
         self.assertRegistered(move, 100, 22, 122, move_type="in_refund")
 
     def test_simplified_tax_only(self):
         # only Imposta: 18.03 on 100.00 is 22% of 81.97
-        xml = build_simplified_xml(SimplifiedSpec(lines=[
-            SimplifiedLineSpec(amount=D("100.00"), vat_rate=None, tax=D("18.03"))]))
+        xml = build_simplified_xml(
+            SimplifiedSpec(
+                lines=[SimplifiedLineSpec(amount=D("100.00"), vat_rate=None, tax=D("18.03"))]
+            )
+        )
         move = self.receive_xml_and_register(xml)
         self.assertRegistered(move, D("81.97"), D("18.03"), 100)
 
     def test_simplified_tax_only_small_amount(self):
         # 1.80 on 10.00: the rate computed back is 21.95, not a real rate;
         # the VAT must stay 1.80 (never recomputed) or the bill not posted
-        xml = build_simplified_xml(SimplifiedSpec(lines=[
-            SimplifiedLineSpec(amount=D("10.00"), vat_rate=None, tax=D("1.80"))]))
+        xml = build_simplified_xml(
+            SimplifiedSpec(
+                lines=[SimplifiedLineSpec(amount=D("10.00"), vat_rate=None, tax=D("1.80"))]
+            )
+        )
         move = self.receive_xml_and_register(xml)
         self.assertRefused(move, "tax_not_found", "21.95")
 
 
 class TestTaxRows(AdversarialCommon):
-
     def test_line_rate_without_summary_row(self):
-        spec = InvoiceSpec(lines=[LineSpec(), LineSpec("B", price_unit=D("50"),
-                                                       vat_rate=D("10"))],
-                           summary=[SummarySpec(vat_rate=D("22"), taxable=D("100"),
-                                                tax=D("22"))], total=D("127.00"))
+        spec = InvoiceSpec(
+            lines=[LineSpec(), LineSpec("B", price_unit=D("50"), vat_rate=D("10"))],
+            summary=[SummarySpec(vat_rate=D("22"), taxable=D("100"), tax=D("22"))],
+            total=D("127.00"),
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "totals_mismatch")
 
     def test_summary_row_without_lines(self):
-        spec = InvoiceSpec(summary=[
-            SummarySpec(vat_rate=D("22"), taxable=D("100"), tax=D("22")),
-            SummarySpec(vat_rate=D("10"), taxable=D("50"), tax=D("5"))])
+        spec = InvoiceSpec(
+            summary=[
+                SummarySpec(vat_rate=D("22"), taxable=D("100"), tax=D("22")),
+                SummarySpec(vat_rate=D("10"), taxable=D("50"), tax=D("5")),
+            ]
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "totals_mismatch")
 
     def test_same_rate_split_in_two_rows(self):
         # two rows at 22% (e.g. goods and SpeseAccessorie written apart)
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("100")), LineSpec("B", price_unit=D("50"))],
-                           summary=[SummarySpec(vat_rate=D("22"), taxable=D("100"), tax=D("22")),
-                                    SummarySpec(vat_rate=D("22"), taxable=D("50"), tax=D("11"))])
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("100")), LineSpec("B", price_unit=D("50"))],
+            summary=[
+                SummarySpec(vat_rate=D("22"), taxable=D("100"), tax=D("22")),
+                SummarySpec(vat_rate=D("22"), taxable=D("50"), tax=D("11")),
+            ],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 150, 33, 183)
         self.assertEqual(self.vat_by_rate(move), {(22.0, None): 33.0})
@@ -339,70 +458,98 @@ class TestTaxRows(AdversarialCommon):
     def test_same_rate_immediate_and_split_payment(self):
         # one part split payment, one not: one tax cannot be both
         self.make_split_payment_tax()
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("100")), LineSpec("B", price_unit=D("50"))],
-                           summary=[SummarySpec(vat_rate=D("22"), taxable=D("100"), tax=D("22"),
-                                                vat_due="I"),
-                                    SummarySpec(vat_rate=D("22"), taxable=D("50"), tax=D("11"),
-                                                vat_due="S")],
-                           payments=[PaymentSpec(installments=[InstallmentSpec(
-                               amount=D("172.00"))])])
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("100")), LineSpec("B", price_unit=D("50"))],
+            summary=[
+                SummarySpec(vat_rate=D("22"), taxable=D("100"), tax=D("22"), vat_due="I"),
+                SummarySpec(vat_rate=D("22"), taxable=D("50"), tax=D("11"), vat_due="S"),
+            ],
+            payments=[PaymentSpec(installments=[InstallmentSpec(amount=D("172.00"))])],
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "totals_mismatch")
 
     def test_two_exempt_natures(self):
-        self.env["account.chart.template"]._l10n_it_autoreg_ensure_exempt_purchase_taxes(self.company)
-        spec = InvoiceSpec(lines=[
-            LineSpec(), LineSpec("Esente", price_unit=D("30"), vat_rate=D("0"), nature="N4"),
-            LineSpec("Fuori campo", price_unit=D("20"), vat_rate=D("0"), nature="N2.2")])
+        self.env["account.chart.template"]._l10n_it_autoreg_ensure_exempt_purchase_taxes(
+            self.company
+        )
+        spec = InvoiceSpec(
+            lines=[
+                LineSpec(),
+                LineSpec("Esente", price_unit=D("30"), vat_rate=D("0"), nature="N4"),
+                LineSpec("Fuori campo", price_unit=D("20"), vat_rate=D("0"), nature="N2.2"),
+            ]
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 150, 22, 172)
         self.assertEqual(self.vat_by_rate(move), {(22.0, None): 22.0})
-        self.assertEqual(sorted(r for r in move.invoice_line_ids.tax_ids.mapped(
-            "l10n_it_exempt_reason") if r), ["N2.2", "N4"])
+        self.assertEqual(
+            sorted(r for r in move.invoice_line_ids.tax_ids.mapped("l10n_it_exempt_reason") if r),
+            ["N2.2", "N4"],
+        )
 
     def test_zero_rate_without_nature(self):
-        spec = InvoiceSpec(lines=[LineSpec(vat_rate=D("0"))], summary=[
-            SummarySpec(vat_rate=D("0"), taxable=D("100"), tax=D("0"))], total=D("100"))
+        spec = InvoiceSpec(
+            lines=[LineSpec(vat_rate=D("0"))],
+            summary=[SummarySpec(vat_rate=D("0"), taxable=D("100"), tax=D("0"))],
+            total=D("100"),
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "tax_not_found", "0.00")
 
     def test_reverse_charge_with_vat_in_summary(self):
         # N6.x with the VAT written in the summary and in the total: what
         # does the buyer owe? not posted
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("1000"), vat_rate=D("0"), nature="N6.3")],
-                           summary=[SummarySpec(vat_rate=D("0"), nature="N6.3", taxable=D("1000"),
-                                                tax=D("220"))], total=D("1220"))
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("1000"), vat_rate=D("0"), nature="N6.3")],
+            summary=[SummarySpec(vat_rate=D("0"), nature="N6.3", taxable=D("1000"), tax=D("220"))],
+            total=D("1220"),
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "totals_mismatch")
 
     def test_reverse_charge_with_vat_in_summary_not_in_total(self):
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("1000"), vat_rate=D("0"), nature="N6.3")],
-                           summary=[SummarySpec(vat_rate=D("0"), nature="N6.3", taxable=D("1000"),
-                                                tax=D("220"))], total=D("1000"))
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("1000"), vat_rate=D("0"), nature="N6.3")],
+            summary=[SummarySpec(vat_rate=D("0"), nature="N6.3", taxable=D("1000"), tax=D("220"))],
+            total=D("1000"),
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "totals_mismatch")
 
     def test_reverse_charge_at_rate_22_with_nature(self):
         # some software writes AliquotaIVA 22 + Natura N6.7 and Imposta 0
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("1000"), vat_rate=D("22"), nature="N6.7")],
-                           summary=[SummarySpec(vat_rate=D("22"), nature="N6.7", taxable=D("1000"),
-                                                tax=D("0"))], total=D("1000"))
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("1000"), vat_rate=D("22"), nature="N6.7")],
+            summary=[SummarySpec(vat_rate=D("22"), nature="N6.7", taxable=D("1000"), tax=D("0"))],
+            total=D("1000"),
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 1000, 0, 1000)
         self.assertEqual(move.invoice_line_ids.tax_ids.amount, 22.0)
 
     def test_split_payment_total_includes_vat(self):
         split = self.make_split_payment_tax()
-        spec = InvoiceSpec(vat_due="S", lines=[LineSpec(price_unit=D("300"))], payments=[
-            PaymentSpec(conditions="TP01", installments=[
-                InstallmentSpec(due_date=date(2025, 2, 28)),
-                InstallmentSpec(due_date=date(2025, 3, 31))])])
+        spec = InvoiceSpec(
+            vat_due="S",
+            lines=[LineSpec(price_unit=D("300"))],
+            payments=[
+                PaymentSpec(
+                    conditions="TP01",
+                    installments=[
+                        InstallmentSpec(due_date=date(2025, 2, 28)),
+                        InstallmentSpec(due_date=date(2025, 3, 31)),
+                    ],
+                )
+            ],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 300, 0, 300)
         self.assertEqual(move.invoice_line_ids.tax_ids, split)
         self.assertEqual(self.vat_by_rate(move), {(22.0, None): 66.0})
-        self.assertEqual(self.payable_schedule(move), [(date(2025, 2, 28), 150.0),
-                                                       (date(2025, 3, 31), 150.0)])
+        self.assertEqual(
+            self.payable_schedule(move), [(date(2025, 2, 28), 150.0), (date(2025, 3, 31), 150.0)]
+        )
 
     def test_split_payment_total_excludes_vat(self):
         self.make_split_payment_tax()
@@ -417,8 +564,10 @@ class TestTaxRows(AdversarialCommon):
         self.assertEqual(self.payable_schedule(move)[0][1], 100.0)
 
     def test_tax_rounding_beyond_tolerance(self):
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("33.33"))], summary=[
-            SummarySpec(vat_rate=D("22"), taxable=D("33.33"), tax=D("7.50"))])
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("33.33"))],
+            summary=[SummarySpec(vat_rate=D("22"), taxable=D("33.33"), tax=D("7.50"))],
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "totals_mismatch", "7.50")
 
@@ -433,33 +582,37 @@ class TestTaxRows(AdversarialCommon):
         self.assertRegistered(move, D("11.35"), D("1.54"), D("12.89"))
         self.assertEqual(self.vat_by_rate(move), {(22.0, None): 0.73, (10.0, None): 0.81})
 
-
     def test_vat_rounded_per_line_many_lines(self):
         # 40 lines of 0.35 at 22%: VAT of the total 14.00 x 22% = 3.08; the
         # supplier added the VAT of each line (0.077 -> 0.08): 3.20, within
         # half a cent per line; the bill carries the document's VAT
         lines = [LineSpec("L%s" % i, price_unit=D("0.35")) for i in range(40)]
-        spec = InvoiceSpec(lines=lines, summary=[
-            SummarySpec(vat_rate=D("22"), taxable=D("14.00"), tax=D("3.20"))])
+        spec = InvoiceSpec(
+            lines=lines, summary=[SummarySpec(vat_rate=D("22"), taxable=D("14.00"), tax=D("3.20"))]
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 14, D("3.20"), D("17.20"))
         self.assertEqual(self.vat_by_rate(move), {(22.0, None): 3.2})
 
     def test_vat_beyond_per_line_rounding(self):
         lines = [LineSpec("L%s" % i, price_unit=D("0.35")) for i in range(4)]
-        spec = InvoiceSpec(lines=lines, summary=[
-            SummarySpec(vat_rate=D("22"), taxable=D("1.40"), tax=D("0.40"))])
+        spec = InvoiceSpec(
+            lines=lines, summary=[SummarySpec(vat_rate=D("22"), taxable=D("1.40"), tax=D("0.40"))]
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "totals_mismatch", "0.40")
 
 
 class TestWithholdingAndFunds(AdversarialCommon):
-
     def test_withholding_on_some_lines(self):
-        spec = InvoiceSpec(document_type="TD06", lines=[
-            LineSpec("Onorario", price_unit=D("1000"), withholding=True),
-            LineSpec("Spese anticipate", price_unit=D("200"))],
-            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")])
+        spec = InvoiceSpec(
+            document_type="TD06",
+            lines=[
+                LineSpec("Onorario", price_unit=D("1000"), withholding=True),
+                LineSpec("Spese anticipate", price_unit=D("200")),
+            ],
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+        )
         move = self.receive_and_register(spec)
         # total 1464, withholding 200, due 1264
         self.assertRegistered(move, 1200, 64, 1264)
@@ -468,8 +621,10 @@ class TestWithholdingAndFunds(AdversarialCommon):
         self.assertEqual(self.payable_schedule(move)[0][1], 1264.0)
 
     def test_withholding_amount_inconsistent(self):
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("1000"), withholding=True)],
-                           withholdings=[WithholdingSpec(amount=D("150.00"))])
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("1000"), withholding=True)],
+            withholdings=[WithholdingSpec(amount=D("150.00"))],
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "totals_mismatch")
 
@@ -477,8 +632,10 @@ class TestWithholdingAndFunds(AdversarialCommon):
         # DatiRitenuta but no line says Ritenuta SI: 200.00 is 20% of the
         # only line to the cent, so it is that line's withholding (issue 12),
         # registered to review
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("1000"))],
-                           withholdings=[WithholdingSpec(amount=D("200.00"))])
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("1000"))],
+            withholdings=[WithholdingSpec(amount=D("200.00"))],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 1000, 20, 1020)
         self.assertIn("withholding_inferred", move.l10n_it_autoreg_review_codes.split())
@@ -486,10 +643,12 @@ class TestWithholdingAndFunds(AdversarialCommon):
     def test_lawyer_cpa_without_withholding(self):
         # Cassa forense 4% (TC01), not subject to withholding; RT01 20% on
         # the fee only; VAT 22% on fee + CPA
-        spec = InvoiceSpec(document_type="TD06", lines=[
-            LineSpec("Onorario", price_unit=D("1000"), withholding=True)],
+        spec = InvoiceSpec(
+            document_type="TD06",
+            lines=[LineSpec("Onorario", price_unit=D("1000"), withholding=True)],
             pension_funds=[PensionFundSpec(type="TC01", rate=D("4"), withholding=False)],
-            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")])
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+        )
         move = self.receive_and_register(spec)
         # 1000 + 40 = 1040, VAT 228.80, total 1268.80, withholding 200 -> due 1068.80
         self.assertRegistered(move, 1000, D("68.80"), D("1068.80"))
@@ -498,10 +657,12 @@ class TestWithholdingAndFunds(AdversarialCommon):
         self.assertEqual(self.payable_schedule(move)[0][1], 1068.80)
 
     def test_inps_with_withholding_flag(self):
-        spec = InvoiceSpec(document_type="TD06", lines=[
-            LineSpec("Prestazione", price_unit=D("500"), withholding=True)],
+        spec = InvoiceSpec(
+            document_type="TD06",
+            lines=[LineSpec("Prestazione", price_unit=D("500"), withholding=True)],
             pension_funds=[PensionFundSpec(type="TC22", rate=D("4"), withholding=True)],
-            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")])
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+        )
         move = self.receive_and_register(spec)
         # 520 taxable, VAT 114.40, total 634.40, withholding 104 -> 530.40
         self.assertRegistered(move, 500, D("30.40"), D("530.40"))
@@ -509,10 +670,12 @@ class TestWithholdingAndFunds(AdversarialCommon):
 
     def test_inps_without_withholding_flag(self):
         # the INPS contribution not subject to withholding (Ritenuta absent)
-        spec = InvoiceSpec(document_type="TD06", lines=[
-            LineSpec("Prestazione", price_unit=D("500"), withholding=True)],
+        spec = InvoiceSpec(
+            document_type="TD06",
+            lines=[LineSpec("Prestazione", price_unit=D("500"), withholding=True)],
             pension_funds=[PensionFundSpec(type="TC22", rate=D("4"), withholding=False)],
-            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")])
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+        )
         move = self.receive_and_register(spec)
         # withholding 100 on 500 only (634.40 - 100 = 534.40): Odoo's INPS
         # tax is in the withholding base, the bill would withhold 104
@@ -520,9 +683,13 @@ class TestWithholdingAndFunds(AdversarialCommon):
 
     def test_pension_fund_with_two_vat_rates(self):
         # lines at 22% and 10%, the contribution (on both) at 22%
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("1000")),
-                                  LineSpec("B", price_unit=D("500"), vat_rate=D("10"))],
-                           pension_funds=[PensionFundSpec(type="TC22", rate=D("4"))])
+        spec = InvoiceSpec(
+            lines=[
+                LineSpec(price_unit=D("1000")),
+                LineSpec("B", price_unit=D("500"), vat_rate=D("10")),
+            ],
+            pension_funds=[PensionFundSpec(type="TC22", rate=D("4"))],
+        )
         move = self.receive_and_register(spec)
         # cassa 60 at 22%: 22% of 1060 = 233.20, 10% of 500 = 50; Odoo would
         # put the contribution of the 10% line in the 10% base
@@ -530,71 +697,104 @@ class TestWithholdingAndFunds(AdversarialCommon):
 
     def test_pension_fund_on_part_of_the_lines(self):
         # ImponibileCassa = only the fee, not the expenses
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("1000")),
-                                  LineSpec("Spese", price_unit=D("100"))],
-                           pension_funds=[PensionFundSpec(type="TC22", rate=D("4"),
-                                                          taxable=D("1000"))])
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("1000")), LineSpec("Spese", price_unit=D("100"))],
+            pension_funds=[PensionFundSpec(type="TC22", rate=D("4"), taxable=D("1000"))],
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "totals_mismatch")
 
     def test_flat_rate_supplier_with_fund_and_stamp(self):
         # regime forfettario: N2.2, INPS 4% N2.2, stamp duty charged with a line
-        self.env["account.chart.template"]._l10n_it_autoreg_ensure_exempt_purchase_taxes(self.company)
-        spec = InvoiceSpec(document_type="TD06", stamp_duty=D("2.00"), lines=[
-            LineSpec("Prestazione", price_unit=D("1000"), vat_rate=D("0"), nature="N2.2"),
-            LineSpec("Imposta di bollo", price_unit=D("2"), vat_rate=D("0"), nature="N1")],
-            pension_funds=[PensionFundSpec(type="TC22", rate=D("4"), vat_rate=D("0"),
-                                           nature="N2.2", taxable=D("1000"))])
+        self.env["account.chart.template"]._l10n_it_autoreg_ensure_exempt_purchase_taxes(
+            self.company
+        )
+        spec = InvoiceSpec(
+            document_type="TD06",
+            stamp_duty=D("2.00"),
+            lines=[
+                LineSpec("Prestazione", price_unit=D("1000"), vat_rate=D("0"), nature="N2.2"),
+                LineSpec("Imposta di bollo", price_unit=D("2"), vat_rate=D("0"), nature="N1"),
+            ],
+            pension_funds=[
+                PensionFundSpec(
+                    type="TC22", rate=D("4"), vat_rate=D("0"), nature="N2.2", taxable=D("1000")
+                )
+            ],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 1000 + 2, 40, 1042)
 
     def test_flat_rate_stamp_without_line(self):
-        self.env["account.chart.template"]._l10n_it_autoreg_ensure_exempt_purchase_taxes(self.company)
-        spec = InvoiceSpec(stamp_duty=D("2.00"), lines=[
-            LineSpec("Prestazione", price_unit=D("100"), vat_rate=D("0"), nature="N2.2")],
-            total=D("102.00"))
+        self.env["account.chart.template"]._l10n_it_autoreg_ensure_exempt_purchase_taxes(
+            self.company
+        )
+        spec = InvoiceSpec(
+            stamp_duty=D("2.00"),
+            lines=[LineSpec("Prestazione", price_unit=D("100"), vat_rate=D("0"), nature="N2.2")],
+            total=D("102.00"),
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 102, 0, 102)
         self.assertEqual(self.payable_schedule(move)[0][1], 102.0)
 
     def test_stamp_line_counted_twice_in_total(self):
-        spec = InvoiceSpec(stamp_duty=D("2.00"), lines=[
-            LineSpec("Prestazione esente", price_unit=D("200"), vat_rate=D("0"), nature="N1"),
-            LineSpec("Imposta di bollo", price_unit=D("2"), vat_rate=D("0"), nature="N1")],
-            total=D("204.00"))
+        spec = InvoiceSpec(
+            stamp_duty=D("2.00"),
+            lines=[
+                LineSpec("Prestazione esente", price_unit=D("200"), vat_rate=D("0"), nature="N1"),
+                LineSpec("Imposta di bollo", price_unit=D("2"), vat_rate=D("0"), nature="N1"),
+            ],
+            total=D("204.00"),
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "totals_mismatch", "204.00")
 
     def test_stamp_not_charged(self):
-        spec = InvoiceSpec(stamp_duty=D("2.00"), lines=[
-            LineSpec("Prestazione esente", price_unit=D("200"), vat_rate=D("0"), nature="N1")])
+        spec = InvoiceSpec(
+            stamp_duty=D("2.00"),
+            lines=[
+                LineSpec("Prestazione esente", price_unit=D("200"), vat_rate=D("0"), nature="N1")
+            ],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 200, 0, 200)
         self.assertEqual(len(move.invoice_line_ids), 1)
 
 
 class TestTotalsAndCurrency(AdversarialCommon):
-
     def test_total_absent(self):
-        move = self.receive_and_register(InvoiceSpec(omit_total=True, lines=[
-            LineSpec(), LineSpec("B", price_unit=D("10"), vat_rate=D("10"))]))
+        move = self.receive_and_register(
+            InvoiceSpec(
+                omit_total=True,
+                lines=[LineSpec(), LineSpec("B", price_unit=D("10"), vat_rate=D("10"))],
+            )
+        )
         self.assertRegistered(move, 110, 23, 133)
 
     def test_total_absent_with_withholding(self):
-        spec = InvoiceSpec(omit_total=True, lines=[LineSpec(price_unit=D("1000"),
-                                                            withholding=True)],
-                           withholdings=[WithholdingSpec()])
+        spec = InvoiceSpec(
+            omit_total=True,
+            lines=[LineSpec(price_unit=D("1000"), withholding=True)],
+            withholdings=[WithholdingSpec()],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 1000, 20, 1020)
 
     def test_foreign_currency(self):
         usd = self.env.ref("base.USD")
         usd.active = True
-        self.env["res.currency.rate"].create({
-            "name": "2025-01-01", "rate": 1.25, "currency_id": usd.id,
-            "company_id": self.company.id})
-        move = self.receive_and_register(InvoiceSpec(currency="USD", lines=[
-            LineSpec(price_unit=D("250"))]))
+        self.env["res.currency.rate"].create(
+            {
+                "name": "2025-01-01",
+                "rate": 1.25,
+                "currency_id": usd.id,
+                "company_id": self.company.id,
+            }
+        )
+        move = self.receive_and_register(
+            InvoiceSpec(currency="USD", lines=[LineSpec(price_unit=D("250"))])
+        )
         self.assertRegistered(move, 250, 55, 305)
         self.assertEqual(move.currency_id, usd)
         # in EUR at 1.25 USD: 305 / 1.25 = 244
@@ -603,8 +803,9 @@ class TestTotalsAndCurrency(AdversarialCommon):
 
     def test_foreign_currency_without_rate(self):
         self.env.ref("base.USD").active = True
-        self.env["res.currency.rate"].search([
-            ("currency_id", "=", self.env.ref("base.USD").id)]).unlink()
+        self.env["res.currency.rate"].search(
+            [("currency_id", "=", self.env.ref("base.USD").id)]
+        ).unlink()
         move = self.receive_and_register(InvoiceSpec(currency="USD"))
         self.assertRefused(move, "currency_rate_missing", "USD", "2025-01-15")
 
@@ -614,8 +815,9 @@ class TestTotalsAndCurrency(AdversarialCommon):
         self.assertRefused(move, "currency_inactive", "GBP")
 
     def test_negative_total_invoice_without_total(self):
-        move = self.receive_and_register(InvoiceSpec(omit_total=True, lines=[
-            LineSpec("Storno", price_unit=D("-80"))]))
+        move = self.receive_and_register(
+            InvoiceSpec(omit_total=True, lines=[LineSpec("Storno", price_unit=D("-80"))])
+        )
         self.assertRegistered(move, 80, D("17.60"), D("97.60"), move_type="in_refund")
 
     def test_zero_total_invoice(self):
@@ -627,10 +829,10 @@ class TestTotalsAndCurrency(AdversarialCommon):
 
 
 class TestPayments(AdversarialCommon):
-
     def test_due_date_before_document_date(self):
-        spec = InvoiceSpec(payments=[PaymentSpec(installments=[InstallmentSpec(
-            due_date=date(2025, 1, 10))])])
+        spec = InvoiceSpec(
+            payments=[PaymentSpec(installments=[InstallmentSpec(due_date=date(2025, 1, 10))])]
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(self.payable_schedule(move), [(date(2025, 1, 10), 122.0)])
@@ -647,38 +849,52 @@ class TestPayments(AdversarialCommon):
             ref = etree.Element("DataRiferimentoTerminiPagamento")
             ref.text = "2025-01-31"
             parent.insert(index, ref)
+
         move = self.receive_xml_and_register(edit_xml(xml, change))
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(self.payable_schedule(move), [(date(2025, 4, 1), 122.0)])
 
     def test_installments_do_not_add_up(self):
-        spec = InvoiceSpec(payments=[PaymentSpec(conditions="TP01", installments=[
-            InstallmentSpec(amount=D("61"), due_date=date(2025, 2, 1)),
-            InstallmentSpec(amount=D("60"), due_date=date(2025, 3, 1))])])
+        spec = InvoiceSpec(
+            payments=[
+                PaymentSpec(
+                    conditions="TP01",
+                    installments=[
+                        InstallmentSpec(amount=D("61"), due_date=date(2025, 2, 1)),
+                        InstallmentSpec(amount=D("60"), due_date=date(2025, 3, 1)),
+                    ],
+                )
+            ]
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "payment_schedule_mismatch", "121.00", "122.00")
 
     def test_single_installment_different_amount(self):
         # one installment that is not the amount due: which one is right?
-        spec = InvoiceSpec(payments=[PaymentSpec(installments=[InstallmentSpec(
-            amount=D("100.00"))])])
+        spec = InvoiceSpec(
+            payments=[PaymentSpec(installments=[InstallmentSpec(amount=D("100.00"))])]
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "payment_schedule_mismatch", "100.00", "122.00")
 
     def test_single_installment_is_gross_total_with_withholding(self):
         # the supplier wrote the document total as the amount to pay: the
         # buyer pays the total net of the withholding (law), on that date
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("1000"), withholding=True)],
-                           withholdings=[WithholdingSpec()], payments=[PaymentSpec(
-                               installments=[InstallmentSpec(amount=D("1220.00"),
-                                                             due_date=date(2025, 2, 20))])])
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("1000"), withholding=True)],
+            withholdings=[WithholdingSpec()],
+            payments=[
+                PaymentSpec(
+                    installments=[InstallmentSpec(amount=D("1220.00"), due_date=date(2025, 2, 20))]
+                )
+            ],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 1000, 20, 1020)
         self.assertEqual(self.payable_schedule(move), [(date(2025, 2, 20), 1020.0)])
 
     def test_single_installment_zero(self):
-        spec = InvoiceSpec(payments=[PaymentSpec(installments=[InstallmentSpec(
-            amount=D("0.00"))])])
+        spec = InvoiceSpec(payments=[PaymentSpec(installments=[InstallmentSpec(amount=D("0.00"))])])
         move = self.receive_and_register(spec)
         self.assertRefused(move, "payment_schedule_mismatch")
 
@@ -688,6 +904,7 @@ class TestPayments(AdversarialCommon):
         def change(root, find):
             due = find("DataScadenzaPagamento")[0]
             due.getparent().remove(due)
+
         move = self.receive_xml_and_register(edit_xml(xml, change))
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(sum(a for _d, a in self.payable_schedule(move)), 122.0)
@@ -695,42 +912,70 @@ class TestPayments(AdversarialCommon):
     def test_two_payment_blocks_as_alternatives(self):
         # two DatiPagamento of the whole amount (bank transfer or RIBA):
         # never a bill due twice
-        spec = InvoiceSpec(payments=[
-            PaymentSpec(installments=[InstallmentSpec(due_date=date(2025, 2, 28))]),
-            PaymentSpec(installments=[InstallmentSpec(method="MP12", iban=None,
-                                                      due_date=date(2025, 2, 28))])])
+        spec = InvoiceSpec(
+            payments=[
+                PaymentSpec(installments=[InstallmentSpec(due_date=date(2025, 2, 28))]),
+                PaymentSpec(
+                    installments=[
+                        InstallmentSpec(method="MP12", iban=None, due_date=date(2025, 2, 28))
+                    ]
+                ),
+            ]
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(self.payable_schedule(move), [(date(2025, 2, 28), 122.0)])
 
     def test_two_payment_blocks_advance_and_balance(self):
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("1000"))], payments=[
-            PaymentSpec(conditions="TP03", installments=[InstallmentSpec(
-                amount=D("220.00"), due_date=date(2025, 1, 20))]),
-            PaymentSpec(conditions="TP02", installments=[InstallmentSpec(
-                amount=D("1000.00"), due_date=date(2025, 2, 28))])])
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("1000"))],
+            payments=[
+                PaymentSpec(
+                    conditions="TP03",
+                    installments=[InstallmentSpec(amount=D("220.00"), due_date=date(2025, 1, 20))],
+                ),
+                PaymentSpec(
+                    conditions="TP02",
+                    installments=[InstallmentSpec(amount=D("1000.00"), due_date=date(2025, 2, 28))],
+                ),
+            ],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 1000, 220, 1220)
-        self.assertEqual(self.payable_schedule(move), [(date(2025, 1, 20), 220.0),
-                                                       (date(2025, 2, 28), 1000.0)])
+        self.assertEqual(
+            self.payable_schedule(move), [(date(2025, 1, 20), 220.0), (date(2025, 2, 28), 1000.0)]
+        )
 
     def test_installments_with_withholding(self):
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("1000"), withholding=True)],
-                           withholdings=[WithholdingSpec()],
-                           payments=[PaymentSpec(conditions="TP01", installments=[
-                               InstallmentSpec(due_date=date(2025, 2, 28)),
-                               InstallmentSpec(due_date=date(2025, 3, 31))])])
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("1000"), withholding=True)],
+            withholdings=[WithholdingSpec()],
+            payments=[
+                PaymentSpec(
+                    conditions="TP01",
+                    installments=[
+                        InstallmentSpec(due_date=date(2025, 2, 28)),
+                        InstallmentSpec(due_date=date(2025, 3, 31)),
+                    ],
+                )
+            ],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 1000, 20, 1020)
-        self.assertEqual(self.payable_schedule(move), [(date(2025, 2, 28), 510.0),
-                                                       (date(2025, 3, 31), 510.0)])
+        self.assertEqual(
+            self.payable_schedule(move), [(date(2025, 2, 28), 510.0), (date(2025, 3, 31), 510.0)]
+        )
 
 
 class TestSuppliersAndBuyers(AdversarialCommon):
-
     def test_private_supplier_by_fiscal_code(self):
-        seller = PartySpec(vat=None, fiscal_code="RSSMRA80A01H501U", name=None,
-                           first_name="Mario", last_name="Rossi")
+        seller = PartySpec(
+            vat=None,
+            fiscal_code="RSSMRA80A01H501U",
+            name=None,
+            first_name="Mario",
+            last_name="Rossi",
+        )
         move = self.receive_and_register(InvoiceSpec(seller=seller))
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(move.partner_id.l10n_it_codice_fiscale, "RSSMRA80A01H501U")
@@ -739,10 +984,16 @@ class TestSuppliersAndBuyers(AdversarialCommon):
         self.assertEqual(move2.partner_id, move.partner_id)
 
     def test_vat_group_members_created_apart(self):
-        a = self.receive_and_register(InvoiceSpec(seller=PartySpec(
-            vat="IT07643520567", fiscal_code="11100000014", name="Gruppo A")))
-        b = self.receive_and_register(InvoiceSpec(seller=PartySpec(
-            vat="IT07643520567", fiscal_code="11100000022", name="Gruppo B")))
+        a = self.receive_and_register(
+            InvoiceSpec(
+                seller=PartySpec(vat="IT07643520567", fiscal_code="11100000014", name="Gruppo A")
+            )
+        )
+        b = self.receive_and_register(
+            InvoiceSpec(
+                seller=PartySpec(vat="IT07643520567", fiscal_code="11100000022", name="Gruppo B")
+            )
+        )
         self.assertRegistered(a, 100, 22, 122)
         self.assertRegistered(b, 100, 22, 122)
         self.assertNotEqual(a.partner_id, b.partner_id)
@@ -751,8 +1002,14 @@ class TestSuppliersAndBuyers(AdversarialCommon):
         self.assertEqual(a.ref, b.ref)
 
     def test_foreign_eu_supplier(self):
-        seller = PartySpec(vat="DE123456789", name="Lieferant GmbH", country="DE",
-                           province=None, zip="10115", city="Berlin")
+        seller = PartySpec(
+            vat="DE123456789",
+            name="Lieferant GmbH",
+            country="DE",
+            province=None,
+            zip="10115",
+            city="Berlin",
+        )
         move = self.receive_and_register(InvoiceSpec(seller=seller))
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(move.partner_id.country_id.code, "DE")
@@ -761,10 +1018,22 @@ class TestSuppliersAndBuyers(AdversarialCommon):
     def test_foreign_placeholder_vat_not_shared(self):
         # extra-EU suppliers without a VAT number are written 99999999999:
         # two of them are not the same supplier
-        one = PartySpec(vat="US99999999999", name="Acme Inc", country="US", province=None,
-                        zip="10001", city="New York")
-        two = PartySpec(vat="US99999999999", name="Globex Corp", country="US", province=None,
-                        zip="94105", city="San Francisco")
+        one = PartySpec(
+            vat="US99999999999",
+            name="Acme Inc",
+            country="US",
+            province=None,
+            zip="10001",
+            city="New York",
+        )
+        two = PartySpec(
+            vat="US99999999999",
+            name="Globex Corp",
+            country="US",
+            province=None,
+            zip="94105",
+            city="San Francisco",
+        )
         m1 = self.receive_and_register(InvoiceSpec(seller=one, number="A-1"))
         m2 = self.receive_and_register(InvoiceSpec(seller=two, number="G-1"))
         for move in (m1, m2):
@@ -794,30 +1063,35 @@ class TestSuppliersAndBuyers(AdversarialCommon):
             ids = [e for e in buyer.iter() if etree.QName(e).localname in ("IdPaese", "IdCodice")]
             ids[0].text = "it"
             ids[1].text = " 076 543 21004 "
+
         move = self.receive_xml_and_register(edit_xml(xml, change))
         self.assertRegistered(move, 100, 22, 122)
 
     def test_buyer_code_with_country_prefix(self):
-        move = self.receive_and_register(InvoiceSpec(buyer=PartySpec(
-            vat="ITIT07654321004", name="Cliente Spa")))
+        move = self.receive_and_register(
+            InvoiceSpec(buyer=PartySpec(vat="ITIT07654321004", name="Cliente Spa"))
+        )
         self.assertRegistered(move, 100, 22, 122)
 
     def test_buyer_by_fiscal_code_only(self):
-        move = self.receive_and_register(InvoiceSpec(buyer=PartySpec(
-            vat=None, fiscal_code="07654321004", name="Cliente Spa")))
+        move = self.receive_and_register(
+            InvoiceSpec(buyer=PartySpec(vat=None, fiscal_code="07654321004", name="Cliente Spa"))
+        )
         self.assertRegistered(move, 100, 22, 122)
 
     def test_buyer_by_fiscal_code_only_company_without_fiscal_code(self):
         # default settings: the company has a VAT number, maybe no fiscal
         # code; for a company the 11-digit fiscal code is its VAT number
         self.company.l10n_it_codice_fiscale = False
-        move = self.receive_and_register(InvoiceSpec(buyer=PartySpec(
-            vat=None, fiscal_code="07654321004", name="Cliente Spa")))
+        move = self.receive_and_register(
+            InvoiceSpec(buyer=PartySpec(vat=None, fiscal_code="07654321004", name="Cliente Spa"))
+        )
         self.assertRegistered(move, 100, 22, 122)
 
     def test_buyer_other_company(self):
-        move = self.receive_and_register(InvoiceSpec(buyer=PartySpec(
-            vat=None, fiscal_code="RSSMRA80A01H501U", name=None)))
+        move = self.receive_and_register(
+            InvoiceSpec(buyer=PartySpec(vat=None, fiscal_code="RSSMRA80A01H501U", name=None))
+        )
         self.assertRefused(move, "not_for_company")
 
     def test_seller_is_company_as_seller_and_buyer(self):
@@ -827,11 +1101,11 @@ class TestSuppliersAndBuyers(AdversarialCommon):
 
 
 class TestDuplicates(AdversarialCommon):
-
     def test_same_number_two_suppliers(self):
         m1 = self.receive_and_register(InvoiceSpec(number="1"))
-        m2 = self.receive_and_register(InvoiceSpec(number="1", seller=PartySpec(
-            vat="IT07643520567", name="Altro Fornitore")))
+        m2 = self.receive_and_register(
+            InvoiceSpec(number="1", seller=PartySpec(vat="IT07643520567", name="Altro Fornitore"))
+        )
         self.assertRegistered(m1, 100, 22, 122)
         self.assertRegistered(m2, 100, 22, 122)
 
@@ -861,12 +1135,20 @@ class TestDuplicates(AdversarialCommon):
         self.assertRegistered(m1, 100, 22, 122)
 
     def test_against_bill_typed_by_hand(self):
-        partner = self.env["res.partner"].with_context(no_vat_validation=True).create({
-            "name": "Fornitore Srl", "vat": "IT01234567890", "is_company": True})
-        manual = self.env["account.move"].create({
-            "move_type": "in_invoice", "partner_id": partner.id, "ref": "FT-2025-0009",
-            "invoice_date": date(2025, 1, 20),
-            "invoice_line_ids": [Command.create({"name": "x", "price_unit": 100})]})
+        partner = (
+            self.env["res.partner"]
+            .with_context(no_vat_validation=True)
+            .create({"name": "Fornitore Srl", "vat": "IT01234567890", "is_company": True})
+        )
+        manual = self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": partner.id,
+                "ref": "FT-2025-0009",
+                "invoice_date": date(2025, 1, 20),
+                "invoice_line_ids": [Command.create({"name": "x", "price_unit": 100})],
+            }
+        )
         manual.action_post()
         move = self.receive_and_register(InvoiceSpec(number="FT-2025-0009"))
         self.assertRefused(move, "duplicate", "FT-2025-0009")
@@ -874,12 +1156,20 @@ class TestDuplicates(AdversarialCommon):
     def test_against_bill_on_archived_contact(self):
         # the supplier's old contact (same VAT) was archived: the e-invoice
         # makes a new supplier, the bill typed on the old one still counts
-        old = self.env["res.partner"].with_context(no_vat_validation=True).create({
-            "name": "Fornitore (vecchio)", "vat": "IT01234567890", "is_company": True})
-        manual = self.env["account.move"].create({
-            "move_type": "in_invoice", "partner_id": old.id, "ref": "FT-2025-0011",
-            "invoice_date": date(2025, 1, 20),
-            "invoice_line_ids": [Command.create({"name": "x", "price_unit": 100})]})
+        old = (
+            self.env["res.partner"]
+            .with_context(no_vat_validation=True)
+            .create({"name": "Fornitore (vecchio)", "vat": "IT01234567890", "is_company": True})
+        )
+        manual = self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": old.id,
+                "ref": "FT-2025-0011",
+                "invoice_date": date(2025, 1, 20),
+                "invoice_line_ids": [Command.create({"name": "x", "price_unit": 100})],
+            }
+        )
         manual.action_post()
         old.active = False
         move = self.receive_and_register(InvoiceSpec(number="FT-2025-0011"))
@@ -887,35 +1177,65 @@ class TestDuplicates(AdversarialCommon):
 
     def test_vat_group_same_number_not_duplicate(self):
         Partner = self.env["res.partner"].with_context(no_vat_validation=True)
-        a = Partner.create({"name": "Gruppo IVA - A", "vat": "IT07643520567",
-                            "l10n_it_codice_fiscale": "11100000014", "is_company": True})
-        manual = self.env["account.move"].create({
-            "move_type": "in_invoice", "partner_id": a.id, "ref": "100",
-            "invoice_date": date(2025, 1, 20),
-            "invoice_line_ids": [Command.create({"name": "x", "price_unit": 100})]})
+        a = Partner.create(
+            {
+                "name": "Gruppo IVA - A",
+                "vat": "IT07643520567",
+                "l10n_it_codice_fiscale": "11100000014",
+                "is_company": True,
+            }
+        )
+        manual = self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": a.id,
+                "ref": "100",
+                "invoice_date": date(2025, 1, 20),
+                "invoice_line_ids": [Command.create({"name": "x", "price_unit": 100})],
+            }
+        )
         manual.action_post()
-        move = self.receive_and_register(InvoiceSpec(number="100", seller=PartySpec(
-            vat="IT07643520567", fiscal_code="11100000022", name="Gruppo IVA - B")))
+        move = self.receive_and_register(
+            InvoiceSpec(
+                number="100",
+                seller=PartySpec(
+                    vat="IT07643520567", fiscal_code="11100000022", name="Gruppo IVA - B"
+                ),
+            )
+        )
         self.assertRegistered(move, 100, 22, 122)
         self.assertNotEqual(move.partner_id, a)
 
     def test_against_draft_typed_by_hand(self):
-        partner = self.env["res.partner"].with_context(no_vat_validation=True).create({
-            "name": "Fornitore Srl", "vat": "IT01234567890", "is_company": True})
-        self.env["account.move"].create({
-            "move_type": "in_invoice", "partner_id": partner.id, "ref": "FT-2025-0010",
-            "invoice_date": date(2025, 1, 20)})
+        partner = (
+            self.env["res.partner"]
+            .with_context(no_vat_validation=True)
+            .create({"name": "Fornitore Srl", "vat": "IT01234567890", "is_company": True})
+        )
+        self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": partner.id,
+                "ref": "FT-2025-0010",
+                "invoice_date": date(2025, 1, 20),
+            }
+        )
         move = self.receive_and_register(InvoiceSpec(number="FT-2025-0010"))
         self.assertRefused(move, "duplicate", "FT-2025-0010")
 
     def test_two_bodies_same_number(self):
-        moves = self.receive(InvoiceSpec(number="9"), InvoiceSpec(number="9",
-                                                                 date=date(2025, 1, 16)))
+        moves = self.receive(
+            InvoiceSpec(number="9"), InvoiceSpec(number="9", date=date(2025, 1, 16))
+        )
         self.register(moves)
         states = sorted(moves.mapped("l10n_it_autoreg_state"))
         self.assertEqual(states, ["registered", "unrecognized"])
-        self.assertEqual(moves.filtered(lambda m: m.l10n_it_autoreg_state == "unrecognized")
-                         .l10n_it_autoreg_reason_code, "duplicate")
+        self.assertEqual(
+            moves.filtered(
+                lambda m: m.l10n_it_autoreg_state == "unrecognized"
+            ).l10n_it_autoreg_reason_code,
+            "duplicate",
+        )
 
     def test_multi_body_second_bad(self):
         moves = self.receive(InvoiceSpec(number="B1"), InvoiceSpec(number="B2", total=D("999")))

@@ -2,9 +2,22 @@
 withholding, a summary Arrotondamento applied to the total, ENASARCO in the
 lines' AltriDatiGestionali, due dates, 0.00 installments): each document is
 registered with exactly its figures, or stays pending; never another bill."""
-from .common import (AutoregCommon, D, DiscountSpec, InstallmentSpec, InvoiceSpec, LineSpec,
-                     PaymentSpec, PensionFundSpec, SummarySpec, WithholdingSpec, build_file,
-                     build_xml, date)
+
+from .common import (
+    AutoregCommon,
+    D,
+    DiscountSpec,
+    InstallmentSpec,
+    InvoiceSpec,
+    LineSpec,
+    PaymentSpec,
+    PensionFundSpec,
+    SummarySpec,
+    WithholdingSpec,
+    build_file,
+    build_xml,
+    date,
+)
 
 ENA = "TC07 - ENASARCO (8.5%)"
 
@@ -21,36 +34,44 @@ RT02 = WithholdingSpec(type="RT02", rate=D("23"), reason="ZO", amount=D("86.25")
 
 
 class TestAttack(AutoregCommon):
-
     def exact_or_refused(self, move, untaxed, tax, due, move_type="in_invoice"):
         """The only acceptable outcomes: the exact bill, or pending."""
         if move.state == "posted":
             self.assertRegistered(move, untaxed, tax, due, move_type=move_type)
-            self.assertAlmostEqual(sum(a for _d, a in self.payable_schedule(move)), float(due),
-                                   places=2)
+            self.assertAlmostEqual(
+                sum(a for _d, a in self.payable_schedule(move)), float(due), places=2
+            )
         else:
             self.assertEqual(move.l10n_it_autoreg_state, "unrecognized")
 
     def must_register(self, move, untaxed, tax, due, move_type="in_invoice"):
         self.assertRegistered(move, untaxed, tax, due, move_type=move_type)
-        self.assertAlmostEqual(sum(a for _d, a in self.payable_schedule(move)), float(due),
-                               places=2)
+        self.assertAlmostEqual(
+            sum(a for _d, a in self.payable_schedule(move)), float(due), places=2
+        )
 
     # ---------------------------------------------------------------- ENASARCO
     def test_a01_enasarco_not_all_flagged_no_payment_data(self):
         """Odoo-like agent invoice, ENASARCO on both lines but only the
         first flagged Ritenuta, no DatiPagamento: 915 - 86.25 - 63.75 = 765."""
-        spec = InvoiceSpec(lines=[agent_line("500.00"), agent_line("250.00", flagged=False)],
-                           withholdings=[WithholdingSpec(type="RT02", rate=D("23"), reason="ZO",
-                                                         amount=D("57.50"))], payments=[])
+        spec = InvoiceSpec(
+            lines=[agent_line("500.00"), agent_line("250.00", flagged=False)],
+            withholdings=[
+                WithholdingSpec(type="RT02", rate=D("23"), reason="ZO", amount=D("57.50"))
+            ],
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         # 915 - 57.50 - 63.75 = 793.75
         self.exact_or_refused(move, 750, D("43.75"), D("793.75"))
 
     def test_a02b_enasarco_massimale_uneven(self):
         """Cap reached within the invoice: 42.50 on line 1, 10.00 on line 2."""
-        spec = InvoiceSpec(lines=[agent_line("500.00"), agent_line("250.00", number=D("10.00"))],
-                           withholdings=[RT02], payments=[])
+        spec = InvoiceSpec(
+            lines=[agent_line("500.00"), agent_line("250.00", number=D("10.00"))],
+            withholdings=[RT02],
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         # 915 - 86.25 - 52.50 = 776.25
         self.exact_or_refused(move, 750, D("26.25"), D("776.25"))
@@ -58,24 +79,36 @@ class TestAttack(AutoregCommon):
     def test_a02_enasarco_massimale_reached_on_second_line(self):
         """ENASARCO cap reached: 42.50 on line 1, 0.00 on line 2; RT02 on
         both; no DatiPagamento.  Due 915 - 86.25 - 42.50 = 786.25."""
-        spec = InvoiceSpec(lines=[agent_line("500.00"), agent_line("250.00", number=D("0.00"))],
-                           withholdings=[RT02], payments=[])
+        spec = InvoiceSpec(
+            lines=[agent_line("500.00"), agent_line("250.00", number=D("0.00"))],
+            withholdings=[RT02],
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, 750, D("36.25"), D("786.25"))
 
     def test_a03_enasarco_tipodato_variant_no_payment(self):
         """TipoDato ENASARCO (not CASSA-PREV): the same meaning."""
-        spec = InvoiceSpec(lines=[agent_line("500.00", kind="ENASARCO", text="Contributo 8,50%"),
-                                  agent_line("250.00", kind="ENASARCO", text="Contributo 8,50%")],
-                           withholdings=[RT02], payments=[])
+        spec = InvoiceSpec(
+            lines=[
+                agent_line("500.00", kind="ENASARCO", text="Contributo 8,50%"),
+                agent_line("250.00", kind="ENASARCO", text="Contributo 8,50%"),
+            ],
+            withholdings=[RT02],
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, 750, D("15.00"), D("765.00"))
 
     def test_a04_enasarco_text_variant_with_payment(self):
-        spec = InvoiceSpec(lines=[agent_line("500.00", text="Contributo Enasarco 8,5% c/agente"),
-                                  agent_line("250.00", text="Contributo Enasarco 8,5% c/agente")],
-                           withholdings=[RT02],
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("765.00"))])])
+        spec = InvoiceSpec(
+            lines=[
+                agent_line("500.00", text="Contributo Enasarco 8,5% c/agente"),
+                agent_line("250.00", text="Contributo Enasarco 8,5% c/agente"),
+            ],
+            withholdings=[RT02],
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("765.00"))])],
+        )
         move = self.receive_and_register(spec)
         self.must_register(move, 750, D("15.00"), D("765.00"))
 
@@ -84,91 +117,136 @@ class TestAttack(AutoregCommon):
         (storno provvigioni): RiferimentoNumero -17.00 on it.  No DatiRitenuta
         (agent company), no DatiPagamento.  ENASARCO 8.5% of 800 = 68.
         976 - 68 = 908."""
-        spec = InvoiceSpec(lines=[agent_line("1000.00", flagged=False),
-                                  agent_line("-200.00", flagged=False, number=D("-17.00"))],
-                           payments=[])
+        spec = InvoiceSpec(
+            lines=[
+                agent_line("1000.00", flagged=False),
+                agent_line("-200.00", flagged=False, number=D("-17.00")),
+            ],
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, 800, D("108.00"), D("908.00"))
 
     def test_a06_enasarco_negative_adjustment_line_with_payment(self):
-        spec = InvoiceSpec(lines=[agent_line("1000.00", flagged=False),
-                                  agent_line("-200.00", flagged=False, number=D("-17.00"))],
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("908.00"))])])
+        spec = InvoiceSpec(
+            lines=[
+                agent_line("1000.00", flagged=False),
+                agent_line("-200.00", flagged=False, number=D("-17.00")),
+            ],
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("908.00"))])],
+        )
         move = self.receive_and_register(spec)
         self.must_register(move, 800, D("108.00"), D("908.00"))
 
     def test_a07_enasarco_credit_note_positive(self):
-        spec = InvoiceSpec(document_type="TD04", number="NC-ENA-1",
-                           lines=[agent_line("500.00"), agent_line("250.00")],
-                           withholdings=[RT02],
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("765.00"))])])
+        spec = InvoiceSpec(
+            document_type="TD04",
+            number="NC-ENA-1",
+            lines=[agent_line("500.00"), agent_line("250.00")],
+            withholdings=[RT02],
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("765.00"))])],
+        )
         move = self.receive_and_register(spec)
         self.must_register(move, 750, D("15.00"), D("765.00"), move_type="in_refund")
 
     def test_a08_enasarco_credit_note_negative(self):
-        spec = InvoiceSpec(document_type="TD04", number="NC-ENA-2",
-                           lines=[agent_line("-500.00", number=D("-42.50")),
-                                  agent_line("-250.00", number=D("-21.25"))],
-                           withholdings=[WithholdingSpec(type="RT02", rate=D("23"), reason="ZO",
-                                                         amount=D("-86.25"))],
-                           payments=[])
+        spec = InvoiceSpec(
+            document_type="TD04",
+            number="NC-ENA-2",
+            lines=[
+                agent_line("-500.00", number=D("-42.50")),
+                agent_line("-250.00", number=D("-21.25")),
+            ],
+            withholdings=[
+                WithholdingSpec(type="RT02", rate=D("23"), reason="ZO", amount=D("-86.25"))
+            ],
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, 750, D("15.00"), D("765.00"), move_type="in_refund")
 
     def test_a09_enasarco_only_some_lines_no_datiritenuta(self):
-        spec = InvoiceSpec(lines=[agent_line("500.00", flagged=False),
-                                  LineSpec("Rimborso spese", price_unit=D("250.00"))],
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("872.50"))])])
+        spec = InvoiceSpec(
+            lines=[
+                agent_line("500.00", flagged=False),
+                LineSpec("Rimborso spese", price_unit=D("250.00")),
+            ],
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("872.50"))])],
+        )
         move = self.receive_and_register(spec)
         self.must_register(move, 750, D("122.50"), D("872.50"))
 
     def test_a10_enasarco_with_rt04_also_in_datiritenuta(self):
         """No double count: RT04 85 in DatiRitenuta + the same in the lines."""
-        spec = InvoiceSpec(lines=[agent_line("500.00"), agent_line("250.00")],
-                           withholdings=[RT02, WithholdingSpec(type="RT04", rate=D("8.5"),
-                                                               reason="ZO", amount=D("63.75"))],
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("765.00"))])])
+        spec = InvoiceSpec(
+            lines=[agent_line("500.00"), agent_line("250.00")],
+            withholdings=[
+                RT02,
+                WithholdingSpec(type="RT04", rate=D("8.5"), reason="ZO", amount=D("63.75")),
+            ],
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("765.00"))])],
+        )
         move = self.receive_and_register(spec)
         self.must_register(move, 750, D("15.00"), D("765.00"))
 
     def test_a11_enasarco_8_decimals(self):
-        spec = InvoiceSpec(lines=[agent_line("500.00", number=D("42.50000000")),
-                                  agent_line("250.00", number=D("21.25000000"))],
-                           withholdings=[RT02],
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("765.00"))])])
+        spec = InvoiceSpec(
+            lines=[
+                agent_line("500.00", number=D("42.50000000")),
+                agent_line("250.00", number=D("21.25000000")),
+            ],
+            withholdings=[RT02],
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("765.00"))])],
+        )
         move = self.receive_and_register(spec)
         self.must_register(move, 750, D("15.00"), D("765.00"))
 
     def test_a12_enasarco_full_17_percent_stated(self):
         """The line states the whole contribution (agent + principal):
         only the agent's 8.5% is withheld; 17% must not be."""
-        spec = InvoiceSpec(lines=[agent_line("500.00", number=D("85.00")),
-                                  agent_line("250.00", number=D("42.50"))],
-                           withholdings=[RT02], payments=[])
+        spec = InvoiceSpec(
+            lines=[
+                agent_line("500.00", number=D("85.00")),
+                agent_line("250.00", number=D("42.50")),
+            ],
+            withholdings=[RT02],
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, 750, D("15.00"), D("765.00"))
 
     def test_a13_enasarco_net_total_and_payment(self):
         """ImportoTotaleDocumento written net of RT02 and ENASARCO (765)."""
-        spec = InvoiceSpec(lines=[agent_line("500.00"), agent_line("250.00")],
-                           withholdings=[RT02], total=D("765.00"),
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("765.00"))])])
+        spec = InvoiceSpec(
+            lines=[agent_line("500.00"), agent_line("250.00")],
+            withholdings=[RT02],
+            total=D("765.00"),
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("765.00"))])],
+        )
         move = self.receive_and_register(spec)
         self.must_register(move, 750, D("15.00"), D("765.00"))
 
     def test_a14_enasarco_multi_body(self):
         xml = build_file(
-            InvoiceSpec(number="A-1", lines=[agent_line("500.00"), agent_line("250.00")],
-                        withholdings=[RT02],
-                        payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("765.00"))])]),
-            InvoiceSpec(number="A-2", lines=[LineSpec(price_unit=D("750.00"), withholding=True)],
-                        withholdings=[RT02],
-                        payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("828.75"))])]))
+            InvoiceSpec(
+                number="A-1",
+                lines=[agent_line("500.00"), agent_line("250.00")],
+                withholdings=[RT02],
+                payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("765.00"))])],
+            ),
+            InvoiceSpec(
+                number="A-2",
+                lines=[LineSpec(price_unit=D("750.00"), withholding=True)],
+                withholdings=[RT02],
+                payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("828.75"))])],
+            ),
+        )
         moves = self.receive_bytes(xml)
         self.register(moves)
         self.assertEqual(len(moves), 2)
         first = moves.filtered(lambda m: m.ref == "A-1") or moves.filtered(
-            lambda m: "A-1" in (m.l10n_it_autoreg_reason or ""))
+            lambda m: "A-1" in (m.l10n_it_autoreg_reason or "")
+        )
         second = moves - first
         self.must_register(first, 750, D("15.00"), D("765.00"))
         self.must_register(second, 750, D("78.75"), D("828.75"))
@@ -178,64 +256,92 @@ class TestAttack(AutoregCommon):
         """ImportoTotaleDocumento is net of the document discount (1020 =
         1220 - 200, per the spec's definition), and the withholding is 200
         too.  Due 1020 - 200 = 820 (or pending: ambiguous)."""
-        spec = InvoiceSpec(document_type="TD06", number="B-1",
-                           lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
-                           withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
-                           discounts=[DiscountSpec("SC", amount=D("200.00"))], payments=[])
+        spec = InvoiceSpec(
+            document_type="TD06",
+            number="B-1",
+            lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+            discounts=[DiscountSpec("SC", amount=D("200.00"))],
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, 800, D("20.00"), D("820.00"))
 
     def test_b02_net_total_split_payment_and_withholding(self):
         self.make_split_payment_tax()
-        spec = InvoiceSpec(document_type="TD06", number="B-2", vat_due="S",
-                           lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
-                           withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
-                           total=D("1020.00"),
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("800.00"))])])
+        spec = InvoiceSpec(
+            document_type="TD06",
+            number="B-2",
+            vat_due="S",
+            lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+            total=D("1020.00"),
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("800.00"))])],
+        )
         move = self.receive_and_register(spec)
         self.must_register(move, 1000, D("-200.00"), D("800.00"))
 
     def test_b03_net_total_rt01_and_rt04(self):
-        spec = InvoiceSpec(number="B-3", lines=[LineSpec("Provvigioni", price_unit=D("1000"),
-                                                         withholding=True)],
-                           withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A"),
-                                         WithholdingSpec(type="RT04", rate=D("8.5"), reason="ZO")],
-                           total=D("935.00"),
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("935.00"))])])
+        spec = InvoiceSpec(
+            number="B-3",
+            lines=[LineSpec("Provvigioni", price_unit=D("1000"), withholding=True)],
+            withholdings=[
+                WithholdingSpec(type="RT01", rate=D("20"), reason="A"),
+                WithholdingSpec(type="RT04", rate=D("8.5"), reason="ZO"),
+            ],
+            total=D("935.00"),
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("935.00"))])],
+        )
         move = self.receive_and_register(spec)
         self.must_register(move, 1000, D("-65.00"), D("935.00"))
 
     def test_b04_net_total_credit_note_positive(self):
-        spec = InvoiceSpec(document_type="TD04", number="B-4",
-                           lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
-                           withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
-                           total=D("1020.00"),
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("1020.00"))])])
+        spec = InvoiceSpec(
+            document_type="TD04",
+            number="B-4",
+            lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+            total=D("1020.00"),
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("1020.00"))])],
+        )
         move = self.receive_and_register(spec)
         self.must_register(move, 1000, D("20.00"), D("1020.00"), move_type="in_refund")
 
     def test_b05_net_total_credit_note_negative(self):
-        spec = InvoiceSpec(document_type="TD04", number="B-5",
-                           lines=[LineSpec("Parcella", price_unit=D("-1000"), withholding=True)],
-                           withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
-                           total=D("-1020.00"), payments=[])
+        spec = InvoiceSpec(
+            document_type="TD04",
+            number="B-5",
+            lines=[LineSpec("Parcella", price_unit=D("-1000"), withholding=True)],
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+            total=D("-1020.00"),
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, 1000, D("20.00"), D("1020.00"), move_type="in_refund")
 
     def test_b10_credit_note_positive_lines_negative_net_total(self):
-        spec = InvoiceSpec(document_type="TD04", number="B-10",
-                           lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
-                           withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
-                           total=D("-1020.00"), payments=[])
+        spec = InvoiceSpec(
+            document_type="TD04",
+            number="B-10",
+            lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+            total=D("-1020.00"),
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, 1000, D("20.00"), D("1020.00"), move_type="in_refund")
 
     def test_b11_credit_note_negative_positive_withholding(self):
-        spec = InvoiceSpec(document_type="TD04", number="B-11",
-                           lines=[LineSpec("Parcella", price_unit=D("-1000"), withholding=True)],
-                           withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A",
-                                                         amount=D("200.00"))],
-                           total=D("-1020.00"), payments=[])
+        spec = InvoiceSpec(
+            document_type="TD04",
+            number="B-11",
+            lines=[LineSpec("Parcella", price_unit=D("-1000"), withholding=True)],
+            withholdings=[
+                WithholdingSpec(type="RT01", rate=D("20"), reason="A", amount=D("200.00"))
+            ],
+            total=D("-1020.00"),
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, 1000, D("20.00"), D("1020.00"), move_type="in_refund")
 
@@ -243,35 +349,52 @@ class TestAttack(AutoregCommon):
         """INPS 4% rivalsa (TC22) not subject to withholding, RT01 on the
         fee: 1000 + 40 = 1040, VAT 228.80, withholding 200; total written
         1068.80 (net)."""
-        spec = InvoiceSpec(document_type="TD06", number="B-6",
-                           lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
-                           pension_funds=[PensionFundSpec(type="TC22", rate=D("4"))],
-                           withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
-                           total=D("1068.80"),
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("1068.80"))])])
+        spec = InvoiceSpec(
+            document_type="TD06",
+            number="B-6",
+            lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
+            pension_funds=[PensionFundSpec(type="TC22", rate=D("4"))],
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+            total=D("1068.80"),
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("1068.80"))])],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, 1000, D("68.80"), D("1068.80"))
 
     def test_b07_net_total_foreign_currency(self):
         usd = self.env.ref("base.USD")
         usd.active = True
-        self.env["res.currency.rate"].create({"name": "2025-01-01", "rate": 1.08,
-                                              "currency_id": usd.id, "company_id": self.company.id})
-        spec = InvoiceSpec(document_type="TD06", number="B-7", currency="USD",
-                           lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
-                           withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
-                           total=D("1020.00"),
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("1020.00"))])])
+        self.env["res.currency.rate"].create(
+            {
+                "name": "2025-01-01",
+                "rate": 1.08,
+                "currency_id": usd.id,
+                "company_id": self.company.id,
+            }
+        )
+        spec = InvoiceSpec(
+            document_type="TD06",
+            number="B-7",
+            currency="USD",
+            lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+            total=D("1020.00"),
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("1020.00"))])],
+        )
         move = self.receive_and_register(spec)
         self.must_register(move, 1000, D("20.00"), D("1020.00"))
 
     def test_b08_net_total_with_bollo(self):
         """1220 + bollo 2 - 200 = 1022 (the bollo charged, total net)."""
-        spec = InvoiceSpec(document_type="TD06", number="B-8", stamp_duty=D("2.00"),
-                           lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
-                           withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
-                           total=D("1022.00"),
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("1022.00"))])])
+        spec = InvoiceSpec(
+            document_type="TD06",
+            number="B-8",
+            stamp_duty=D("2.00"),
+            lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+            total=D("1022.00"),
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("1022.00"))])],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, 1002, D("20.00"), D("1022.00"))
 
@@ -279,106 +402,157 @@ class TestAttack(AutoregCommon):
         """Document Arrotondamento -0.40 (2.44 -> 2.04 ... written) and a
         withholding of 0.40 on a 2.00 fee: the total 2.04 is the summary plus
         rounding, due 2.04 - 0.40 = 1.64 (or pending)."""
-        spec = InvoiceSpec(document_type="TD06", number="B-9",
-                           lines=[LineSpec("Marca", price_unit=D("2.00"), withholding=True)],
-                           withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
-                           rounding=D("-0.40"), payments=[])
+        spec = InvoiceSpec(
+            document_type="TD06",
+            number="B-9",
+            lines=[LineSpec("Marca", price_unit=D("2.00"), withholding=True)],
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+            rounding=D("-0.40"),
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, D("1.60"), D("0.04"), D("1.64"))
 
     # ------------------------------------------------------- summary Arrotondamento
     def test_c01_rounding_two_rates(self):
-        spec = InvoiceSpec(number="C-1", lines=[LineSpec(price_unit=D("99.00")),
-                                                LineSpec("B", price_unit=D("45.45"),
-                                                         vat_rate=D("10"))],
-                           summary=[SummarySpec(D("22"), D("99.00"), D("21.78"), rounding=D("0.22")),
-                                    SummarySpec(D("10"), D("45.45"), D("4.55"), rounding=D("-0.01"))],
-                           total=D("170.99"), payments=[])
+        spec = InvoiceSpec(
+            number="C-1",
+            lines=[
+                LineSpec(price_unit=D("99.00")),
+                LineSpec("B", price_unit=D("45.45"), vat_rate=D("10")),
+            ],
+            summary=[
+                SummarySpec(D("22"), D("99.00"), D("21.78"), rounding=D("0.22")),
+                SummarySpec(D("10"), D("45.45"), D("4.55"), rounding=D("-0.01")),
+            ],
+            total=D("170.99"),
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.must_register(move, D("144.66"), D("26.33"), D("170.99"))
 
     def test_c02_rounding_negative_credit_note(self):
-        spec = InvoiceSpec(document_type="TD04", number="C-2",
-                           lines=[LineSpec(price_unit=D("-99.00"))],
-                           summary=[SummarySpec(D("22"), D("-99.00"), D("-21.78"),
-                                                rounding=D("-0.22"))],
-                           total=D("-121.00"), payments=[])
+        spec = InvoiceSpec(
+            document_type="TD04",
+            number="C-2",
+            lines=[LineSpec(price_unit=D("-99.00"))],
+            summary=[SummarySpec(D("22"), D("-99.00"), D("-21.78"), rounding=D("-0.22"))],
+            total=D("-121.00"),
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.must_register(move, D("99.22"), D("21.78"), D("121.00"), move_type="in_refund")
 
     def test_c03_rounding_with_bollo(self):
-        spec = InvoiceSpec(number="C-3", lines=[LineSpec(price_unit=D("99.00"))],
-                           stamp_duty=D("2.00"),
-                           summary=[SummarySpec(D("22"), D("99.00"), D("21.78"), rounding=D("0.22"))],
-                           total=D("123.00"), payments=[])
+        spec = InvoiceSpec(
+            number="C-3",
+            lines=[LineSpec(price_unit=D("99.00"))],
+            stamp_duty=D("2.00"),
+            summary=[SummarySpec(D("22"), D("99.00"), D("21.78"), rounding=D("0.22"))],
+            total=D("123.00"),
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, D("101.22"), D("21.78"), D("123.00"))
 
     def test_c04_rounding_with_document_discount(self):
-        spec = InvoiceSpec(number="C-4", lines=[LineSpec(price_unit=D("99.00"))],
-                           discounts=[DiscountSpec("SC", amount=D("1.00"))],
-                           summary=[SummarySpec(D("22"), D("99.00"), D("21.78"), rounding=D("0.22"))],
-                           total=D("120.00"), payments=[])
+        spec = InvoiceSpec(
+            number="C-4",
+            lines=[LineSpec(price_unit=D("99.00"))],
+            discounts=[DiscountSpec("SC", amount=D("1.00"))],
+            summary=[SummarySpec(D("22"), D("99.00"), D("21.78"), rounding=D("0.22"))],
+            total=D("120.00"),
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, D("98.22"), D("21.78"), D("120.00"))
 
     def test_c05_rounding_and_withholding(self):
         """Arrotondamento on the total, withholding 20%: 1220 -> 1220.00?
         summary 999.99 + 220.00 (rounded) with rounding 0.01 = 1220.00."""
-        spec = InvoiceSpec(document_type="TD06", number="C-5",
-                           lines=[LineSpec("Parcella", price_unit=D("999.99"), withholding=True)],
-                           withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
-                           summary=[SummarySpec(D("22"), D("999.99"), D("220.00"),
-                                                rounding=D("0.01"))],
-                           total=D("1220.00"), payments=[])
+        spec = InvoiceSpec(
+            document_type="TD06",
+            number="C-5",
+            lines=[LineSpec("Parcella", price_unit=D("999.99"), withholding=True)],
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+            summary=[SummarySpec(D("22"), D("999.99"), D("220.00"), rounding=D("0.01"))],
+            total=D("1220.00"),
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, D("1000.00"), D("20.00"), D("1020.00"))
 
     def test_c06_large_rounding(self):
         """A summary 'Arrotondamento' of 21.00 applied to the total: not a
         rounding (the supplier's rounding of 100 + 22 -> 143?)."""
-        spec = InvoiceSpec(number="C-6", lines=[LineSpec(price_unit=D("100.00"))],
-                           summary=[SummarySpec(D("22"), D("100.00"), D("22.00"),
-                                                rounding=D("21.00"))],
-                           total=D("143.00"), payments=[])
+        spec = InvoiceSpec(
+            number="C-6",
+            lines=[LineSpec(price_unit=D("100.00"))],
+            summary=[SummarySpec(D("22"), D("100.00"), D("22.00"), rounding=D("21.00"))],
+            total=D("143.00"),
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.assertEqual(move.state, "draft")
 
     def test_c07_rounding_exempt_and_taxed(self):
-        spec = InvoiceSpec(number="C-7", lines=[LineSpec(price_unit=D("99.00")),
-                                                LineSpec("Esente", price_unit=D("10.00"),
-                                                         vat_rate=D("0"), nature="N4")],
-                           summary=[SummarySpec(D("22"), D("99.00"), D("21.78")),
-                                    SummarySpec(D("0"), D("10.00"), D("0.00"), nature="N4",
-                                                rounding=D("0.22"))],
-                           total=D("131.00"), payments=[])
+        spec = InvoiceSpec(
+            number="C-7",
+            lines=[
+                LineSpec(price_unit=D("99.00")),
+                LineSpec("Esente", price_unit=D("10.00"), vat_rate=D("0"), nature="N4"),
+            ],
+            summary=[
+                SummarySpec(D("22"), D("99.00"), D("21.78")),
+                SummarySpec(D("0"), D("10.00"), D("0.00"), nature="N4", rounding=D("0.22")),
+            ],
+            total=D("131.00"),
+            payments=[],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, D("109.22"), D("21.78"), D("131.00"))
 
     # ------------------------------------------------------------- due dates
     def test_d01_credit_note_zero_installment_with_withholding(self):
-        spec = InvoiceSpec(document_type="TD04", number="D-1",
-                           lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
-                           withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(
-                               amount=D("0.00"), due_date=date(2025, 4, 10))])])
+        spec = InvoiceSpec(
+            document_type="TD04",
+            number="D-1",
+            lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+            payments=[
+                PaymentSpec("TP02", [InstallmentSpec(amount=D("0.00"), due_date=date(2025, 4, 10))])
+            ],
+        )
         move = self.receive_and_register(spec)
         self.must_register(move, 1000, D("20.00"), D("1020.00"), move_type="in_refund")
 
     def test_d02_negative_td01_zero_installment(self):
         """A TD01 with negative amounts (registered as a credit) asking 0.00."""
-        spec = InvoiceSpec(document_type="TD01", number="D-2",
-                           lines=[LineSpec(price_unit=D("-100.00"))],
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(
-                               amount=D("0.00"), due_date=date(2025, 4, 10))])])
+        spec = InvoiceSpec(
+            document_type="TD01",
+            number="D-2",
+            lines=[LineSpec(price_unit=D("-100.00"))],
+            payments=[
+                PaymentSpec("TP02", [InstallmentSpec(amount=D("0.00"), due_date=date(2025, 4, 10))])
+            ],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, 100, 22, 122, move_type="in_refund")
 
     def test_d03_zero_installment_and_real_one(self):
-        spec = InvoiceSpec(document_type="TD04", number="D-3",
-                           payments=[PaymentSpec("TP01", [
-                               InstallmentSpec(amount=D("0.00"), due_date=date(2025, 3, 10)),
-                               InstallmentSpec(amount=D("0.00"), due_date=date(2025, 6, 10))])])
+        spec = InvoiceSpec(
+            document_type="TD04",
+            number="D-3",
+            payments=[
+                PaymentSpec(
+                    "TP01",
+                    [
+                        InstallmentSpec(amount=D("0.00"), due_date=date(2025, 3, 10)),
+                        InstallmentSpec(amount=D("0.00"), due_date=date(2025, 6, 10)),
+                    ],
+                )
+            ],
+        )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, 100, 22, 122, move_type="in_refund")
         if move.state == "posted":
@@ -391,9 +565,18 @@ class TestAttack(AutoregCommon):
         self.assertEqual(move.invoice_date_due, date(2025, 1, 15))
 
     def test_d05_unreadable_date_one_of_two(self):
-        spec = InvoiceSpec(number="D-5", payments=[PaymentSpec("TP01", [
-            InstallmentSpec(amount=D("61.00"), due_date=date(2025, 2, 28)),
-            InstallmentSpec(amount=D("61.00"), due_date=date(2025, 3, 31))])])
+        spec = InvoiceSpec(
+            number="D-5",
+            payments=[
+                PaymentSpec(
+                    "TP01",
+                    [
+                        InstallmentSpec(amount=D("61.00"), due_date=date(2025, 2, 28)),
+                        InstallmentSpec(amount=D("61.00"), due_date=date(2025, 3, 31)),
+                    ],
+                )
+            ],
+        )
         data = build_xml(spec).replace(b"2025-02-28", b"2025-02-30")
         move = self.receive_bytes(data)
         self.register(move)

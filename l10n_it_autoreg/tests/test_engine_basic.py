@@ -1,10 +1,10 @@
 """A plain received e-invoice becomes a posted, unpaid vendor bill with the
 document's exact amounts; the run lists it."""
+
 from .common import AutoregCommon, D, InvoiceSpec, LineSpec, date
 
 
 class TestEngineBasic(AutoregCommon):
-
     def test_plain_invoice_registered(self):
         moves = self.receive(InvoiceSpec())
         self.assertEqual(len(moves), 1)
@@ -33,11 +33,15 @@ class TestEngineBasic(AutoregCommon):
         self.assertIn("Registered automatically", move.message_ids[0].body)
 
     def test_several_lines_and_rates(self):
-        move = self.receive_and_register(InvoiceSpec(lines=[
-            LineSpec("Carta", price_unit=D("12.345"), quantity=D("3")),
-            LineSpec("Libri", price_unit=D("40"), vat_rate=D("4")),
-            LineSpec("Pasti", price_unit=D("55.50"), quantity=D("2"), vat_rate=D("10")),
-        ]))
+        move = self.receive_and_register(
+            InvoiceSpec(
+                lines=[
+                    LineSpec("Carta", price_unit=D("12.345"), quantity=D("3")),
+                    LineSpec("Libri", price_unit=D("40"), vat_rate=D("4")),
+                    LineSpec("Pasti", price_unit=D("55.50"), quantity=D("2"), vat_rate=D("10")),
+                ]
+            )
+        )
         # 37.04 @22 -> 8.15 ; 40 @4 -> 1.60 ; 111 @10 -> 11.10
         self.assertRegistered(move, D("188.04"), D("20.85"), D("208.89"))
         self.assertEqual(len(move.invoice_line_ids), 3)

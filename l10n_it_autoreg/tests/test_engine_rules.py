@@ -1,44 +1,91 @@
 """Rules of the engine, each with the real outcome: posted bill with the
 document's amounts, or the stable reason code."""
+
 from odoo import Command
 
-from .common import (AttachmentSpec, AutoregCommon, D, DiscountSpec, InstallmentSpec,
-                     InvoiceSpec, LineSpec, PartySpec, PaymentSpec, PensionFundSpec,
-                     SummarySpec, WithholdingSpec, date)
+from .common import (
+    AttachmentSpec,
+    AutoregCommon,
+    D,
+    DiscountSpec,
+    InstallmentSpec,
+    InvoiceSpec,
+    LineSpec,
+    PartySpec,
+    PaymentSpec,
+    PensionFundSpec,
+    SummarySpec,
+    WithholdingSpec,
+    date,
+)
 
 
 class TestSupplier(AutoregCommon):
-
     def test_existing_supplier_by_vat(self):
-        partner = self.env["res.partner"].create({
-            "name": "Fornitore (anagrafica)", "vat": "IT01234567890", "is_company": True,
-        }) if False else self.env["res.partner"].with_context(no_vat_validation=True).create({
-            "name": "Fornitore (anagrafica)", "vat": "IT01234567890", "is_company": True})
+        partner = (
+            self.env["res.partner"].create(
+                {
+                    "name": "Fornitore (anagrafica)",
+                    "vat": "IT01234567890",
+                    "is_company": True,
+                }
+            )
+            if False
+            else self.env["res.partner"]
+            .with_context(no_vat_validation=True)
+            .create({"name": "Fornitore (anagrafica)", "vat": "IT01234567890", "is_company": True})
+        )
         move = self.receive_and_register(InvoiceSpec())
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(move.partner_id, partner)
 
     def test_supplier_created_with_address(self):
-        seller = PartySpec(vat="IT07643520567", name="Nuovo Fornitore Srl",
-                           fiscal_code="07643520567", street="Via Nuova", number="5",
-                           zip="10121", city="Torino", province="TO")
+        seller = PartySpec(
+            vat="IT07643520567",
+            name="Nuovo Fornitore Srl",
+            fiscal_code="07643520567",
+            street="Via Nuova",
+            number="5",
+            zip="10121",
+            city="Torino",
+            province="TO",
+        )
         move = self.receive_and_register(InvoiceSpec(seller=seller))
         self.assertRegistered(move, 100, 22, 122)
         partner = move.partner_id
-        self.assertEqual((partner.name, partner.vat, partner.l10n_it_codice_fiscale),
-                         ("Nuovo Fornitore Srl", "IT07643520567", "07643520567"))
-        self.assertEqual((partner.street, partner.zip, partner.city, partner.country_id.code),
-                         ("Via Nuova 5", "10121", "Torino", "IT"))
+        self.assertEqual(
+            (partner.name, partner.vat, partner.l10n_it_codice_fiscale),
+            ("Nuovo Fornitore Srl", "IT07643520567", "07643520567"),
+        )
+        self.assertEqual(
+            (partner.street, partner.zip, partner.city, partner.country_id.code),
+            ("Via Nuova 5", "10121", "Torino", "IT"),
+        )
         self.assertTrue(partner.bank_ids)
 
     def test_vat_group_settled_by_fiscal_code(self):
         Partner = self.env["res.partner"].with_context(no_vat_validation=True)
-        Partner.create({"name": "Gruppo IVA - A", "vat": "IT07643520567",
-                        "l10n_it_codice_fiscale": "11100000014", "is_company": True})
-        member_b = Partner.create({"name": "Gruppo IVA - B", "vat": "IT07643520567",
-                                   "l10n_it_codice_fiscale": "11100000022", "is_company": True})
-        move = self.receive_and_register(InvoiceSpec(seller=PartySpec(
-            vat="IT07643520567", fiscal_code="11100000022", name="B Spa")))
+        Partner.create(
+            {
+                "name": "Gruppo IVA - A",
+                "vat": "IT07643520567",
+                "l10n_it_codice_fiscale": "11100000014",
+                "is_company": True,
+            }
+        )
+        member_b = Partner.create(
+            {
+                "name": "Gruppo IVA - B",
+                "vat": "IT07643520567",
+                "l10n_it_codice_fiscale": "11100000022",
+                "is_company": True,
+            }
+        )
+        move = self.receive_and_register(
+            InvoiceSpec(
+                seller=PartySpec(vat="IT07643520567", fiscal_code="11100000022", name="B Spa")
+            )
+        )
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(move.partner_id, member_b)
 
@@ -46,8 +93,9 @@ class TestSupplier(AutoregCommon):
         Partner = self.env["res.partner"].with_context(no_vat_validation=True)
         Partner.create({"name": "Doppio 1", "vat": "IT07643520567", "is_company": True})
         Partner.create({"name": "Doppio 2", "vat": "IT07643520567", "is_company": True})
-        move = self.receive_and_register(InvoiceSpec(seller=PartySpec(
-            vat="IT07643520567", name="Doppio")))
+        move = self.receive_and_register(
+            InvoiceSpec(seller=PartySpec(vat="IT07643520567", name="Doppio"))
+        )
         self.assertRefused(move, "supplier_ambiguous", "Doppio 1", "Doppio 2")
 
     def test_supplier_creation_disabled(self):
@@ -57,20 +105,22 @@ class TestSupplier(AutoregCommon):
 
 
 class TestDocumentType(AutoregCommon):
-
     def test_credit_note_positive(self):
-        move = self.receive_and_register(InvoiceSpec(document_type="TD04", lines=[
-            LineSpec("Reso", price_unit=D("50"))]))
+        move = self.receive_and_register(
+            InvoiceSpec(document_type="TD04", lines=[LineSpec("Reso", price_unit=D("50"))])
+        )
         self.assertRegistered(move, 50, 11, 61, move_type="in_refund")
 
     def test_credit_note_negative(self):
-        move = self.receive_and_register(InvoiceSpec(document_type="TD04", lines=[
-            LineSpec("Reso", price_unit=D("-50"))]))
+        move = self.receive_and_register(
+            InvoiceSpec(document_type="TD04", lines=[LineSpec("Reso", price_unit=D("-50"))])
+        )
         self.assertRegistered(move, 50, 11, 61, move_type="in_refund")
 
     def test_negative_invoice_is_refund(self):
-        move = self.receive_and_register(InvoiceSpec(lines=[
-            LineSpec("Storno", price_unit=D("-80"))]))
+        move = self.receive_and_register(
+            InvoiceSpec(lines=[LineSpec("Storno", price_unit=D("-80"))])
+        )
         self.assertRegistered(move, 80, D("17.60"), D("97.60"), move_type="in_refund")
 
     def test_debit_note_is_invoice(self):
@@ -82,46 +132,65 @@ class TestDocumentType(AutoregCommon):
         self.assertRefused(move, "self_invoice", "TD17")
 
     def test_not_for_company(self):
-        move = self.receive_and_register(InvoiceSpec(buyer=PartySpec(
-            vat="IT07643520567", name="Altra Srl")))
+        move = self.receive_and_register(
+            InvoiceSpec(buyer=PartySpec(vat="IT07643520567", name="Altra Srl"))
+        )
         self.assertRefused(move, "not_for_company", "IT07643520567")
 
     def test_own_invoice(self):
-        move = self.receive_and_register(InvoiceSpec(
-            seller=PartySpec(vat="IT07654321004", name="Noi"),
-            buyer=PartySpec(vat="IT07643520567", name="Cliente")))
+        move = self.receive_and_register(
+            InvoiceSpec(
+                seller=PartySpec(vat="IT07654321004", name="Noi"),
+                buyer=PartySpec(vat="IT07643520567", name="Cliente"),
+            )
+        )
         self.assertRefused(move, "own_invoice")
 
 
 class TestTaxes(AutoregCommon):
-
     def test_exempt_needs_a_tax(self):
         """The Italian chart loaded with the addon has a 0% purchase tax per
         exempt Natura; without one the document is not registered."""
-        spec = InvoiceSpec(lines=[LineSpec(), LineSpec("Esente", price_unit=D("30"),
-                                                       vat_rate=D("0"), nature="N4")])
-        n4_taxes = self.env["account.tax"].with_context(active_test=False).search([
-            *self.env["account.tax"]._check_company_domain(self.company),
-            ("type_tax_use", "=", "purchase"), ("l10n_it_exempt_reason", "=", "N4")])
+        spec = InvoiceSpec(
+            lines=[LineSpec(), LineSpec("Esente", price_unit=D("30"), vat_rate=D("0"), nature="N4")]
+        )
+        n4_taxes = (
+            self.env["account.tax"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    *self.env["account.tax"]._check_company_domain(self.company),
+                    ("type_tax_use", "=", "purchase"),
+                    ("l10n_it_exempt_reason", "=", "N4"),
+                ]
+            )
+        )
         self.assertTrue(n4_taxes)
         n4_taxes.unlink()
         move = self.receive_and_register(spec)
         self.assertRefused(move, "tax_not_found", "0.00", "N4")
-        self.env["account.chart.template"]._l10n_it_autoreg_ensure_exempt_purchase_taxes(self.company)
+        self.env["account.chart.template"]._l10n_it_autoreg_ensure_exempt_purchase_taxes(
+            self.company
+        )
         self.register(move)
         self.assertRegistered(move, 130, 22, 152)
         exempt = move.invoice_line_ids.filtered(lambda l: l.name == "Esente")
         self.assertEqual(exempt.tax_ids.l10n_it_exempt_reason, "N4")
 
     def test_unknown_rate_not_posted_as_zero(self):
-        move = self.receive_and_register(InvoiceSpec(lines=[
-            LineSpec(vat_rate=D("15.55"))]))
+        move = self.receive_and_register(InvoiceSpec(lines=[LineSpec(vat_rate=D("15.55"))]))
         self.assertRefused(move, "tax_not_found", "15.55")
 
     def test_reverse_charge(self):
-        move = self.receive_and_register(InvoiceSpec(lines=[
-            LineSpec("Subappalto edile", price_unit=D("1000"), vat_rate=D("0"),
-                     nature="N6.3")]))
+        move = self.receive_and_register(
+            InvoiceSpec(
+                lines=[
+                    LineSpec(
+                        "Subappalto edile", price_unit=D("1000"), vat_rate=D("0"), nature="N6.3"
+                    )
+                ]
+            )
+        )
         self.assertRegistered(move, 1000, 0, 1000)
         tax = move.invoice_line_ids.tax_ids
         self.assertEqual(tax.amount, 22.0)
@@ -135,10 +204,17 @@ class TestTaxes(AutoregCommon):
     def test_split_payment(self):
         vat = self.tax("22am")
         split = vat.copy({"name": "22% SP acquisti", "description": "22SP"})
-        negative = {"repartition_type": "tax", "factor_percent": -100,
-                    "account_id": self.company_data["default_account_tax_sale"].id}
-        split.write({"invoice_repartition_line_ids": [Command.create(negative)],
-                     "refund_repartition_line_ids": [Command.create(negative)]})
+        negative = {
+            "repartition_type": "tax",
+            "factor_percent": -100,
+            "account_id": self.company_data["default_account_tax_sale"].id,
+        }
+        split.write(
+            {
+                "invoice_repartition_line_ids": [Command.create(negative)],
+                "refund_repartition_line_ids": [Command.create(negative)],
+            }
+        )
         move = self.receive_and_register(InvoiceSpec(vat_due="S"))
         self.assertRegistered(move, 100, 0, 100)
         self.assertEqual(move.invoice_line_ids.tax_ids, split)
@@ -146,16 +222,20 @@ class TestTaxes(AutoregCommon):
 
     def test_tax_rounding_within_tolerance_follows_document(self):
         # the supplier rounded VAT differently: 22% of 33.33 = 7.33, says 7.34
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("33.33"))], summary=[
-            SummarySpec(vat_rate=D("22"), taxable=D("33.33"), tax=D("7.34"))])
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("33.33"))],
+            summary=[SummarySpec(vat_rate=D("22"), taxable=D("33.33"), tax=D("7.34"))],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, D("33.33"), D("7.34"), D("40.67"))
 
     def test_withholding_and_pension_fund(self):
-        spec = InvoiceSpec(document_type="TD06", lines=[
-            LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
+        spec = InvoiceSpec(
+            document_type="TD06",
+            lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
             pension_funds=[PensionFundSpec(type="TC22", rate=D("4"), withholding=True)],
-            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")])
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+        )
         move = self.receive_and_register(spec)
         # 1000 + 40 cassa = 1040 taxable, VAT 228.80, withholding 20% of 1040 = 208
         self.assertRegistered(move, 1000, D("60.80"), D("1060.80"))
@@ -168,11 +248,14 @@ class TestTaxes(AutoregCommon):
         """Many programs write ImportoTotaleDocumento as the amount to pay:
         when it is the summary's total less the withholding to the cent, the
         bill is the document's (and says so in its trace)."""
-        spec = InvoiceSpec(document_type="TD06", total=D("1060.80"), lines=[
-            LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
+        spec = InvoiceSpec(
+            document_type="TD06",
+            total=D("1060.80"),
+            lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
             pension_funds=[PensionFundSpec(type="TC22", rate=D("4"), withholding=True)],
             withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
-            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("1060.80"))])])
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("1060.80"))])],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 1000, D("60.80"), D("1060.80"))
         self.assertAlmostEqual(move.l10n_it_amount_withholding_signed, 208.0)
@@ -186,14 +269,28 @@ class TestTaxes(AutoregCommon):
     def _enasarco_spec(self, flag_second=True):
         """What Odoo itself sends for a sales agent: RT02 23% ZO in
         DatiRitenuta, ENASARCO 8.5% only in each line's AltriDatiGestionali."""
+
         def agent_line(amount, flagged=True):
-            return LineSpec("Provvigioni", price_unit=amount, withholding=flagged, other_data=[
-                ("CASSA-PREV", "TC07 - ENASARCO (8.5%)", (amount * D("0.085")).quantize(D("0.01")))])
+            return LineSpec(
+                "Provvigioni",
+                price_unit=amount,
+                withholding=flagged,
+                other_data=[
+                    (
+                        "CASSA-PREV",
+                        "TC07 - ENASARCO (8.5%)",
+                        (amount * D("0.085")).quantize(D("0.01")),
+                    )
+                ],
+            )
+
         return InvoiceSpec(
             lines=[agent_line(D("500.00")), agent_line(D("250.00"), flag_second)],
-            withholdings=[WithholdingSpec(type="RT02", rate=D("23"), reason="ZO",
-                                          amount=D("86.25"))],
-            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("765.00"))])])
+            withholdings=[
+                WithholdingSpec(type="RT02", rate=D("23"), reason="ZO", amount=D("86.25"))
+            ],
+            payments=[PaymentSpec("TP02", [InstallmentSpec(amount=D("765.00"))])],
+        )
 
     def test_enasarco_in_other_data_is_the_rt04_withholding(self):
         move = self.receive_and_register(self._enasarco_spec())
@@ -210,14 +307,15 @@ class TestTaxes(AutoregCommon):
     def test_withholding_not_configured(self):
         # with the option off (on, the tax is created: test_rule_taxes_from_document)
         self.company.l10n_it_autoreg_create_taxes = False
-        spec = InvoiceSpec(lines=[LineSpec(withholding=True)],
-                           withholdings=[WithholdingSpec(type="RT02", rate=D("30"))])
+        spec = InvoiceSpec(
+            lines=[LineSpec(withholding=True)],
+            withholdings=[WithholdingSpec(type="RT02", rate=D("30"))],
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "withholding_not_configured", "RT02", "30.00")
 
 
 class TestTotals(AutoregCommon):
-
     def test_rounding_within_tolerance(self):
         move = self.receive_and_register(InvoiceSpec(total=D("122.03")))
         self.assertRegistered(move, D("100.03"), 22, D("122.03"))
@@ -229,16 +327,19 @@ class TestTotals(AutoregCommon):
         self.assertRefused(move, "totals_mismatch", "127.00", "122.00")
 
     def test_summary_mismatch(self):
-        spec = InvoiceSpec(summary=[SummarySpec(vat_rate=D("22"), taxable=D("110"),
-                                                tax=D("24.20"))])
+        spec = InvoiceSpec(
+            summary=[SummarySpec(vat_rate=D("22"), taxable=D("110"), tax=D("24.20"))]
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "totals_mismatch", "110.00", "100.00")
 
     def test_summary_rounding_applied_to_the_total(self):
         """Arrotondamento of a DatiRiepilogo whose ImponibileImporto equals
         the lines, applied to ImportoTotaleDocumento: a rounding line."""
-        spec = InvoiceSpec(summary=[SummarySpec(D("22"), D("100.00"), D("22.00"),
-                                                rounding=D("-0.02"))], total=D("121.98"))
+        spec = InvoiceSpec(
+            summary=[SummarySpec(D("22"), D("100.00"), D("22.00"), rounding=D("-0.02"))],
+            total=D("121.98"),
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, D("99.98"), D("22.00"), D("121.98"))
         rounding = move.invoice_line_ids.filtered(lambda l: not l.tax_ids)
@@ -246,22 +347,36 @@ class TestTotals(AutoregCommon):
         self.assertTrue(rounding.account_id.code.startswith("4910"))
 
     def test_document_rounding(self):
-        move = self.receive_and_register(InvoiceSpec(
-            lines=[LineSpec(price_unit=D("99.99"))], rounding=D("0.01")))
+        move = self.receive_and_register(
+            InvoiceSpec(lines=[LineSpec(price_unit=D("99.99"))], rounding=D("0.01"))
+        )
         self.assertRegistered(move, D("100.00"), D("22.00"), D("122.00"))
 
     def test_stamp_duty_line(self):
-        spec = InvoiceSpec(stamp_duty=D("2.00"), lines=[
-            LineSpec("Prestazione esente", price_unit=D("200"), vat_rate=D("0"), nature="N1"),
-            LineSpec("Imposta di bollo", price_unit=D("2"), vat_rate=D("0"), nature="N1")])
+        spec = InvoiceSpec(
+            stamp_duty=D("2.00"),
+            lines=[
+                LineSpec("Prestazione esente", price_unit=D("200"), vat_rate=D("0"), nature="N1"),
+                LineSpec("Imposta di bollo", price_unit=D("2"), vat_rate=D("0"), nature="N1"),
+            ],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 202, 0, 202)
         stamp = move.invoice_line_ids.filtered(lambda l: "bollo" in l.name)
         self.assertTrue(stamp.account_id.code.startswith("4901"))
 
     def test_line_discount(self):
-        move = self.receive_and_register(InvoiceSpec(lines=[LineSpec(
-            price_unit=D("200"), quantity=D("2"), discounts=[DiscountSpec(percent=D("10"))])]))
+        move = self.receive_and_register(
+            InvoiceSpec(
+                lines=[
+                    LineSpec(
+                        price_unit=D("200"),
+                        quantity=D("2"),
+                        discounts=[DiscountSpec(percent=D("10"))],
+                    )
+                ]
+            )
+        )
         self.assertRegistered(move, 360, D("79.20"), D("439.20"))
         self.assertEqual(move.invoice_line_ids.discount, 10.0)
 
@@ -271,35 +386,59 @@ class TestTotals(AutoregCommon):
 
 
 class TestPaymentAndHeader(AutoregCommon):
-
     def test_installments(self):
-        spec = InvoiceSpec(lines=[LineSpec(price_unit=D("300"))], payments=[PaymentSpec(
-            conditions="TP01", installments=[
-                InstallmentSpec(due_date=date(2025, 2, 28)),
-                InstallmentSpec(due_date=date(2025, 3, 31)),
-                InstallmentSpec(due_date=date(2025, 4, 30))])])
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("300"))],
+            payments=[
+                PaymentSpec(
+                    conditions="TP01",
+                    installments=[
+                        InstallmentSpec(due_date=date(2025, 2, 28)),
+                        InstallmentSpec(due_date=date(2025, 3, 31)),
+                        InstallmentSpec(due_date=date(2025, 4, 30)),
+                    ],
+                )
+            ],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 300, 66, 366)
-        self.assertEqual(self.payable_schedule(move), [
-            (date(2025, 2, 28), 122.0), (date(2025, 3, 31), 122.0), (date(2025, 4, 30), 122.0)])
+        self.assertEqual(
+            self.payable_schedule(move),
+            [(date(2025, 2, 28), 122.0), (date(2025, 3, 31), 122.0), (date(2025, 4, 30), 122.0)],
+        )
         self.assertEqual(move.invoice_date_due, date(2025, 4, 30))
 
     def test_supplier_terms_do_not_override_document_dates(self):
-        partner = self.env["res.partner"].with_context(no_vat_validation=True).create({
-            "name": "Fornitore", "vat": "IT01234567890",
-            "property_supplier_payment_term_id": self.env.ref(
-                "account.account_payment_term_end_following_month").id})
-        spec = InvoiceSpec(payments=[PaymentSpec(installments=[
-            InstallmentSpec(due_date=date(2025, 3, 10))])])
+        partner = (
+            self.env["res.partner"]
+            .with_context(no_vat_validation=True)
+            .create(
+                {
+                    "name": "Fornitore",
+                    "vat": "IT01234567890",
+                    "property_supplier_payment_term_id": self.env.ref(
+                        "account.account_payment_term_end_following_month"
+                    ).id,
+                }
+            )
+        )
+        spec = InvoiceSpec(
+            payments=[PaymentSpec(installments=[InstallmentSpec(due_date=date(2025, 3, 10))])]
+        )
         move = self.receive_and_register(spec)
         self.assertEqual(move.partner_id, partner)
         self.assertEqual(self.payable_schedule(move), [(date(2025, 3, 10), 122.0)])
 
     def test_no_payment_data_uses_supplier_terms(self):
-        self.env["res.partner"].with_context(no_vat_validation=True).create({
-            "name": "Fornitore", "vat": "IT01234567890",
-            "property_supplier_payment_term_id": self.env.ref(
-                "account.account_payment_term_30days").id})
+        self.env["res.partner"].with_context(no_vat_validation=True).create(
+            {
+                "name": "Fornitore",
+                "vat": "IT01234567890",
+                "property_supplier_payment_term_id": self.env.ref(
+                    "account.account_payment_term_30days"
+                ).id,
+            }
+        )
         move = self.receive_and_register(InvoiceSpec(payments=[]))
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(move.invoice_date_due, date(2025, 2, 14))
@@ -311,9 +450,17 @@ class TestPaymentAndHeader(AutoregCommon):
         self.assertEqual(self.payable_schedule(move), [(date(2025, 1, 15), 122.0)])
 
     def test_installments_not_matching(self):
-        spec = InvoiceSpec(payments=[PaymentSpec(conditions="TP01", installments=[
-            InstallmentSpec(amount=D("50"), due_date=date(2025, 2, 1)),
-            InstallmentSpec(amount=D("50"), due_date=date(2025, 3, 1))])])
+        spec = InvoiceSpec(
+            payments=[
+                PaymentSpec(
+                    conditions="TP01",
+                    installments=[
+                        InstallmentSpec(amount=D("50"), due_date=date(2025, 2, 1)),
+                        InstallmentSpec(amount=D("50"), due_date=date(2025, 3, 1)),
+                    ],
+                )
+            ]
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "payment_schedule_mismatch", "100.00", "122.00")
 
@@ -326,19 +473,28 @@ class TestPaymentAndHeader(AutoregCommon):
         # without a rate Odoo would convert at 1.0: not posted
         self.register(move)
         self.assertRefused(move, "currency_rate_missing", "CHF")
-        self.env["res.currency.rate"].create({
-            "name": "2025-01-01", "rate": 0.95, "currency_id": usd.id,
-            "company_id": self.company.id})
+        self.env["res.currency.rate"].create(
+            {
+                "name": "2025-01-01",
+                "rate": 0.95,
+                "currency_id": usd.id,
+                "company_id": self.company.id,
+            }
+        )
         self.register(move)
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(move.currency_id, usd)
 
     def test_attachments_become_bill_attachments(self):
-        move = self.receive_and_register(InvoiceSpec(attachments=[AttachmentSpec(
-            name="fattura_cortesia.pdf")]))
+        move = self.receive_and_register(
+            InvoiceSpec(attachments=[AttachmentSpec(name="fattura_cortesia.pdf")])
+        )
         self.assertRegistered(move, 100, 22, 122)
-        names = self.env["ir.attachment"].search([
-            ("res_model", "=", "account.move"), ("res_id", "=", move.id)]).mapped("name")
+        names = (
+            self.env["ir.attachment"]
+            .search([("res_model", "=", "account.move"), ("res_id", "=", move.id)])
+            .mapped("name")
+        )
         self.assertIn("fattura_cortesia.pdf", names)
 
     def test_receipt_date_mode(self):
@@ -352,11 +508,14 @@ class TestPaymentAndHeader(AutoregCommon):
 
 
 class TestLinesAndAccounts(AutoregCommon):
-
     def spec3(self):
-        return InvoiceSpec(lines=[LineSpec("A", price_unit=D("10")),
-                                  LineSpec("B", price_unit=D("20")),
-                                  LineSpec("C", price_unit=D("40"), vat_rate=D("10"))])
+        return InvoiceSpec(
+            lines=[
+                LineSpec("A", price_unit=D("10")),
+                LineSpec("B", price_unit=D("20")),
+                LineSpec("C", price_unit=D("40"), vat_rate=D("10")),
+            ]
+        )
 
     def test_detail_rate(self):
         self.company.l10n_it_autoreg_detail_level = "rate"
@@ -365,30 +524,49 @@ class TestLinesAndAccounts(AutoregCommon):
         self.assertEqual(len(move.invoice_line_ids), 2)
 
     def test_detail_single_per_supplier(self):
-        partner = self.env["res.partner"].with_context(no_vat_validation=True).create({
-            "name": "Fornitore", "vat": "IT01234567890"})
+        partner = (
+            self.env["res.partner"]
+            .with_context(no_vat_validation=True)
+            .create({"name": "Fornitore", "vat": "IT01234567890"})
+        )
         partner.l10n_it_autoreg_detail_level = "single"
-        move = self.receive_and_register(InvoiceSpec(lines=[
-            LineSpec("A", price_unit=D("10")), LineSpec("B", price_unit=D("20"))]))
+        move = self.receive_and_register(
+            InvoiceSpec(
+                lines=[LineSpec("A", price_unit=D("10")), LineSpec("B", price_unit=D("20"))]
+            )
+        )
         self.assertRegistered(move, 30, D("6.60"), D("36.60"))
         self.assertEqual(len(move.invoice_line_ids), 1)
 
     def test_account_from_product_code(self):
-        partner = self.env["res.partner"].with_context(no_vat_validation=True).create({
-            "name": "Fornitore", "vat": "IT01234567890"})
+        partner = (
+            self.env["res.partner"]
+            .with_context(no_vat_validation=True)
+            .create({"name": "Fornitore", "vat": "IT01234567890"})
+        )
         account = self.company_data["default_account_expense"].copy({"code": "410299"})
-        product = self.env["product.product"].create({
-            "name": "Toner", "property_account_expense_id": account.id,
-            "seller_ids": [Command.create({"partner_id": partner.id, "product_code": "TNR-1"})]})
-        move = self.receive_and_register(InvoiceSpec(lines=[LineSpec(
-            "Toner nero", article_codes=[("Codice Fornitore", "TNR-1")])]))
+        product = self.env["product.product"].create(
+            {
+                "name": "Toner",
+                "property_account_expense_id": account.id,
+                "seller_ids": [Command.create({"partner_id": partner.id, "product_code": "TNR-1"})],
+            }
+        )
+        move = self.receive_and_register(
+            InvoiceSpec(
+                lines=[LineSpec("Toner nero", article_codes=[("Codice Fornitore", "TNR-1")])]
+            )
+        )
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(move.invoice_line_ids.product_id, product)
         self.assertEqual(move.invoice_line_ids.account_id, account)
 
     def test_account_from_supplier_then_history(self):
-        partner = self.env["res.partner"].with_context(no_vat_validation=True).create({
-            "name": "Fornitore", "vat": "IT01234567890"})
+        partner = (
+            self.env["res.partner"]
+            .with_context(no_vat_validation=True)
+            .create({"name": "Fornitore", "vat": "IT01234567890"})
+        )
         account = self.company_data["default_account_expense"].copy({"code": "410298"})
         partner.l10n_it_autoreg_account_id = account
         move = self.receive_and_register(InvoiceSpec())

@@ -2,14 +2,22 @@
 supplier's bank account and payment code, and the way to "paid" — manual
 payment, bank statement lines reconciled through the ORM and through the
 optional OCA reconciliation screen (account_reconcile_oca)."""
+
 from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import Form, tagged
 
 from .common import (
-    AutoregCommon, D, InstallmentSpec, InvoiceSpec, LineSpec, PaymentSpec,
-    WithholdingSpec, build_xml, date,
+    AutoregCommon,
+    D,
+    InstallmentSpec,
+    InvoiceSpec,
+    LineSpec,
+    PaymentSpec,
+    WithholdingSpec,
+    build_xml,
+    date,
 )
 
 IBAN = "IT60X0542811101000000123456"
@@ -17,7 +25,6 @@ IBAN = "IT60X0542811101000000123456"
 
 @tagged("post_install_l10n", "post_install", "-at_install")
 class TestPayments(AutoregCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -28,12 +35,19 @@ class TestPayments(AutoregCommon):
             number=number,
             date=date(2025, 3, 10),
             lines=[LineSpec("Materiale", price_unit=D("1000.00"))],
-            payments=[PaymentSpec("TP01", [
-                InstallmentSpec(amount=D("610.00"), due_date=date(2025, 4, 30),
-                                payment_code=code),
-                InstallmentSpec(amount=D("610.00"), due_date=date(2025, 5, 31),
-                                payment_code=code),
-            ])],
+            payments=[
+                PaymentSpec(
+                    "TP01",
+                    [
+                        InstallmentSpec(
+                            amount=D("610.00"), due_date=date(2025, 4, 30), payment_code=code
+                        ),
+                        InstallmentSpec(
+                            amount=D("610.00"), due_date=date(2025, 5, 31), payment_code=code
+                        ),
+                    ],
+                )
+            ],
         )
         bill = self.receive_and_register(spec)
         self.assertRegistered(bill, "1000.00", "220.00", "1220.00")
@@ -43,22 +57,25 @@ class TestPayments(AutoregCommon):
         """What Community 18 offers without a reconciliation screen: a
         statement line whose counterpart is the supplier's payable,
         reconciled with the bill's installment."""
-        st_line = self.env["account.bank.statement.line"].create({
-            "journal_id": self.bank_journal.id,
-            "date": bill_line.date_maturity,
-            "amount": amount,
-            "payment_ref": "Bonifico %s" % bill_line.move_id.ref,
-            "partner_id": bill_line.partner_id.id,
-            "counterpart_account_id": bill_line.account_id.id,
-        })
+        st_line = self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.bank_journal.id,
+                "date": bill_line.date_maturity,
+                "amount": amount,
+                "payment_ref": "Bonifico %s" % bill_line.move_id.ref,
+                "partner_id": bill_line.partner_id.id,
+                "counterpart_account_id": bill_line.account_id.id,
+            }
+        )
         _liquidity, _suspense, counterpart = st_line._seek_for_lines()
         (counterpart + bill_line).reconcile()
         self.assertTrue(st_line.is_reconciled)
 
     def test_schedule_bank_and_reference(self):
         bill = self._two_installments_bill()
-        self.assertEqual(self.payable_schedule(bill), [
-            (date(2025, 4, 30), 610.0), (date(2025, 5, 31), 610.0)])
+        self.assertEqual(
+            self.payable_schedule(bill), [(date(2025, 4, 30), 610.0), (date(2025, 5, 31), 610.0)]
+        )
         self.assertEqual(bill.invoice_date_due, date(2025, 5, 31))
         self.assertEqual(bill.payment_reference, "RF18000000000000012345")
         self.assertEqual(bill.partner_bank_id.acc_number.replace(" ", ""), IBAN)
@@ -73,16 +90,23 @@ class TestPayments(AutoregCommon):
         """DataScadenzaPagamento 2025-02-30: a date the reader cannot read is
         refused wherever it is (README, Reason codes: due dates are never
         ignored), naming the field; nothing is posted."""
-        spec = InvoiceSpec(number="FT-DATE-1", payments=[PaymentSpec("TP02", [
-            InstallmentSpec(amount=D("122.00"), due_date=date(2025, 2, 28))])])
+        spec = InvoiceSpec(
+            number="FT-DATE-1",
+            payments=[
+                PaymentSpec(
+                    "TP02", [InstallmentSpec(amount=D("122.00"), due_date=date(2025, 2, 28))]
+                )
+            ],
+        )
         data = build_xml(spec).replace(b"2025-02-28", b"2025-02-30")
         bill = self.receive_bytes(data)
         self.register(bill)
         self.assertRefused(bill, "bad_value", "DataScadenzaPagamento")
 
     def test_pending_bill_shows_document_total_and_method(self):
-        spec = InvoiceSpec(number="FT-PAY-P", payments=[PaymentSpec("TP02", [
-            InstallmentSpec(method="MP12")])])
+        spec = InvoiceSpec(
+            number="FT-PAY-P", payments=[PaymentSpec("TP02", [InstallmentSpec(method="MP12")])]
+        )
         pending = self.receive(spec)
         self.assertEqual(pending.l10n_it_autoreg_state, "pending")
         self.assertEqual(pending.amount_total, 0.0)
@@ -94,11 +118,16 @@ class TestPayments(AutoregCommon):
         then the rest."""
         bill = self._two_installments_bill(number="FT-PAY-2")
         for pay_date, proposed in ((date(2025, 4, 30), 610.0), (date(2025, 5, 31), 610.0)):
-            wizard = self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=bill.ids).create({
-                    "payment_date": pay_date,
-                    "journal_id": self.bank_journal.id,
-                })
+            wizard = (
+                self.env["account.payment.register"]
+                .with_context(active_model="account.move", active_ids=bill.ids)
+                .create(
+                    {
+                        "payment_date": pay_date,
+                        "journal_id": self.bank_journal.id,
+                    }
+                )
+            )
             self.assertEqual(wizard.amount, proposed)
             wizard.action_create_payments()
             if pay_date.month == 4:
@@ -109,8 +138,9 @@ class TestPayments(AutoregCommon):
 
     def test_bank_statement_partial_then_full_by_orm(self):
         bill = self._two_installments_bill(number="FT-PAY-3")
-        first, second = bill.line_ids.filtered(
-            lambda l: l.display_type == "payment_term").sorted("date_maturity")
+        first, second = bill.line_ids.filtered(lambda l: l.display_type == "payment_term").sorted(
+            "date_maturity"
+        )
 
         self._reconcile_by_orm(first, -610.0)
         self.assertEqual(bill.payment_state, "partial")
@@ -122,19 +152,31 @@ class TestPayments(AutoregCommon):
 
     def test_several_payment_blocks(self):
         """An advance (TP03) and the balance (TP02) in two DatiPagamento."""
-        spec = InvoiceSpec(number="FT-PAY-4", date=date(2025, 3, 10), payments=[
-            PaymentSpec("TP03", [InstallmentSpec(amount=D("22.00"), due_date=date(2025, 3, 15))]),
-            PaymentSpec("TP02", [InstallmentSpec(amount=D("100.00"), due_date=date(2025, 4, 30))]),
-        ])
+        spec = InvoiceSpec(
+            number="FT-PAY-4",
+            date=date(2025, 3, 10),
+            payments=[
+                PaymentSpec(
+                    "TP03", [InstallmentSpec(amount=D("22.00"), due_date=date(2025, 3, 15))]
+                ),
+                PaymentSpec(
+                    "TP02", [InstallmentSpec(amount=D("100.00"), due_date=date(2025, 4, 30))]
+                ),
+            ],
+        )
         bill = self.receive_and_register(spec)
         self.assertRegistered(bill, 100, 22, 122)
-        self.assertEqual(self.payable_schedule(bill), [
-            (date(2025, 3, 15), 22.0), (date(2025, 4, 30), 100.0)])
+        self.assertEqual(
+            self.payable_schedule(bill), [(date(2025, 3, 15), 22.0), (date(2025, 4, 30), 100.0)]
+        )
 
     def test_credit_note_schedule(self):
-        spec = InvoiceSpec(document_type="TD04", number="NC-PAY-1", date=date(2025, 3, 10),
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(
-                               due_date=date(2025, 4, 10))])])
+        spec = InvoiceSpec(
+            document_type="TD04",
+            number="NC-PAY-1",
+            date=date(2025, 3, 10),
+            payments=[PaymentSpec("TP02", [InstallmentSpec(due_date=date(2025, 4, 10))])],
+        )
         refund = self.receive_and_register(spec)
         self.assertRegistered(refund, 100, 22, 122, move_type="in_refund")
         self.assertEqual(self.payable_schedule(refund), [(date(2025, 4, 10), 122.0)])
@@ -142,15 +184,28 @@ class TestPayments(AutoregCommon):
 
     def test_credit_note_with_zero_installment(self):
         """Seen in the wild: a credit note whose ImportoPagamento is 0.00."""
-        spec = InvoiceSpec(document_type="TD04", number="NC-PAY-0", date=date(2025, 3, 10),
-                           payments=[PaymentSpec("TP02", [InstallmentSpec(
-                               amount=D("0.00"), due_date=date(2025, 4, 10))])])
+        spec = InvoiceSpec(
+            document_type="TD04",
+            number="NC-PAY-0",
+            date=date(2025, 3, 10),
+            payments=[
+                PaymentSpec("TP02", [InstallmentSpec(amount=D("0.00"), due_date=date(2025, 4, 10))])
+            ],
+        )
         refund = self.receive_and_register(spec)
         self.assertRegistered(refund, 100, 22, 122, move_type="in_refund")
         self.assertEqual(self.payable_schedule(refund), [(date(2025, 4, 10), 122.0)])
         # an invoice asking 0.00 is still a schedule that does not add up
-        bill = self.receive_and_register(InvoiceSpec(number="FT-PAY-0", payments=[
-            PaymentSpec("TP02", [InstallmentSpec(amount=D("0.00"), due_date=date(2025, 4, 10))])]))
+        bill = self.receive_and_register(
+            InvoiceSpec(
+                number="FT-PAY-0",
+                payments=[
+                    PaymentSpec(
+                        "TP02", [InstallmentSpec(amount=D("0.00"), due_date=date(2025, 4, 10))]
+                    )
+                ],
+            )
+        )
         self.assertRefused(bill, "payment_schedule_mismatch")
 
     def test_foreign_currency_installments(self):
@@ -158,20 +213,35 @@ class TestPayments(AutoregCommon):
         usd.active = True
         # a rate is needed: without one Odoo would convert at 1.0 and the
         # engine refuses (currency_rate_missing)
-        self.env["res.currency.rate"].create({
-            "name": "2025-03-01", "rate": 1.08, "currency_id": usd.id,
-            "company_id": self.company.id})
-        spec = InvoiceSpec(number="FT-USD-1", currency="USD", date=date(2025, 3, 10),
-                           lines=[LineSpec("Licenza", price_unit=D("1000.00"))],
-                           payments=[PaymentSpec("TP01", [
-                               InstallmentSpec(amount=D("600.00"), due_date=date(2025, 4, 10)),
-                               InstallmentSpec(amount=D("620.00"), due_date=date(2025, 5, 10)),
-                           ])])
+        self.env["res.currency.rate"].create(
+            {
+                "name": "2025-03-01",
+                "rate": 1.08,
+                "currency_id": usd.id,
+                "company_id": self.company.id,
+            }
+        )
+        spec = InvoiceSpec(
+            number="FT-USD-1",
+            currency="USD",
+            date=date(2025, 3, 10),
+            lines=[LineSpec("Licenza", price_unit=D("1000.00"))],
+            payments=[
+                PaymentSpec(
+                    "TP01",
+                    [
+                        InstallmentSpec(amount=D("600.00"), due_date=date(2025, 4, 10)),
+                        InstallmentSpec(amount=D("620.00"), due_date=date(2025, 5, 10)),
+                    ],
+                )
+            ],
+        )
         bill = self.receive_and_register(spec)
         self.assertRegistered(bill, 1000, 220, 1220)
         self.assertEqual(bill.currency_id, usd)
-        self.assertEqual(self.payable_schedule(bill), [
-            (date(2025, 4, 10), 600.0), (date(2025, 5, 10), 620.0)])
+        self.assertEqual(
+            self.payable_schedule(bill), [(date(2025, 4, 10), 600.0), (date(2025, 5, 10), 620.0)]
+        )
 
     def test_withholding_installment_net_amount(self):
         """A professional's parcella: the amount due (and its installment) is
@@ -179,8 +249,9 @@ class TestPayments(AutoregCommon):
         spec = InvoiceSpec(
             document_type="TD06",
             number="PARC-7",
-            lines=[LineSpec("Prestazione professionale", price_unit=D("1000.00"),
-                            withholding=True)],
+            lines=[
+                LineSpec("Prestazione professionale", price_unit=D("1000.00"), withholding=True)
+            ],
             withholdings=[WithholdingSpec()],
         )
         self.assertEqual(len(spec.payments or []), 0)
@@ -203,48 +274,61 @@ class TestReconcileOca(AutoregCommon):
             cls.skipTest(cls, "account_reconcile_oca is not installed")
         # The invoice matching rule the OCA screen applies (like the one the
         # chart creates), without auto-validation: the user confirms.
-        cls.env["account.reconcile.model"].search([
-            ("company_id", "=", cls.company.id)]).active = False
-        cls.matching_rule = cls.env["account.reconcile.model"].create({
-            "name": "Fatture fornitori",
-            "rule_type": "invoice_matching",
-            "company_id": cls.company.id,
-            "match_partner": True,
-            "match_text_location_label": True,
-            "match_text_location_reference": True,
-            "auto_reconcile": False,
-        })
+        cls.env["account.reconcile.model"].search(
+            [("company_id", "=", cls.company.id)]
+        ).active = False
+        cls.matching_rule = cls.env["account.reconcile.model"].create(
+            {
+                "name": "Fatture fornitori",
+                "rule_type": "invoice_matching",
+                "company_id": cls.company.id,
+                "match_partner": True,
+                "match_text_location_label": True,
+                "match_text_location_reference": True,
+                "auto_reconcile": False,
+            }
+        )
 
     def _bill(self, number, price, code=None):
         # Recent dates: the matching rule looks back 18 months by default.
         today = fields.Date.context_today(self.env.user)
         spec = InvoiceSpec(
-            number=number, date=today - timedelta(days=20),
+            number=number,
+            date=today - timedelta(days=20),
             lines=[LineSpec("Servizio", price_unit=D(price))],
-            payments=[PaymentSpec("TP02", [InstallmentSpec(
-                due_date=today + timedelta(days=10), payment_code=code)])],
+            payments=[
+                PaymentSpec(
+                    "TP02",
+                    [InstallmentSpec(due_date=today + timedelta(days=10), payment_code=code)],
+                )
+            ],
         )
         bill = self.receive_and_register(spec)
         self.assertEqual(bill.l10n_it_autoreg_state, "registered", bill.l10n_it_autoreg_reason)
         return bill
 
     def _proposed_lines(self, st_line):
-        return self.env["account.move.line"].browse([
-            line["id"] for line in st_line.reconcile_data_info["data"]
-            if line.get("kind") == "other" and line.get("id")
-        ])
+        return self.env["account.move.line"].browse(
+            [
+                line["id"]
+                for line in st_line.reconcile_data_info["data"]
+                if line.get("kind") == "other" and line.get("id")
+            ]
+        )
 
     def test_matching_finds_bill_by_amount_partner_reference(self):
         bill = self._bill("FT-OCA-1", "500.00", code="PAG-12345")
-        self._bill("FT-OCA-2", "500.00")   # same partner and amount: the reference decides
+        self._bill("FT-OCA-2", "500.00")  # same partner and amount: the reference decides
         payable = bill.line_ids.filtered(lambda l: l.display_type == "payment_term")
-        st_line = self.env["account.bank.statement.line"].create({
-            "journal_id": self.bank_journal.id,
-            "date": fields.Date.context_today(self.env.user),
-            "amount": -610.0,
-            "payment_ref": "PAG-12345",
-            "partner_id": bill.partner_id.id,
-        })
+        st_line = self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.bank_journal.id,
+                "date": fields.Date.context_today(self.env.user),
+                "amount": -610.0,
+                "payment_ref": "PAG-12345",
+                "partner_id": bill.partner_id.id,
+            }
+        )
         self.assertEqual(self._proposed_lines(st_line), payable)
 
         st_line.reconcile_bank_line()
@@ -255,14 +339,18 @@ class TestReconcileOca(AutoregCommon):
         bill = self._bill("FT-OCA-3", "1000.00")
         payable = bill.line_ids.filtered(lambda l: l.display_type == "payment_term")
         for amount, state in ((-500.0, "partial"), (-720.0, "paid")):
-            st_line = self.env["account.bank.statement.line"].create({
-                "journal_id": self.bank_journal.id,
-                "date": fields.Date.context_today(self.env.user),
-                "amount": amount,
-                "payment_ref": "Bonifico",
-                "partner_id": bill.partner_id.id,
-            })
-            with Form(st_line, view="account_reconcile_oca.bank_statement_line_form_reconcile_view") as f:
+            st_line = self.env["account.bank.statement.line"].create(
+                {
+                    "journal_id": self.bank_journal.id,
+                    "date": fields.Date.context_today(self.env.user),
+                    "amount": amount,
+                    "payment_ref": "Bonifico",
+                    "partner_id": bill.partner_id.id,
+                }
+            )
+            with Form(
+                st_line, view="account_reconcile_oca.bank_statement_line_form_reconcile_view"
+            ) as f:
                 f.add_account_move_line_id = payable
             st_line.reconcile_bank_line()
             self.assertEqual(bill.payment_state, state)

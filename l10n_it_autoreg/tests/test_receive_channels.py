@@ -1,6 +1,7 @@
 """Receiving: every core channel gives one pending bill per invoice of the
 file, keeps the file byte for byte, never makes a second bill for a file
 received again, and never loses an unreadable file."""
+
 import io
 import zipfile
 from unittest.mock import patch
@@ -9,10 +10,11 @@ from .common import AutoregCommon, D, InvoiceSpec, LineSpec, build_file, build_x
 
 
 class TestReceive(AutoregCommon):
-
     def test_multi_body_file(self):
-        data = build_xml(InvoiceSpec(number="A-1"), InvoiceSpec(number="A-2", lines=[
-            LineSpec(price_unit=D("50"))]))
+        data = build_xml(
+            InvoiceSpec(number="A-1"),
+            InvoiceSpec(number="A-2", lines=[LineSpec(price_unit=D("50"))]),
+        )
         moves = self.receive_bytes(data)
         self.assertEqual(len(moves), 2)
         self.assertEqual(sorted(moves.mapped("ref")), ["A-1", "A-2"])
@@ -37,16 +39,21 @@ class TestReceive(AutoregCommon):
         first = self.receive_bytes(data, "IT01234567890_00001.xml")
         again = self.receive_bytes(data, "IT01234567890_00001.xml")
         self.assertEqual(again, first)
-        self.assertEqual(self.env["account.move"].search_count([
-            ("l10n_it_autoreg_document_key", "=", first.l10n_it_autoreg_document_key)]), 1)
+        self.assertEqual(
+            self.env["account.move"].search_count(
+                [("l10n_it_autoreg_document_key", "=", first.l10n_it_autoreg_document_key)]
+            ),
+            1,
+        )
         self.assertIn("received again", first.message_ids[0].body)
 
     def test_xml_then_p7m(self):
         xml = build_xml(InvoiceSpec())
         first = self.receive_bytes(xml, "IT01234567890_00002.xml")
         self.register(first)
-        again = self.receive_bytes(build_file(InvoiceSpec(), envelope="p7m"),
-                                   "IT01234567890_00002.xml.p7m")
+        again = self.receive_bytes(
+            build_file(InvoiceSpec(), envelope="p7m"), "IT01234567890_00002.xml.p7m"
+        )
         self.assertEqual(again, first)
         self.assertEqual(first.state, "posted")
 
@@ -68,8 +75,9 @@ class TestReceive(AutoregCommon):
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             archive.writestr("IT01234567890_Z0001.xml", build_xml(InvoiceSpec(number="Z-1")))
-            archive.writestr("IT01234567890_Z0002.xml.p7m",
-                             build_file(InvoiceSpec(number="Z-2"), envelope="p7m"))
+            archive.writestr(
+                "IT01234567890_Z0002.xml.p7m", build_file(InvoiceSpec(number="Z-2"), envelope="p7m")
+            )
             archive.writestr("IT01234567890_Z0001_MT_001.xml", b"<MetadatiInvioFile/>")
         moves = self.receive_bytes(buffer.getvalue(), "lotto.zip")
         self.assertEqual(sorted(moves.mapped("ref")), ["Z-1", "Z-2"])
@@ -83,9 +91,16 @@ class TestReceive(AutoregCommon):
 
         def download(name):
             move = self.env["account.move"].with_company(self.company).create({})
-            attachment = self.env["ir.attachment"].create({
-                "name": name, "raw": data, "type": "binary", "res_model": "account.move",
-                "res_id": move.id, "res_field": "l10n_it_edi_attachment_file"})
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": name,
+                    "raw": data,
+                    "type": "binary",
+                    "res_model": "account.move",
+                    "res_id": move.id,
+                    "res_field": "l10n_it_edi_attachment_file",
+                }
+            )
             move._extend_with_attachments(attachment, new=True)
             return move
 
@@ -104,16 +119,25 @@ class TestReceive(AutoregCommon):
     def test_mail_alias_channel(self):
         data = build_xml(InvoiceSpec(number="M-1"))
         Move = self.env["account.move"].with_context(
-            default_move_type="in_invoice", default_journal_id=self.journal.id)
-        custom = {"move_type": "in_invoice", "journal_id": self.journal.id,
-                  "company_id": self.company.id}
+            default_move_type="in_invoice", default_journal_id=self.journal.id
+        )
+        custom = {
+            "move_type": "in_invoice",
+            "journal_id": self.journal.id,
+            "company_id": self.company.id,
+        }
 
         def deliver():
-            msg = {"from": "fornitore@example.com", "subject": "Fattura", "body": "<p>x</p>",
-                   "attachments": [("IT01234567890_M0001.xml", data, {})]}
+            msg = {
+                "from": "fornitore@example.com",
+                "subject": "Fattura",
+                "body": "<p>x</p>",
+                "attachments": [("IT01234567890_M0001.xml", data, {})],
+            }
             move = Move.message_new(msg, custom)
             move.with_context(from_alias=True).message_post(
-                body="mail", attachments=[("IT01234567890_M0001.xml", data)])
+                body="mail", attachments=[("IT01234567890_M0001.xml", data)]
+            )
             return move
 
         move = deliver()
@@ -128,13 +152,13 @@ class TestReceive(AutoregCommon):
 
     def test_not_an_invoice_left_to_core(self):
         attachment = self.env["ir.attachment"].create({"name": "nota.txt", "raw": b"hello"})
-        moves = self.journal.with_context(default_move_type="in_invoice") \
-            ._create_document_from_attachment(attachment.ids)
+        moves = self.journal.with_context(
+            default_move_type="in_invoice"
+        )._create_document_from_attachment(attachment.ids)
         self.assertFalse(moves.l10n_it_autoreg_state)
 
 
 class TestRegisterBatch(AutoregCommon):
-
     def test_one_failure_does_not_stop_the_others(self):
         good = self.receive(InvoiceSpec(number="G-1"))
         bad = self.receive(InvoiceSpec(number="B-1", total=D("500")))
@@ -186,12 +210,20 @@ class TestRegisterBatch(AutoregCommon):
         self.assertRegistered(good, 100, 22, 122)
 
     def test_duplicate_of_existing_bill(self):
-        partner = self.env["res.partner"].with_context(no_vat_validation=True).create({
-            "name": "Fornitore", "vat": "IT01234567890"})
-        manual = self.env["account.move"].create({
-            "move_type": "in_invoice", "partner_id": partner.id, "ref": "FT-2025-0001",
-            "invoice_date": "2025-01-20",
-            "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 100})]})
+        partner = (
+            self.env["res.partner"]
+            .with_context(no_vat_validation=True)
+            .create({"name": "Fornitore", "vat": "IT01234567890"})
+        )
+        manual = self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": partner.id,
+                "ref": "FT-2025-0001",
+                "invoice_date": "2025-01-20",
+                "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 100})],
+            }
+        )
         move = self.receive_and_register(InvoiceSpec())
         self.assertRefused(move, "duplicate", manual.display_name)
 
@@ -206,19 +238,25 @@ class TestRegisterBatch(AutoregCommon):
     def test_engine_returns_outcomes_and_writes_no_run(self):
         """The run is the only writer of runs: the engine says what it did."""
         Run = self.env["l10n_it_autoreg.run"]
-        good, bad = self.receive(InvoiceSpec(number="O-1")), self.receive(
-            InvoiceSpec(number="O-2", total=D("500")))
+        good, bad = (
+            self.receive(InvoiceSpec(number="O-1")),
+            self.receive(InvoiceSpec(number="O-2", total=D("500"))),
+        )
         runs_before = Run.search_count([])
         result = self.engine.register(good | bad)
-        self.assertEqual((result.registered, result.refused, result.skipped),
-                         (good, bad, self.env["account.move"]))
+        self.assertEqual(
+            (result.registered, result.refused, result.skipped),
+            (good, bad, self.env["account.move"]),
+        )
         self.assertEqual(Run.search_count([]), runs_before)
 
     def test_action_returns_the_run_it_made(self):
         move = self.receive(InvoiceSpec())
         run = move.action_l10n_it_autoreg_register()
         self.assertEqual(run._name, "l10n_it_autoreg.run")
-        self.assertEqual((run.state, run.trigger, run.recognized_move_ids), ("done", "manual", move))
+        self.assertEqual(
+            (run.state, run.trigger, run.recognized_move_ids), ("done", "manual", move)
+        )
 
     def test_locked_documents_are_skipped(self):
         move = self.receive(InvoiceSpec())

@@ -1,6 +1,7 @@
 """registration.duplicates without a database: the documents decided in a
 batch are bills already for those decided after them (same contacts, move
 type, number, fiscal year)."""
+
 from datetime import date
 
 from odoo.addons.l10n_it_autoreg.registration.duplicates import DuplicateIndex, bill_number
@@ -18,14 +19,17 @@ def index(*decided):
 
 
 class TestDuplicateIndex(RegistrationCase):
-
     def test_bill_number_ignores_blanks_and_case(self):
         self.assertEqual(bill_number(" ft 12 / 2025\t"), "FT12/2025")
         self.assertEqual(bill_number(None), "")
 
     def test_bill_number_ignores_invisible_characters_and_compatibility_forms(self):
-        for written in ("FT\u200b12/2025", "FT12\u00ad/2025\ufeff", "\uff26\uff3412/2025",
-                        "ft\u200c12\u200d/2025"):
+        for written in (
+            "FT\u200b12/2025",
+            "FT12\u00ad/2025\ufeff",
+            "\uff26\uff3412/2025",
+            "ft\u200c12\u200d/2025",
+        ):
             with self.subTest(written=written):
                 self.assertEqual(bill_number(written), "FT12/2025")
 
@@ -41,8 +45,9 @@ class TestDuplicateIndex(RegistrationCase):
     def test_same_calendar_year_other_fiscal_year_is_no_duplicate(self):
         found = index((10, 1, "in_invoice", "FT 12", date(2025, 4, 1)))
         self.assertIsNone(found.find(11, {1}, "in_invoice", "FT 12", FY_FROM, FY_TO))
-        self.assertEqual(found.find(11, {1}, "in_invoice", "FT 12", date(2025, 4, 1),
-                                    date(2026, 3, 31)), 10)
+        self.assertEqual(
+            found.find(11, {1}, "in_invoice", "FT 12", date(2025, 4, 1), date(2026, 3, 31)), 10
+        )
 
     def test_other_move_type_is_no_duplicate(self):
         found = index((10, 1, "in_refund", "FT 12", date(2025, 1, 15)))
@@ -60,8 +65,10 @@ class TestDuplicateIndex(RegistrationCase):
         self.assertIsNone(found.find(10, {1}, "in_invoice", "FT 12", FY_FROM, FY_TO))
 
     def test_first_decided_is_named(self):
-        found = index((12, 1, "in_invoice", "FT 12", date(2025, 1, 15)),
-                      (10, 1, "in_invoice", "FT12", date(2025, 1, 16)))
+        found = index(
+            (12, 1, "in_invoice", "FT 12", date(2025, 1, 15)),
+            (10, 1, "in_invoice", "FT12", date(2025, 1, 16)),
+        )
         self.assertEqual(found.find(13, {1}, "in_invoice", "FT 12", FY_FROM, FY_TO), 12)
         self.assertEqual(found.find(12, {1}, "in_invoice", "FT 12", FY_FROM, FY_TO), 10)
 

@@ -1,6 +1,7 @@
 """Receiving that never crashes nor drops: bounded identities enforced by a
 unique index, ZIP limits and reasons, values the reader could not read,
 normalised identity text, and clear errors (issue items 5-9)."""
+
 import importlib.util
 import io
 import os
@@ -33,20 +34,24 @@ def patch_headers(data, name, **fields):
     declares)."""
     data = bytearray(data)
     encoded = name.encode()
-    for signature, flag_at, size_at, name_at in ((b"PK\x03\x04", 6, 22, 30),
-                                                 (b"PK\x01\x02", 8, 24, 46)):
+    for signature, flag_at, size_at, name_at in (
+        (b"PK\x03\x04", 6, 22, 30),
+        (b"PK\x01\x02", 8, 24, 46),
+    ):
         start = 0
         while True:
             start = data.find(signature, start)
             if start < 0:
                 break
-            if data[start + name_at:start + name_at + len(encoded)] == encoded:
+            if data[start + name_at : start + name_at + len(encoded)] == encoded:
                 if "flag_bits" in fields:
-                    data[start + flag_at:start + flag_at + 2] = fields["flag_bits"].to_bytes(2,
-                                                                                           "little")
+                    data[start + flag_at : start + flag_at + 2] = fields["flag_bits"].to_bytes(
+                        2, "little"
+                    )
                 if "file_size" in fields:
-                    data[start + size_at:start + size_at + 4] = fields["file_size"].to_bytes(4,
-                                                                                           "little")
+                    data[start + size_at : start + size_at + 4] = fields["file_size"].to_bytes(
+                        4, "little"
+                    )
             start += 4
     return bytes(data)
 
@@ -73,12 +78,16 @@ class TestBoundedIdentity(AutoregCommon):
         self.assertRefused(move, "bad_value", "IdCodice")
 
     def test_huge_members_do_not_lose_the_valid_ones(self):
-        data = make_zip([
-            ("IT01234567890_L0001.xml", build_xml(InvoiceSpec(number="L" * 3000))),
-            ("IT01234567890_L0002.xml", build_xml(InvoiceSpec(
-                number="L-2", seller=PartySpec(vat="IT" + "9" * 100000)))),
-            ("IT01234567890_L0003.xml", build_xml(InvoiceSpec(number="L-3"))),
-        ])
+        data = make_zip(
+            [
+                ("IT01234567890_L0001.xml", build_xml(InvoiceSpec(number="L" * 3000))),
+                (
+                    "IT01234567890_L0002.xml",
+                    build_xml(InvoiceSpec(number="L-2", seller=PartySpec(vat="IT" + "9" * 100000))),
+                ),
+                ("IT01234567890_L0003.xml", build_xml(InvoiceSpec(number="L-3"))),
+            ]
+        )
         moves = self.receive_bytes(data, "lunghi.zip")
         self.assertEqual(len(moves), 3)
         self.register(moves)
@@ -89,8 +98,11 @@ class TestBoundedIdentity(AutoregCommon):
     def test_the_database_refuses_a_second_bill_of_one_identity(self):
         move = self.receive(InvoiceSpec(number="U-1"))
         other = self.receive(InvoiceSpec(number="U-2"))
-        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.UniqueViolation), \
-                self.env.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.env.cr.savepoint(),
+        ):
             other.l10n_it_autoreg_document_key = move.l10n_it_autoreg_document_key
             other.flush_recordset()
 
@@ -100,11 +112,17 @@ class TestBoundedIdentity(AutoregCommon):
         refuses the insert, the savepoint keeps the transaction usable, the
         existing bill is returned."""
         move = self.receive(InvoiceSpec(number="C-1"))
-        Move = self.env["account.move"].with_company(self.company).with_context(
-            l10n_it_autoreg_no_receive=True)
-        vals = {"journal_id": self.journal.id, "move_type": "in_invoice",
-                "l10n_it_autoreg_state": "pending",
-                "l10n_it_autoreg_document_key": move.l10n_it_autoreg_document_key}
+        Move = (
+            self.env["account.move"]
+            .with_company(self.company)
+            .with_context(l10n_it_autoreg_no_receive=True)
+        )
+        vals = {
+            "journal_id": self.journal.id,
+            "move_type": "in_invoice",
+            "l10n_it_autoreg_state": "pending",
+            "l10n_it_autoreg_document_key": move.l10n_it_autoreg_document_key,
+        }
         count = Move.search_count([])
         created, holder = Move._l10n_it_autoreg_create_pending(Move, vals)
         self.assertFalse(created)
@@ -125,7 +143,8 @@ class TestBoundedIdentity(AutoregCommon):
 
     def test_migration_hashes_old_keys_and_keeps_the_oldest(self):
         spec = importlib.util.spec_from_file_location(
-            "autoreg_migration", os.path.join(ADDON, "migrations", "18.0.1.1.0", "pre-migrate.py"))
+            "autoreg_migration", os.path.join(ADDON, "migrations", "18.0.1.1.0", "pre-migrate.py")
+        )
         migration = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(migration)
         first = self.receive(InvoiceSpec(number="M-1"))
@@ -133,17 +152,22 @@ class TestBoundedIdentity(AutoregCommon):
         broken = self.receive_bytes(b"<FatturaElettronica><broken", self.next_name())
         new_key = first.l10n_it_autoreg_document_key
         broken_key = broken.l10n_it_autoreg_document_key
-        old = {first.id: "IT01234567890|TD01|M-1|2025-01-15",
-               second.id: "it01234567890|td01|m-1|2025-01-15",  # the same once normalised
-               broken.id: "sha256:%s" % __import__("hashlib").sha256(
-                   b"<FatturaElettronica><broken").hexdigest()}
+        old = {
+            first.id: "IT01234567890|TD01|M-1|2025-01-15",
+            second.id: "it01234567890|td01|m-1|2025-01-15",  # the same once normalised
+            broken.id: "sha256:%s"
+            % __import__("hashlib").sha256(b"<FatturaElettronica><broken").hexdigest(),
+        }
         self.env.flush_all()
         # before the upgrade the column held any length of text
-        self.env.cr.execute("ALTER TABLE account_move ALTER COLUMN l10n_it_autoreg_document_key "
-                            "TYPE varchar")
+        self.env.cr.execute(
+            "ALTER TABLE account_move ALTER COLUMN l10n_it_autoreg_document_key " "TYPE varchar"
+        )
         for move_id, key in old.items():
-            self.env.cr.execute("UPDATE account_move SET l10n_it_autoreg_document_key = %s "
-                                "WHERE id = %s", [key, move_id])
+            self.env.cr.execute(
+                "UPDATE account_move SET l10n_it_autoreg_document_key = %s " "WHERE id = %s",
+                [key, move_id],
+            )
         with mute_logger(migration.__name__):
             migration.migrate(self.env.cr, "18.0.1.0.0")
         self.env.invalidate_all()
@@ -179,19 +203,21 @@ class TestZipReceive(AutoregCommon):
         self.assertEqual(move.l10n_it_autoreg_state, "unrecognized")
 
     def test_too_many_members(self):
-        moves = self.receive_zip([self.invoice("Z-%05d" % i) for i in range(5)],
-                                 zip_max_members=3)
+        moves = self.receive_zip([self.invoice("Z-%05d" % i) for i in range(5)], zip_max_members=3)
         self.assertEqual(len(moves), 4)
         refused = moves.filtered(lambda m: m.l10n_it_autoreg_reason_code)
         self.assertRefused(refused, "zip_too_many_members", "5 > 3", "2 not read")
 
     def test_member_too_large_is_refused_the_others_received(self):
         big = b"<x>" + b" " * (3 * 1024 * 1024) + b"</x>"
-        moves = self.receive_zip([("IT01234567890_BIG01.xml", big), self.invoice("Z-OK001")],
-                                 zip_max_member_size=1024 * 1024)
+        moves = self.receive_zip(
+            [("IT01234567890_BIG01.xml", big), self.invoice("Z-OK001")],
+            zip_max_member_size=1024 * 1024,
+        )
         found = self.by_code(moves)
-        self.assertRefused(found["zip_member_too_large"], "zip_member_too_large",
-                           "IT01234567890_BIG01.xml")
+        self.assertRefused(
+            found["zip_member_too_large"], "zip_member_too_large", "IT01234567890_BIG01.xml"
+        )
         self.assertEqual(found["Z-OK001"].l10n_it_autoreg_state, "pending")
         # registering again keeps the reason (the member was never read)
         self.register(moves)
@@ -200,46 +226,53 @@ class TestZipReceive(AutoregCommon):
 
     def test_member_lying_about_its_size_is_damaged_not_inflated(self):
         bomb = b"\0" * (8 * 1024 * 1024)
-        data = patch_headers(make_zip([("IT01234567890_BOMB1.xml", bomb)]),
-                             "IT01234567890_BOMB1.xml", file_size=2000)
+        data = patch_headers(
+            make_zip([("IT01234567890_BOMB1.xml", bomb)]), "IT01234567890_BOMB1.xml", file_size=2000
+        )
         move = self.receive_zip(data)
         self.assertRefused(move, "zip_member_damaged", "IT01234567890_BOMB1.xml")
 
     def test_total_too_large(self):
-        members = [("IT01234567890_T%04d.xml" % i, b"<x>" + b" " * 400000 + b"</x>")
-                   for i in range(4)]
-        moves = self.receive_zip(members + [self.invoice("Z-TOT01")],
-                                 zip_max_total_size=1000000)
+        members = [
+            ("IT01234567890_T%04d.xml" % i, b"<x>" + b" " * 400000 + b"</x>") for i in range(4)
+        ]
+        moves = self.receive_zip(members + [self.invoice("Z-TOT01")], zip_max_total_size=1000000)
         codes = moves.mapped("l10n_it_autoreg_reason_code")
         self.assertIn("zip_total_too_large", codes)
         self.assertNotIn("Z-TOT01", moves.mapped("ref"))
 
     def test_encrypted_member(self):
-        data = patch_headers(make_zip([self.invoice("Z-ENC01")]), "IT01234567890_ENC01.xml",
-                             flag_bits=1)
+        data = patch_headers(
+            make_zip([self.invoice("Z-ENC01")]), "IT01234567890_ENC01.xml", flag_bits=1
+        )
         move = self.receive_zip(data)
         self.assertRefused(move, "zip_encrypted", "IT01234567890_ENC01.xml")
 
     def test_names_are_taken_safely(self):
-        moves = self.receive_zip([
-            ("..\\..\\IT01234567890_WIN01.xml", build_xml(InvoiceSpec(number="Z-WIN01"))),
-            (".IT01234567890_DOT01.xml", build_xml(InvoiceSpec(number="Z-DOT01"))),
-            ("cartella/IT01234567890_DIR01.xml", build_xml(InvoiceSpec(number="Z-DIR01"))),
-            ("cartella/..", build_xml(InvoiceSpec(number="Z-BAD01"))),
-            ("cartella\\", b""),  # a folder written the Windows way: skipped
-        ])
+        moves = self.receive_zip(
+            [
+                ("..\\..\\IT01234567890_WIN01.xml", build_xml(InvoiceSpec(number="Z-WIN01"))),
+                (".IT01234567890_DOT01.xml", build_xml(InvoiceSpec(number="Z-DOT01"))),
+                ("cartella/IT01234567890_DIR01.xml", build_xml(InvoiceSpec(number="Z-DIR01"))),
+                ("cartella/..", build_xml(InvoiceSpec(number="Z-BAD01"))),
+                ("cartella\\", b""),  # a folder written the Windows way: skipped
+            ]
+        )
         found = self.by_code(moves)
         self.assertEqual(set(found), {"Z-WIN01", "Z-DOT01", "Z-DIR01", "zip_unsafe_name"})
-        self.assertEqual(found["Z-WIN01"].l10n_it_autoreg_attachment_id.name,
-                         "IT01234567890_WIN01.xml")
-        self.assertEqual(found["Z-DOT01"].l10n_it_autoreg_attachment_id.name,
-                         ".IT01234567890_DOT01.xml")
+        self.assertEqual(
+            found["Z-WIN01"].l10n_it_autoreg_attachment_id.name, "IT01234567890_WIN01.xml"
+        )
+        self.assertEqual(
+            found["Z-DOT01"].l10n_it_autoreg_attachment_id.name, ".IT01234567890_DOT01.xml"
+        )
 
     def test_zip_in_zip_one_level(self):
         inner = make_zip([self.invoice("Z-INN01")])
         deeper = make_zip([("dentro.zip", make_zip([self.invoice("Z-DEEP1")]))])
-        moves = self.receive_zip([("interno.zip", inner), ("doppio.zip", deeper),
-                                  self.invoice("Z-OUT01")])
+        moves = self.receive_zip(
+            [("interno.zip", inner), ("doppio.zip", deeper), self.invoice("Z-OUT01")]
+        )
         found = self.by_code(moves)
         self.assertEqual(set(found), {"Z-INN01", "Z-OUT01", "zip_nested"})
         self.assertRefused(found["zip_nested"], "zip_nested", "dentro.zip")
@@ -270,13 +303,17 @@ class TestValues(AutoregCommon):
         return moves
 
     def test_unreadable_amounts_are_bad_values(self):
-        for old, new in ((b"<ImportoTotaleDocumento>122.00", b"<ImportoTotaleDocumento>122,00"),
-                         (b"<ImportoTotaleDocumento>122.00", b"<ImportoTotaleDocumento>1e308"),
-                         (b"<ImportoPagamento>122.00", b"<ImportoPagamento>NaN"),
-                         (b"<ImportoPagamento>122.00", b"<ImportoPagamento>-0"),
-                         (b"<Imposta>22.00", b"<Imposta>0x1F"),
-                         (b"<AliquotaIVA>22.00</AliquotaIVA>\n        </DatiRiepilogo>",
-                          b"<AliquotaIVA>22,00</AliquotaIVA>\n        </DatiRiepilogo>")):
+        for old, new in (
+            (b"<ImportoTotaleDocumento>122.00", b"<ImportoTotaleDocumento>122,00"),
+            (b"<ImportoTotaleDocumento>122.00", b"<ImportoTotaleDocumento>1e308"),
+            (b"<ImportoPagamento>122.00", b"<ImportoPagamento>NaN"),
+            (b"<ImportoPagamento>122.00", b"<ImportoPagamento>-0"),
+            (b"<Imposta>22.00", b"<Imposta>0x1F"),
+            (
+                b"<AliquotaIVA>22.00</AliquotaIVA>\n        </DatiRiepilogo>",
+                b"<AliquotaIVA>22,00</AliquotaIVA>\n        </DatiRiepilogo>",
+            ),
+        ):
             with self.subTest(new=new):
                 xml = build_xml(InvoiceSpec(number=new.decode()[-12:]))
                 if old not in xml:
@@ -296,15 +333,23 @@ class TestValues(AutoregCommon):
 
     def test_due_date_out_of_range(self):
         xml = build_xml(InvoiceSpec(number="D-DUE"))
-        move = self.receive_bytes(re.sub(rb"<DataScadenzaPagamento>[^<]*",
-                                         b"<DataScadenzaPagamento>9999-12-31", xml))
+        move = self.receive_bytes(
+            re.sub(rb"<DataScadenzaPagamento>[^<]*", b"<DataScadenzaPagamento>9999-12-31", xml)
+        )
         self.register(move)
         self.assertRefused(move, "bad_value", "DataScadenzaPagamento")
 
     def test_ignored_fields_do_not_refuse(self):
-        spec = InvoiceSpec(number="D-IGN", delivery_notes=[("DDT1", __import__("datetime").date(
-            2025, 1, 2))], lines=[LineSpec(quantity=__import__("decimal").Decimal("2"),
-                                           price_unit=__import__("decimal").Decimal("50"))])
+        spec = InvoiceSpec(
+            number="D-IGN",
+            delivery_notes=[("DDT1", __import__("datetime").date(2025, 1, 2))],
+            lines=[
+                LineSpec(
+                    quantity=__import__("decimal").Decimal("2"),
+                    price_unit=__import__("decimal").Decimal("50"),
+                )
+            ],
+        )
         xml = build_xml(spec).replace(b"<DataDDT>2025-01-02", b"<DataDDT>31/02/2025")
         xml = re.sub(rb"<Quantita>[^<]*", b"<Quantita>2,00", xml)
         move = self.receive_bytes(xml)
@@ -324,12 +369,21 @@ class TestNormalisedIdentity(AutoregCommon):
                 self.assertEqual(again, first)
 
     def test_zero_width_number_is_a_duplicate_of_a_typed_bill(self):
-        partner = self.env["res.partner"].with_context(no_vat_validation=True).create({
-            "name": "Fornitore", "vat": "IT01234567890"})
-        self.env["account.move"].create({
-            "move_type": "in_invoice", "partner_id": partner.id, "ref": "FT-9",
-            "invoice_date": "2025-01-10", "journal_id": self.journal.id,
-            "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 1})]})
+        partner = (
+            self.env["res.partner"]
+            .with_context(no_vat_validation=True)
+            .create({"name": "Fornitore", "vat": "IT01234567890"})
+        )
+        self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": partner.id,
+                "ref": "FT-9",
+                "invoice_date": "2025-01-10",
+                "journal_id": self.journal.id,
+                "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 1})],
+            }
+        )
         move = self.receive_and_register(InvoiceSpec(number="FT\u200d-9"))
         self.assertRefused(move, "duplicate")
 
@@ -338,8 +392,11 @@ class TestClearErrors(AutoregCommon):
     """Item 9."""
 
     def test_fill_with_malformed_attachment_is_a_user_error(self):
-        spec = InvoiceSpec(number="F-ATT", lines=[LineSpec(vat_rate=__import__(
-            "decimal").Decimal("15.55"))], attachments=[AttachmentSpec(name="doc.pdf")])
+        spec = InvoiceSpec(
+            number="F-ATT",
+            lines=[LineSpec(vat_rate=__import__("decimal").Decimal("15.55"))],
+            attachments=[AttachmentSpec(name="doc.pdf")],
+        )
         xml = build_xml(spec)
         xml = re.sub(rb"<Attachment>[^<]*", b"<Attachment>%%%not base64", xml)
         move = self.receive_bytes(xml)
@@ -351,11 +408,13 @@ class TestClearErrors(AutoregCommon):
 
     def test_internal_error_keeps_no_database_message(self):
         from odoo.addons.l10n_it_autoreg.db_errors import short_error
+
         try:
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 self.env.cr.execute("SELECT 1/0 FROM account_move WHERE ref = 'secret'")
         except psycopg2.Error as error:
             self.assertEqual(short_error(error), "DivisionByZero")
-        self.assertEqual(short_error(RuntimeError("boom\nSELECT * FROM secret")),
-                         "RuntimeError: boom")
+        self.assertEqual(
+            short_error(RuntimeError("boom\nSELECT * FROM secret")), "RuntimeError: boom"
+        )
         self.assertLessEqual(len(short_error(ValueError("x" * 5000))), 140)

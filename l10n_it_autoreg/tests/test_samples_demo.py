@@ -1,5 +1,6 @@
 """The demo e-invoices of demo/einvoices give the outcomes their README
 promises (the lead's demo script receives them)."""
+
 from pathlib import Path
 
 from .common import AutoregCommon
@@ -22,11 +23,13 @@ EXPECTED = {
 
 
 class TestDemoFiles(AutoregCommon):
-
     def test_demo_files(self):
-        self.company.partner_id.write({"vat": "IT07643520567",
-                                       "l10n_it_codice_fiscale": "07643520567"})
-        self.env["account.chart.template"]._l10n_it_autoreg_ensure_exempt_purchase_taxes(self.company)
+        self.company.partner_id.write(
+            {"vat": "IT07643520567", "l10n_it_codice_fiscale": "07643520567"}
+        )
+        self.env["account.chart.template"]._l10n_it_autoreg_ensure_exempt_purchase_taxes(
+            self.company
+        )
         self.make_split_payment_tax()
         moves_by_file = {}
         for name in sorted(EXPECTED):  # A* before B*
@@ -36,9 +39,12 @@ class TestDemoFiles(AutoregCommon):
         for name, expected in EXPECTED.items():
             moves = moves_by_file[name].sorted("l10n_it_autoreg_body_index")
             self.assertEqual(len(moves), len(expected), name)
-            for move, (outcome, due) in zip(moves, expected):
-                got = "registered" if move.l10n_it_autoreg_state == "registered" \
+            for move, (outcome, due) in zip(moves, expected, strict=False):
+                got = (
+                    "registered"
+                    if move.l10n_it_autoreg_state == "registered"
                     else move.l10n_it_autoreg_reason_code
+                )
                 self.assertEqual(got, outcome, "%s: %s" % (name, move.l10n_it_autoreg_reason))
                 if due is not None:
                     self.assertAlmostEqual(move.amount_total, due, places=2, msg=name)

@@ -1,6 +1,7 @@
 """Every published sample of ../shared/fatturapa/samples, received and
 registered by a company that is the file's buyer: a posted bill equal to the
 document, or the expected reason.  Skipped when the folder is absent."""
+
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -17,73 +18,73 @@ SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "fatturapa" / 
 
 # file -> expected outcome of each invoice of the file: "registered" or a reason
 EXPECTED = {
-    'eigor_A10-Licenses-CreditNote.xml': ['not_for_company'],
-    'eigor_A10-Licenses.xml': ['not_for_company'],
-    'eigor_A4-Subscription.xml': ['not_for_company'],
-    'eigor_IT01234567890_FPA01.xml': ['registered'],
-    'eigor_IT01234567890_FPA02.xml': ['registered'],
-    'eigor_con-bollo.xml': ['registered'],
-    'eigor_con-ritenuta-acconto-e-cassa-previdenziale.xml': ['unreadable'],
-    'eigor_fatt-pa-plain-vanilla.xml': ['registered'],
-    'eigor_fattpa-creditnote.to-ublcn-working-example.xml': ['not_for_company'],
-    'gobl_acube_test.xml': ['own_invoice'],
-    'gobl_invoice-b2g.xml': ['registered'],
-    'gobl_invoice-credit-note.xml': ['registered'],
-    'gobl_invoice-despatch.xml': ['registered'],
-    'gobl_invoice-fund-contribution-mixed-retention.xml': ['pension_fund_not_configured'],
-    'gobl_invoice-hotel-complex.xml': ['registered'],
-    'gobl_invoice-hotel-private.xml': ['not_for_company'],
-    'gobl_invoice-hotel.xml': ['registered'],
+    "eigor_A10-Licenses-CreditNote.xml": ["not_for_company"],
+    "eigor_A10-Licenses.xml": ["not_for_company"],
+    "eigor_A4-Subscription.xml": ["not_for_company"],
+    "eigor_IT01234567890_FPA01.xml": ["registered"],
+    "eigor_IT01234567890_FPA02.xml": ["registered"],
+    "eigor_con-bollo.xml": ["registered"],
+    "eigor_con-ritenuta-acconto-e-cassa-previdenziale.xml": ["unreadable"],
+    "eigor_fatt-pa-plain-vanilla.xml": ["registered"],
+    "eigor_fattpa-creditnote.to-ublcn-working-example.xml": ["not_for_company"],
+    "gobl_acube_test.xml": ["own_invoice"],
+    "gobl_invoice-b2g.xml": ["registered"],
+    "gobl_invoice-credit-note.xml": ["registered"],
+    "gobl_invoice-despatch.xml": ["registered"],
+    "gobl_invoice-fund-contribution-mixed-retention.xml": ["pension_fund_not_configured"],
+    "gobl_invoice-hotel-complex.xml": ["registered"],
+    "gobl_invoice-hotel-private.xml": ["not_for_company"],
+    "gobl_invoice-hotel.xml": ["registered"],
     # TC04 is configured (Inarcassa 4%); the withholding flags no line
-    'gobl_invoice-irpef-no-flag.xml': ['registered'],  # withholding_inferred (issue 12)
+    "gobl_invoice-irpef-no-flag.xml": ["registered"],  # withholding_inferred (issue 12)
     # withholding / pension fund taxes created from the document (issue 12): these
     # files' own figures do not add up, the verification refuses them
-    'gobl_invoice-irpef.xml': ['totals_mismatch'],
-    'gobl_invoice-reverse-charge.xml': ['not_for_company'],
-    'gobl_invoice-services-period.xml': ['registered'],
-    'gobl_invoice-simple-iban.xml': ['registered'],
-    'gobl_invoice-simple-rounding.xml': ['registered'],
-    'gobl_invoice-simple-with-pec.xml': ['registered'],
-    'gobl_invoice-simple.xml': ['registered'],
-    'gobl_invoice-windows1252.xml': ['registered'],
-    'gobl_invoice-zero-price.xml': ['registered'],
+    "gobl_invoice-irpef.xml": ["totals_mismatch"],
+    "gobl_invoice-reverse-charge.xml": ["not_for_company"],
+    "gobl_invoice-services-period.xml": ["registered"],
+    "gobl_invoice-simple-iban.xml": ["registered"],
+    "gobl_invoice-simple-rounding.xml": ["registered"],
+    "gobl_invoice-simple-with-pec.xml": ["registered"],
+    "gobl_invoice-simple.xml": ["registered"],
+    "gobl_invoice-windows1252.xml": ["registered"],
+    "gobl_invoice-zero-price.xml": ["registered"],
     # ImportoPagamento 36.08 (the untaxed amount) vs 44.02 due: not posted
-    'net_IT01234567890_FPA02.xml': ['payment_schedule_mismatch'],
+    "net_IT01234567890_FPA02.xml": ["payment_schedule_mismatch"],
     # ImportoPagamento 36.08 (the untaxed amount) vs 44.02 due: not posted
-    'net_IT01234567890_FPR02.xml': ['payment_schedule_mismatch'],
-    'net_IT01234567890_FSM10.xml': ['registered'],
-    'net_IT02182030391_31.Base64.CRLF.xml.p7m': ['registered'],
-    'net_IT02182030391_31.Base64.xml.p7m': ['registered'],
-    'net_IT02182030391_31.xml.p7m': ['registered'],
-    'net_IT02182030391_31_tampered.Base64.xml.p7m': ['registered'],
-    'net_IT02182030391_31_tampered.xml.p7m': ['registered'],
-    'net_IT02182030391_32.windows-1252.xml': ['totals_mismatch', 'totals_mismatch'],
-    'net_IT02182030391_32.xml': ['totals_mismatch', 'totals_mismatch'],
-    'official_IT01234567890_FPA01.xml': ['registered'],
-    'official_IT01234567890_FPA02.xml': ['registered'],
-    'official_IT01234567890_FPA03.xml': ['registered', 'registered'],
-    'official_IT01234567890_FPR01.xml': ['registered'],
-    'official_IT01234567890_FPR02.xml': ['totals_mismatch'],
-    'official_IT01234567890_FPR03.xml': ['totals_mismatch', 'registered'],
-    'php_ESEMPIO_FT_SEMPL.xml': ['registered'],
-    'php_ESEMPIO_FT_SEMPL_2.xml': ['registered'],
-    'php_ESEMPIO_NDC_SEMPL.xml': ['tax_not_found'],
-    'php_ESEMPIO_TD24.xml': ['registered'],
-    'php_IT00484960588_ERKHK.xml.p7m': ['registered'],
-    'php_IT01234567890_11001.xml': ['registered'],
-    'php_IT01234567890_11001_entity.xml': ['registered'],
-    'php_IT01234567890_11001_multi_ritenute.xml': ['totals_mismatch'],
-    'php_IT01234567890_11001_payment_details.xml': ['totals_mismatch'],
-    'php_IT01234567890_11001_reso.xml': ['registered'],
-    'php_IT01234567890_11001_slash.xml': ['registered'],
-    'php_IT01234567890_11001_spazi.xml': ['registered'],
-    'php_IT01234567890_11002.xml': ['registered'],
-    'php_IT01234567890_21101.xml': ['registered'],
-    'php_IT01234567890_Attachment.xml': ['registered'],
-    'php_IT01234567890_FPR02.xml': ['registered'],
+    "net_IT01234567890_FPR02.xml": ["payment_schedule_mismatch"],
+    "net_IT01234567890_FSM10.xml": ["registered"],
+    "net_IT02182030391_31.Base64.CRLF.xml.p7m": ["registered"],
+    "net_IT02182030391_31.Base64.xml.p7m": ["registered"],
+    "net_IT02182030391_31.xml.p7m": ["registered"],
+    "net_IT02182030391_31_tampered.Base64.xml.p7m": ["registered"],
+    "net_IT02182030391_31_tampered.xml.p7m": ["registered"],
+    "net_IT02182030391_32.windows-1252.xml": ["totals_mismatch", "totals_mismatch"],
+    "net_IT02182030391_32.xml": ["totals_mismatch", "totals_mismatch"],
+    "official_IT01234567890_FPA01.xml": ["registered"],
+    "official_IT01234567890_FPA02.xml": ["registered"],
+    "official_IT01234567890_FPA03.xml": ["registered", "registered"],
+    "official_IT01234567890_FPR01.xml": ["registered"],
+    "official_IT01234567890_FPR02.xml": ["totals_mismatch"],
+    "official_IT01234567890_FPR03.xml": ["totals_mismatch", "registered"],
+    "php_ESEMPIO_FT_SEMPL.xml": ["registered"],
+    "php_ESEMPIO_FT_SEMPL_2.xml": ["registered"],
+    "php_ESEMPIO_NDC_SEMPL.xml": ["tax_not_found"],
+    "php_ESEMPIO_TD24.xml": ["registered"],
+    "php_IT00484960588_ERKHK.xml.p7m": ["registered"],
+    "php_IT01234567890_11001.xml": ["registered"],
+    "php_IT01234567890_11001_entity.xml": ["registered"],
+    "php_IT01234567890_11001_multi_ritenute.xml": ["totals_mismatch"],
+    "php_IT01234567890_11001_payment_details.xml": ["totals_mismatch"],
+    "php_IT01234567890_11001_reso.xml": ["registered"],
+    "php_IT01234567890_11001_slash.xml": ["registered"],
+    "php_IT01234567890_11001_spazi.xml": ["registered"],
+    "php_IT01234567890_11002.xml": ["registered"],
+    "php_IT01234567890_21101.xml": ["registered"],
+    "php_IT01234567890_Attachment.xml": ["registered"],
+    "php_IT01234567890_FPR02.xml": ["registered"],
     # 22% rows both split payment (S) and not (I/D)
-    'php_IT01234567899_000sq.xml': ['totals_mismatch'],
-    'php_invalid.xml.p7m': ['registered'],
+    "php_IT01234567899_000sq.xml": ["totals_mismatch"],
+    "php_invalid.xml.p7m": ["registered"],
 }
 
 
@@ -109,7 +110,8 @@ class SampleRegistrationCase(AutoregCommon):
         else:
             vals["vat"] = False
         vals["l10n_it_codice_fiscale"] = buyer.fiscal_code or (
-            buyer.vat[2:] if buyer.vat and buyer.vat.startswith("IT") else False)
+            buyer.vat[2:] if buyer.vat and buyer.vat.startswith("IT") else False
+        )
         if not vals["vat"] and not vals["l10n_it_codice_fiscale"]:
             return
         try:
@@ -130,13 +132,20 @@ class SampleRegistrationCase(AutoregCommon):
     def _store_buyer_codes(self, vals):
         self.env.cr.execute(
             "UPDATE res_partner SET vat = %s, l10n_it_codice_fiscale = %s WHERE id = %s",
-            [vals["vat"] or None, vals["l10n_it_codice_fiscale"] or None,
-             self.company.partner_id.id])
-        if "l10n_it_codice_fiscale" in self.env["res.company"]._fields and \
-                self.env["res.company"]._fields["l10n_it_codice_fiscale"].store:
+            [
+                vals["vat"] or None,
+                vals["l10n_it_codice_fiscale"] or None,
+                self.company.partner_id.id,
+            ],
+        )
+        if (
+            "l10n_it_codice_fiscale" in self.env["res.company"]._fields
+            and self.env["res.company"]._fields["l10n_it_codice_fiscale"].store
+        ):
             self.env.cr.execute(
                 "UPDATE res_company SET l10n_it_codice_fiscale = %s WHERE id = %s",
-                [vals["l10n_it_codice_fiscale"] or None, self.company.id])
+                [vals["l10n_it_codice_fiscale"] or None, self.company.id],
+            )
 
     def _sample_outcome(self, path):
         data = path.read_bytes()
@@ -161,22 +170,32 @@ class SampleRegistrationCase(AutoregCommon):
         if result.ok and len(result.invoices) > len(moves.filtered("l10n_it_autoreg_state")):
             # bodies repeating another of the file: received as that one
             outcomes += ["repeated_in_file"] * (
-                len(result.invoices) - len(moves.filtered("l10n_it_autoreg_state")))
+                len(result.invoices) - len(moves.filtered("l10n_it_autoreg_state"))
+            )
         return outcomes, moves
 
     def _check_amounts(self, move, invoice):
         """The posted bill equals the document: VAT per the summary, amount
         due = total - withholdings - split payment VAT."""
-        sign = -1 if (invoice.total if invoice.total is not None else invoice.amount_total) < 0 else 1
+        sign = (
+            -1 if (invoice.total if invoice.total is not None else invoice.amount_total) < 0 else 1
+        )
         split = sum((r.tax for r in invoice.vat_summary if r.due == "S"), Decimal(0))
         rc = any((r.vat_nature or "").startswith("N6") for r in invoice.vat_summary)
         withholding = sum((w.amount for w in invoice.withholdings), Decimal(0))
         if not any(w.type == "RT04" for w in invoice.withholdings):
             # ENASARCO written in the lines' AltriDatiGestionali (CASSA-PREV)
-            withholding += sum((abs(data.number) for line in invoice.lines
-                                for data in line.other_data
-                                if data.type.upper() == "CASSA-PREV" and data.number
-                                and "ENASARCO" in (data.text or "").upper()), Decimal(0))
+            withholding += sum(
+                (
+                    abs(data.number)
+                    for line in invoice.lines
+                    for data in line.other_data
+                    if data.type.upper() == "CASSA-PREV"
+                    and data.number
+                    and "ENASARCO" in (data.text or "").upper()
+                ),
+                Decimal(0),
+            )
         total = invoice.total if invoice.total is not None else invoice.amount_total
         if withholding and total + withholding == invoice.amount_total:
             # ImportoTotaleDocumento written as the amount to pay: the
@@ -185,16 +204,18 @@ class SampleRegistrationCase(AutoregCommon):
         due = (total - withholding - split) * sign
         self.assertAlmostEqual(move.amount_total, float(due), places=2)
         if not rc:
-            self.assertAlmostEqual(-move.l10n_it_amount_vat_signed * (1 if move.move_type == "in_invoice" else -1)
-                                   if move.move_type == "in_invoice" else move.l10n_it_amount_vat_signed,
-                                   float((invoice.amount_tax - split) * sign), places=2)
+            self.assertAlmostEqual(
+                -move.l10n_it_amount_vat_signed * (1 if move.move_type == "in_invoice" else -1)
+                if move.move_type == "in_invoice"
+                else move.l10n_it_amount_vat_signed,
+                float((invoice.amount_tax - split) * sign),
+                places=2,
+            )
         # (Odoo marks a bill of nothing due as paid when posting it.)
         self.assertEqual(move.payment_state, "not_paid" if due else "paid")
 
 
-
 class TestSamples(SampleRegistrationCase):
-
     def test_samples(self):
         if not SAMPLES.is_dir():
             self.skipTest("no ../shared/fatturapa/samples")
@@ -212,6 +233,9 @@ class TestSamples(SampleRegistrationCase):
         if os.environ.get("AUTOREG_PRINT_SAMPLES"):
             for name, outcomes in actual.items():
                 print("SAMPLE %r: %r," % (name, outcomes))
-        wrong = {name: (EXPECTED.get(name), outcomes) for name, outcomes in actual.items()
-                 if EXPECTED.get(name) != outcomes}
+        wrong = {
+            name: (EXPECTED.get(name), outcomes)
+            for name, outcomes in actual.items()
+            if EXPECTED.get(name) != outcomes
+        }
         self.assertFalse(wrong, "expected vs actual outcomes")

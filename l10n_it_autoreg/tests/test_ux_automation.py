@@ -5,6 +5,7 @@ preview (dry run), the outcome notifications and the rights.
 The registration engine is replaced by a fake (``fake_engine``): its own
 behaviour is tested elsewhere; here only what the orchestration does with it
 matters.  Pending bills are created directly with the contract fields."""
+
 from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import patch
@@ -27,13 +28,20 @@ def fake_engine(fail_refs=()):
         if any(m.ref in fail_refs for m in moves):
             raise ValueError("engine crashed on %s" % moves.mapped("ref"))
         ok = moves.filtered(lambda m: (m.ref or "").startswith("OK"))
-        ok.write({"l10n_it_autoreg_state": "registered", "l10n_it_autoreg_reason_code": False,
-                  "l10n_it_autoreg_reason": False})
-        (moves - ok).write({
-            "l10n_it_autoreg_state": "unrecognized",
-            "l10n_it_autoreg_reason_code": "tax_not_found",
-            "l10n_it_autoreg_reason": "No purchase tax with rate 4% and no Natura",
-        })
+        ok.write(
+            {
+                "l10n_it_autoreg_state": "registered",
+                "l10n_it_autoreg_reason_code": False,
+                "l10n_it_autoreg_reason": False,
+            }
+        )
+        (moves - ok).write(
+            {
+                "l10n_it_autoreg_state": "unrecognized",
+                "l10n_it_autoreg_reason_code": "tax_not_found",
+                "l10n_it_autoreg_reason": "No purchase tax with rate 4% and no Natura",
+            }
+        )
         return RegistrationResult(ok, moves - ok, moves.browse())
 
     return register
@@ -47,32 +55,43 @@ def patched_engine(env, **kwargs):
 
 def make_received_bill(env, company, partner, ref, received, state="pending"):
     """A draft vendor bill carrying a received e-invoice (contract fields)."""
-    move = env["account.move"].with_company(company).create({
-        "move_type": "in_invoice",
-        "company_id": company.id,
-        "partner_id": partner.id,
-        "ref": ref,
-        "invoice_date": fields.Date.today(),
-        "invoice_line_ids": [Command.create({"name": ref, "quantity": 1, "price_unit": 100.0,
-                                             "tax_ids": []})],
-    })
-    move.write({
-        "l10n_it_autoreg_state": state,
-        "l10n_it_autoreg_received_date": received,
-    })
+    move = (
+        env["account.move"]
+        .with_company(company)
+        .create(
+            {
+                "move_type": "in_invoice",
+                "company_id": company.id,
+                "partner_id": partner.id,
+                "ref": ref,
+                "invoice_date": fields.Date.today(),
+                "invoice_line_ids": [
+                    Command.create({"name": ref, "quantity": 1, "price_unit": 100.0, "tax_ids": []})
+                ],
+            }
+        )
+    )
+    move.write(
+        {
+            "l10n_it_autoreg_state": state,
+            "l10n_it_autoreg_received_date": received,
+        }
+    )
     return move
 
 
 @tagged("post_install_l10n", "post_install", "-at_install")
 class TestUxAutomation(AccountTestInvoicingCommon):
-
     @classmethod
     @AccountTestInvoicingCommon.setup_country("it")
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
-        cls.other_company = cls.company_data_2["company"] if hasattr(cls, "company_data_2") \
+        cls.other_company = (
+            cls.company_data_2["company"]
+            if hasattr(cls, "company_data_2")
             else cls.setup_other_company(name="Altra Srl")["company"]
+        )
         cls.Run = cls.env["l10n_it_autoreg.run"]
         cls.since = fields.Datetime.now() - timedelta(days=1)
         cls.before = cls.since - timedelta(days=3)
@@ -84,8 +103,9 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         company.l10n_it_autoreg_enabled_since = since or self.since
 
     def _bill(self, ref, received, company=None, state="pending"):
-        return make_received_bill(self.env, company or self.company, self.partner_a, ref,
-                                  received, state=state)
+        return make_received_bill(
+            self.env, company or self.company, self.partner_a, ref, received, state=state
+        )
 
     def _cron(self):
         self.Run._cron_register(commit=False)
@@ -106,10 +126,18 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         self.assertEqual(new_ko.l10n_it_autoreg_state, "unrecognized")
         run = self.Run.search([("company_id", "=", self.company.id)])
         self.assertEqual(len(run), 1)
-        self.assertRecordValues(run, [{
-            "trigger": "cron", "state": "done", "outcome": "partial",
-            "recognized_count": 1, "unrecognized_count": 1,
-        }])
+        self.assertRecordValues(
+            run,
+            [
+                {
+                    "trigger": "cron",
+                    "state": "done",
+                    "outcome": "partial",
+                    "recognized_count": 1,
+                    "unrecognized_count": 1,
+                }
+            ],
+        )
         self.assertEqual(run.recognized_move_ids, new_ok)
         self.assertEqual(run.unrecognized_move_ids, new_ko)
         self.assertNotIn(again, run.move_ids, "the cron retries nothing by itself")
@@ -156,14 +184,19 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         bills = self.env["account.move"]
         for i in range(5):
             bills |= self._bill("OK-%s" % i, self.after + timedelta(minutes=i))
-        run = self.Run._cron_enqueue()           # committed, then the worker died
+        run = self.Run._cron_enqueue()  # committed, then the worker died
         self.assertEqual(run.state, "running")
         self.assertEqual(run.remaining_count, 5)
         progress = []
-        with patch.object(self.env.registry["l10n_it_autoreg.run"], "_batch_size", 2), patched_engine(self.env), \
-                patch.object(self.env.registry["ir.cron"], "_notify_progress",
-                             lambda self, done, remaining, deactivate=False:
-                             progress.append((done, remaining))):
+        with (
+            patch.object(self.env.registry["l10n_it_autoreg.run"], "_batch_size", 2),
+            patched_engine(self.env),
+            patch.object(
+                self.env.registry["ir.cron"],
+                "_notify_progress",
+                lambda self, done, remaining, deactivate=False: progress.append((done, remaining)),
+            ),
+        ):
             self._cron()
         self.assertEqual(self.Run.search([("company_id", "=", self.company.id)]), run)
         self.assertEqual(run.state, "done")
@@ -174,9 +207,15 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         """The run sorts what the engine returns batch after batch: with
         batches of one document, every outcome lands in the one run."""
         self._enable()
-        bills = self._bill("OK-1", self.after) | self._bill("KO-2", self.after) \
+        bills = (
+            self._bill("OK-1", self.after)
+            | self._bill("KO-2", self.after)
             | self._bill("OK-3", self.after)
-        with patch.object(self.env.registry["l10n_it_autoreg.run"], "_batch_size", 1), patched_engine(self.env):
+        )
+        with (
+            patch.object(self.env.registry["l10n_it_autoreg.run"], "_batch_size", 1),
+            patched_engine(self.env),
+        ):
             self._cron()
         run = self.Run.search([("company_id", "=", self.company.id)])
         self.assertEqual(len(run), 1)
@@ -212,17 +251,25 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         def register(engine, moves):
             raise ConcurrentUpdate("taken meanwhile")
 
-        with patch.object(self.env.registry["l10n_it_autoreg.engine"], "register", register), \
-                self.assertRaises(SerializationFailure):
+        with (
+            patch.object(self.env.registry["l10n_it_autoreg.engine"], "register", register),
+            self.assertRaises(SerializationFailure),
+        ):
             self.Run._action_register_moves(bill)
-        self.assertEqual((bill.l10n_it_autoreg_state, bill.l10n_it_autoreg_reason_code),
-                         ("pending", False))
+        self.assertEqual(
+            (bill.l10n_it_autoreg_state, bill.l10n_it_autoreg_reason_code), ("pending", False)
+        )
 
     def test_never_two_runs_on_the_same_document(self):
         self._enable()
         taken = self._bill("OK-1", self.after)
-        busy = self.Run.sudo().create({"company_id": self.company.id, "trigger": "manual",
-                                "move_ids": [Command.set(taken.ids)]})
+        busy = self.Run.sudo().create(
+            {
+                "company_id": self.company.id,
+                "trigger": "manual",
+                "move_ids": [Command.set(taken.ids)],
+            }
+        )
         free = self._bill("OK-2", self.after)
         cron_run = self.Run._cron_enqueue()
         self.assertEqual(cron_run.move_ids, free)
@@ -236,8 +283,9 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         self.assertEqual(cron.interval_type, "minutes")
         before = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
         self.Run._trigger_cron()
-        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
-                         before + 1)
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), before + 1
+        )
 
     # ------------------------------------------------------------------
     # Server action
@@ -253,16 +301,28 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         self.assertEqual(action.binding_model_id.model, "account.move")
         records = old_ok | old_ko | posted | customer
         with patched_engine(self.env):
-            result = action.with_context(active_model="account.move", active_ids=records.ids,
-                                         active_id=records[0].id).run()
+            result = action.with_context(
+                active_model="account.move", active_ids=records.ids, active_id=records[0].id
+            ).run()
         self.assertEqual(old_ok.l10n_it_autoreg_state, "registered")
         self.assertEqual(old_ko.l10n_it_autoreg_state, "unrecognized")
         run = self.Run.browse(result["res_id"])
         self.assertEqual(result["target"], "new", "the outcome dialog")
-        self.assertEqual(result["views"][0][0],
-                         self.env.ref("l10n_it_autoreg.view_l10n_it_autoreg_run_form_outcome").id)
-        self.assertRecordValues(run, [{"trigger": "manual", "state": "done",
-                                       "user_id": self.env.user.id, "outcome": "partial"}])
+        self.assertEqual(
+            result["views"][0][0],
+            self.env.ref("l10n_it_autoreg.view_l10n_it_autoreg_run_form_outcome").id,
+        )
+        self.assertRecordValues(
+            run,
+            [
+                {
+                    "trigger": "manual",
+                    "state": "done",
+                    "user_id": self.env.user.id,
+                    "outcome": "partial",
+                }
+            ],
+        )
         self.assertEqual(run.move_ids, old_ok | old_ko)
         self.assertIn("2 selected documents were skipped", run.note)
         details = run.action_view_details()
@@ -282,9 +342,15 @@ class TestUxAutomation(AccountTestInvoicingCommon):
             self.Run._action_register_moves(posted)
 
     def test_large_selection_goes_to_the_cron(self):
-        bills = self._bill("OK-1", self.before) | self._bill("OK-2", self.before) \
+        bills = (
+            self._bill("OK-1", self.before)
+            | self._bill("OK-2", self.before)
             | self._bill("KO-3", self.before)
-        with patch.object(self.env.registry["l10n_it_autoreg.run"], "_sync_limit", 2), patched_engine(self.env):
+        )
+        with (
+            patch.object(self.env.registry["l10n_it_autoreg.run"], "_sync_limit", 2),
+            patched_engine(self.env),
+        ):
             result = self.Run._action_register_moves(bills)
             self.assertEqual(result["tag"], "display_notification")
             run = self.Run.search([("company_id", "=", self.company.id)])
@@ -295,8 +361,9 @@ class TestUxAutomation(AccountTestInvoicingCommon):
             with patch.object(self.env.registry["res.users"], "_bus_send") as bus_send:
                 self._cron()
         self.assertEqual(run.state, "done")
-        self.assertEqual(bills.mapped("l10n_it_autoreg_state"),
-                         ["registered", "registered", "unrecognized"])
+        self.assertEqual(
+            bills.mapped("l10n_it_autoreg_state"), ["registered", "registered", "unrecognized"]
+        )
         # the user who started it is told the outcome
         bus_send.assert_called_once()
         notif_type, payload = bus_send.call_args.args
@@ -321,20 +388,29 @@ class TestUxAutomation(AccountTestInvoicingCommon):
     def test_cron_outcome_notified_to_accounting_managers(self):
         self._enable()
         manager = new_test_user(
-            self.env, login="autoreg_manager", company_id=self.company.id,
+            self.env,
+            login="autoreg_manager",
+            company_id=self.company.id,
             company_ids=[Command.set(self.company.ids)],
             groups="base.group_user,account.group_account_manager",
         )
         billing = new_test_user(
-            self.env, login="autoreg_billing", company_id=self.company.id,
+            self.env,
+            login="autoreg_billing",
+            company_id=self.company.id,
             company_ids=[Command.set(self.company.ids)],
             groups="base.group_user,account.group_account_invoice",
         )
         self._bill("OK-1", self.after)
         notified = []
-        with patched_engine(self.env), patch.object(
-                self.env.registry["res.users"], "_bus_send",
-                lambda users, t, payload: notified.append((users, t, payload))):
+        with (
+            patched_engine(self.env),
+            patch.object(
+                self.env.registry["res.users"],
+                "_bus_send",
+                lambda users, t, payload: notified.append((users, t, payload)),
+            ),
+        ):
             self._cron()
         users = self.env["res.users"].concat(*(n[0] for n in notified))
         self.assertIn(manager, users)
@@ -374,11 +450,18 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         self.assertEqual(preview.register_count, 1)
         self.assertEqual(preview.skip_count, 1)
         self.assertEqual(preview.register_line_ids.move_id, ok)
-        self.assertRecordValues(preview.skip_line_ids, [{
-            "move_id": ko.id, "number": "KO-2", "reason_code": "tax_not_found",
-            "reason": "No purchase tax with rate 4% and no Natura",
-            "supplier": self.partner_a.display_name,
-        }])
+        self.assertRecordValues(
+            preview.skip_line_ids,
+            [
+                {
+                    "move_id": ko.id,
+                    "number": "KO-2",
+                    "reason_code": "tax_not_found",
+                    "reason": "No purchase tax with rate 4% and no Natura",
+                    "supplier": self.partner_a.display_name,
+                }
+            ],
+        )
         # and then for real
         with patched_engine(self.env):
             run = self.Run.browse(preview.action_register()["res_id"])
@@ -394,12 +477,16 @@ class TestUxAutomation(AccountTestInvoicingCommon):
     def test_rights(self):
         # a settings administrator who is only a billing user
         billing_admin = new_test_user(
-            self.env, login="autoreg_billing_admin", company_id=self.company.id,
+            self.env,
+            login="autoreg_billing_admin",
+            company_id=self.company.id,
             company_ids=[Command.set(self.company.ids)],
             groups="base.group_user,base.group_system,account.group_account_invoice",
         )
         manager_admin = new_test_user(
-            self.env, login="autoreg_manager_admin", company_id=self.company.id,
+            self.env,
+            login="autoreg_manager_admin",
+            company_id=self.company.id,
             company_ids=[Command.set(self.company.ids)],
             groups="base.group_user,base.group_system,account.group_account_manager",
         )
@@ -408,13 +495,16 @@ class TestUxAutomation(AccountTestInvoicingCommon):
             Settings.with_user(billing_admin).create({"l10n_it_autoreg_enabled": True})
         self.assertFalse(self.company.l10n_it_autoreg_enabled)
         Settings.with_user(manager_admin).with_company(self.company).create(
-            {"l10n_it_autoreg_enabled": True}).execute()
+            {"l10n_it_autoreg_enabled": True}
+        ).execute()
         self.assertTrue(self.company.l10n_it_autoreg_enabled)
         self.assertTrue(self.company.l10n_it_autoreg_enabled_since)
 
         # billing users run the action and the preview
         billing = new_test_user(
-            self.env, login="autoreg_billing", company_id=self.company.id,
+            self.env,
+            login="autoreg_billing",
+            company_id=self.company.id,
             company_ids=[Command.set(self.company.ids)],
             groups="base.group_user,account.group_account_invoice",
         )
@@ -423,13 +513,15 @@ class TestUxAutomation(AccountTestInvoicingCommon):
             self.env["l10n_it_autoreg.preview"].with_user(billing)._action_preview()
             action = self.env.ref("l10n_it_autoreg.action_server_l10n_it_autoreg_register")
             action.with_user(billing).with_context(
-                active_model="account.move", active_ids=bill.ids, active_id=bill.id).run()
+                active_model="account.move", active_ids=bill.ids, active_id=bill.id
+            ).run()
         self.assertEqual(bill.l10n_it_autoreg_state, "registered")
         # a plain internal user does not
         employee = new_test_user(self.env, login="autoreg_employee", groups="base.group_user")
         with self.assertRaises(AccessError):
             action.with_user(employee).with_context(
-                active_model="account.move", active_ids=bill.ids).run()
+                active_model="account.move", active_ids=bill.ids
+            ).run()
         with self.assertRaises(AccessError):
             self.Run.with_user(employee).search([])
 
@@ -437,7 +529,9 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         mine = self.Run.sudo().create({"company_id": self.company.id})
         other = self.Run.sudo().create({"company_id": self.other_company.id})
         user = new_test_user(
-            self.env, login="autoreg_one_company", company_id=self.company.id,
+            self.env,
+            login="autoreg_one_company",
+            company_id=self.company.id,
             company_ids=[Command.set(self.company.ids)],
             groups="base.group_user,account.group_account_invoice",
         )

@@ -1,6 +1,7 @@
 """The orchestration with the real engine: e-invoices received on the
 purchase journal, the preview that posts nothing, the cron that registers
 what arrived after the activation."""
+
 from datetime import timedelta
 
 from odoo import fields
@@ -15,8 +16,11 @@ class TestUxEndToEnd(AutoregCommon):
 
     def _receive_two(self):
         good = self.receive(InvoiceSpec(number="FT-UX-1"))
-        bad = self.receive(InvoiceSpec(number="FT-UX-2", lines=[
-            LineSpec("Servizio", price_unit=D("100"), vat_rate=D("7"))]))
+        bad = self.receive(
+            InvoiceSpec(
+                number="FT-UX-2", lines=[LineSpec("Servizio", price_unit=D("100"), vat_rate=D("7"))]
+            )
+        )
         return good, bad
 
     def test_preview_then_cron(self):
@@ -37,15 +41,28 @@ class TestUxEndToEnd(AutoregCommon):
         self.assertEqual(preview.register_line_ids.supplier, "Fornitore Srl")
         self.assertEqual((good | bad).mapped("state"), ["draft", "draft"])
         self.assertEqual((good | bad).mapped("l10n_it_autoreg_state"), ["pending", "pending"])
-        self.assertEqual(self.env["res.partner"].search_count([]), partners,
-                         "the supplier the preview would create was rolled back")
+        self.assertEqual(
+            self.env["res.partner"].search_count([]),
+            partners,
+            "the supplier the preview would create was rolled back",
+        )
 
         # the cron registers them for real
         self.env["l10n_it_autoreg.run"]._cron_register(commit=False)
         run = self.env["l10n_it_autoreg.run"].search([("company_id", "=", self.company.id)])
         self.assertEqual(len(run), 1)
-        self.assertRecordValues(run, [{"trigger": "cron", "state": "done", "outcome": "partial",
-                                       "recognized_count": 1, "unrecognized_count": 1}])
+        self.assertRecordValues(
+            run,
+            [
+                {
+                    "trigger": "cron",
+                    "state": "done",
+                    "outcome": "partial",
+                    "recognized_count": 1,
+                    "unrecognized_count": 1,
+                }
+            ],
+        )
         self.assertRegistered(good, 100, 22, 122)
         self.assertEqual(bad.l10n_it_autoreg_state, "unrecognized")
         self.assertEqual(run.unrecognized_move_ids, bad)
