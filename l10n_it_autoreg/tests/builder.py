@@ -444,9 +444,8 @@ def _discount(parent, discount):
         _sub(node, "Importo", _fmt_price(discount.amount))
 
 
-def _body(root, spec: InvoiceSpec):
-    body = _sub(root, "FatturaElettronicaBody")
-    general = _sub(body, "DatiGenerali")
+def _document_data(general, spec: InvoiceSpec):
+    """DatiGeneraliDocumento."""
     doc = _sub(general, "DatiGeneraliDocumento")
     _sub(doc, "TipoDocumento", spec.document_type)
     _sub(doc, "Divisa", spec.currency)
@@ -482,6 +481,12 @@ def _body(root, spec: InvoiceSpec):
         _sub(doc, "Arrotondamento", _fmt2(spec.rounding))
     for reason in spec.reasons:
         _sub(doc, "Causale", reason)
+
+
+def _general_data(body, spec: InvoiceSpec):
+    """DatiGenerali: the document's data, then the documents it refers to."""
+    general = _sub(body, "DatiGenerali")
+    _document_data(general, spec)
     for order in spec.orders:
         _sub(_sub(general, "DatiOrdineAcquisto"), "IdDocumento", order)
     for number, date in spec.linked_invoices:
@@ -493,57 +498,64 @@ def _body(root, spec: InvoiceSpec):
         _sub(node, "NumeroDDT", number)
         _sub(node, "DataDDT", date.isoformat())
 
-    goods = _sub(body, "DatiBeniServizi")
-    for index, line in enumerate(spec.lines, 1):
-        node = _sub(goods, "DettaglioLinee")
-        _sub(node, "NumeroLinea", index)
-        if line.line_kind:
-            _sub(node, "TipoCessionePrestazione", line.line_kind)
-        for code_type, code_value in line.article_codes:
-            code = _sub(node, "CodiceArticolo")
-            _sub(code, "CodiceTipo", code_type)
-            _sub(code, "CodiceValore", code_value)
-        _sub(node, "Descrizione", line.description)
-        if line.period_start:
-            _sub(node, "DataInizioPeriodo", line.period_start.isoformat())
-        if line.period_end:
-            _sub(node, "DataFinePeriodo", line.period_end.isoformat())
-        if line.quantity is not None:
-            _sub(node, "Quantita", _fmt_price(line.quantity))
-        if line.uom:
-            _sub(node, "UnitaMisura", line.uom)
-        _sub(node, "PrezzoUnitario", _fmt_price(line.price_unit))
-        for discount in line.discounts:
-            _discount(node, discount)
-        _sub(node, "PrezzoTotale", _fmt_price(line.total()))
-        _sub(node, "AliquotaIVA", _fmt2(line.vat_rate))
-        if line.withholding:
-            _sub(node, "Ritenuta", "SI")
-        if line.nature:
-            _sub(node, "Natura", line.nature)
-        for kind, text, number in line.other_data:
-            data = _sub(node, "AltriDatiGestionali")
-            _sub(data, "TipoDato", kind)
-            if text is not None:
-                _sub(data, "RiferimentoTesto", text)
-            if number is not None:
-                _sub(data, "RiferimentoNumero", _fmt_price(number))
-    for row in spec.summary_rows():
-        node = _sub(goods, "DatiRiepilogo")
-        _sub(node, "AliquotaIVA", _fmt2(row.vat_rate))
-        if row.nature:
-            _sub(node, "Natura", row.nature)
-        if row.expenses is not None:
-            _sub(node, "SpeseAccessorie", _fmt2(row.expenses))
-        if row.rounding is not None:
-            _sub(node, "Arrotondamento", _fmt_price(row.rounding))
-        _sub(node, "ImponibileImporto", _fmt2(row.taxable))
-        _sub(node, "Imposta", _fmt2(row.tax))
-        if row.vat_due:
-            _sub(node, "EsigibilitaIVA", row.vat_due)
-        if row.law_reference:
-            _sub(node, "RiferimentoNormativo", row.law_reference)
 
+def _line(goods, index, line: LineSpec):
+    """One DettaglioLinee."""
+    node = _sub(goods, "DettaglioLinee")
+    _sub(node, "NumeroLinea", index)
+    if line.line_kind:
+        _sub(node, "TipoCessionePrestazione", line.line_kind)
+    for code_type, code_value in line.article_codes:
+        code = _sub(node, "CodiceArticolo")
+        _sub(code, "CodiceTipo", code_type)
+        _sub(code, "CodiceValore", code_value)
+    _sub(node, "Descrizione", line.description)
+    if line.period_start:
+        _sub(node, "DataInizioPeriodo", line.period_start.isoformat())
+    if line.period_end:
+        _sub(node, "DataFinePeriodo", line.period_end.isoformat())
+    if line.quantity is not None:
+        _sub(node, "Quantita", _fmt_price(line.quantity))
+    if line.uom:
+        _sub(node, "UnitaMisura", line.uom)
+    _sub(node, "PrezzoUnitario", _fmt_price(line.price_unit))
+    for discount in line.discounts:
+        _discount(node, discount)
+    _sub(node, "PrezzoTotale", _fmt_price(line.total()))
+    _sub(node, "AliquotaIVA", _fmt2(line.vat_rate))
+    if line.withholding:
+        _sub(node, "Ritenuta", "SI")
+    if line.nature:
+        _sub(node, "Natura", line.nature)
+    for kind, text, number in line.other_data:
+        data = _sub(node, "AltriDatiGestionali")
+        _sub(data, "TipoDato", kind)
+        if text is not None:
+            _sub(data, "RiferimentoTesto", text)
+        if number is not None:
+            _sub(data, "RiferimentoNumero", _fmt_price(number))
+
+
+def _summary_row(goods, row: SummarySpec):
+    """One DatiRiepilogo."""
+    node = _sub(goods, "DatiRiepilogo")
+    _sub(node, "AliquotaIVA", _fmt2(row.vat_rate))
+    if row.nature:
+        _sub(node, "Natura", row.nature)
+    if row.expenses is not None:
+        _sub(node, "SpeseAccessorie", _fmt2(row.expenses))
+    if row.rounding is not None:
+        _sub(node, "Arrotondamento", _fmt_price(row.rounding))
+    _sub(node, "ImponibileImporto", _fmt2(row.taxable))
+    _sub(node, "Imposta", _fmt2(row.tax))
+    if row.vat_due:
+        _sub(node, "EsigibilitaIVA", row.vat_due)
+    if row.law_reference:
+        _sub(node, "RiferimentoNormativo", row.law_reference)
+
+
+def _payment_data(body, spec: InvoiceSpec):
+    """DatiPagamento (one default payment when ``spec.payments`` is None)."""
     payments = spec.payments
     if payments is None:
         payments = [PaymentSpec()]
@@ -570,16 +582,32 @@ def _body(root, spec: InvoiceSpec):
                 _sub(detail, "BIC", installment.bic)
             if installment.payment_code:
                 _sub(detail, "CodicePagamento", installment.payment_code)
+
+
+def _attachment(body, attachment: AttachmentSpec):
+    """One Allegati."""
+    node = _sub(body, "Allegati")
+    _sub(node, "NomeAttachment", attachment.name)
+    if attachment.compression:
+        _sub(node, "AlgoritmoCompressione", attachment.compression)
+    if attachment.format:
+        _sub(node, "FormatoAttachment", attachment.format)
+    if attachment.description:
+        _sub(node, "DescrizioneAttachment", attachment.description)
+    _sub(node, "Attachment", base64.b64encode(attachment.data).decode("ascii"))
+
+
+def _body(root, spec: InvoiceSpec):
+    body = _sub(root, "FatturaElettronicaBody")
+    _general_data(body, spec)
+    goods = _sub(body, "DatiBeniServizi")
+    for index, line in enumerate(spec.lines, 1):
+        _line(goods, index, line)
+    for row in spec.summary_rows():
+        _summary_row(goods, row)
+    _payment_data(body, spec)
     for attachment in spec.attachments:
-        node = _sub(body, "Allegati")
-        _sub(node, "NomeAttachment", attachment.name)
-        if attachment.compression:
-            _sub(node, "AlgoritmoCompressione", attachment.compression)
-        if attachment.format:
-            _sub(node, "FormatoAttachment", attachment.format)
-        if attachment.description:
-            _sub(node, "DescrizioneAttachment", attachment.description)
-        _sub(node, "Attachment", base64.b64encode(attachment.data).decode("ascii"))
+        _attachment(body, attachment)
 
 
 def _xades_signature(root):

@@ -82,7 +82,7 @@ class AutoregCommon(AccountTestInvoicingCommon):
         from odoo import Command
 
         vat = self.tax(rate)
-        split = vat.copy({"name": "%s SP" % vat.name, "description": "%s SP" % vat.description})
+        split = vat.copy({"name": f"{vat.name} SP", "description": f"{vat.description} SP"})
         negative = {
             "repartition_type": "tax",
             "factor_percent": -100,
@@ -294,7 +294,7 @@ class AutoregCommon(AccountTestInvoicingCommon):
         self.env.cr.execute(
             "SELECT id, name FROM account_move WHERE name IS NOT NULL" " AND name != '/'"
         )
-        return {name: "<entry %s>" % move_id for move_id, name in self.env.cr.fetchall()}
+        return {name: f"<entry {move_id}>" for move_id, name in self.env.cr.fetchall()}
 
     @staticmethod
     def _outcome_differences(batch, alone):
@@ -305,18 +305,15 @@ class AutoregCommon(AccountTestInvoicingCommon):
                 if one.get(key) == two.get(key):
                     continue
                 if key == "lines":
+                    only_batch = [row for row in one[key] if row not in two[key]]
+                    only_alone = [row for row in two[key] if row not in one[key]]
                     lines.append(
-                        "  move %s lines: in batch only %r; alone only %r"
-                        % (
-                            move_id,
-                            [l for l in one[key] if l not in two[key]],
-                            [l for l in two[key] if l not in one[key]],
-                        )
+                        f"  move {move_id} lines: in batch only {only_batch!r};"
+                        f" alone only {only_alone!r}"
                     )
                 else:
                     lines.append(
-                        "  move %s %s: in batch %r, alone %r"
-                        % (move_id, key, one.get(key), two.get(key))
+                        f"  move {move_id} {key}: in batch {one.get(key)!r}, alone {two.get(key)!r}"
                     )
         return "\n".join(lines)
 
@@ -342,17 +339,20 @@ class AutoregCommon(AccountTestInvoicingCommon):
             self.assertIn(fragment, move.l10n_it_autoreg_reason)
 
     def payable_schedule(self, move):
-        lines = move.line_ids.filtered(lambda l: l.display_type == "payment_term").sorted(
+        lines = move.line_ids.filtered(lambda line: line.display_type == "payment_term").sorted(
             "date_maturity"
         )
         return [
             (
-                l.date_maturity,
+                line.date_maturity,
                 round(
-                    -l.amount_currency if move.move_type == "in_invoice" else l.amount_currency, 2
+                    -line.amount_currency
+                    if move.move_type == "in_invoice"
+                    else line.amount_currency,
+                    2,
                 ),
             )
-            for l in lines
+            for line in lines
         ]
 
 

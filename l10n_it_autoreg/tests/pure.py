@@ -34,8 +34,8 @@ class PureCase(unittest.TestCase):
     __unittest_skip_why__ = ""
     longMessage = True
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
+    def __init_subclass__(cls, **kwargs):  # pylint: disable=missing-return
+        super().__init_subclass__(**kwargs)  # returns None
         cls.test_class = cls.__name__
 
     def run(self, result=None):

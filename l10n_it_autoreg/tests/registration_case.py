@@ -51,7 +51,7 @@ class T(Text):
     __hash__ = Text.__hash__
 
     def __repr__(self):
-        return "T(%r, %r)" % (self.template, self.args or self.params)
+        return f"T({self.template!r}, {self.args or self.params!r})"
 
 
 def read(**spec):

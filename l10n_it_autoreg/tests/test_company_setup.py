@@ -70,9 +70,11 @@ class TestCompanySetup(AutoregCommon):
         self.assertAlmostEqual(bill.amount_total, 1068.80, places=2)
         self.assertEqual(float(spec.amount_due()), 1068.80)
         self.assertEqual(sum(a for _d, a in self.payable_schedule(bill)), 1068.80)
-        vat = bill.line_ids.filtered(lambda l: l.tax_line_id.amount == 22.0)
+        vat = bill.line_ids.filtered(lambda line: line.tax_line_id.amount == 22.0)
         self.assertAlmostEqual(sum(vat.mapped("balance")), 228.80, places=2)
-        fund = bill.line_ids.filtered(lambda l: l.tax_line_id.l10n_it_pension_fund_type == "TC04")
+        fund = bill.line_ids.filtered(
+            lambda line: line.tax_line_id.l10n_it_pension_fund_type == "TC04"
+        )
         self.assertAlmostEqual(sum(fund.mapped("balance")), 40.0, places=2)
 
     def test_reasons_written_in_the_company_language(self):

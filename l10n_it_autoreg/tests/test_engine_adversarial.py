@@ -61,7 +61,7 @@ class AdversarialCommon(AutoregCommon):
         tax lines (positive repartition only: split payment / reverse charge
         show the VAT, not the net)."""
         result = {}
-        for line in move.line_ids.filtered(lambda l: l.display_type == "tax"):
+        for line in move.line_ids.filtered(lambda aml: aml.display_type == "tax"):
             tax = line.tax_line_id
             if tax.l10n_it_withholding_type or tax.l10n_it_pension_fund_type:
                 continue
@@ -574,8 +574,8 @@ class TestTaxRows(AdversarialCommon):
     def test_vat_per_rate_rounding_many_lines(self):
         # round_globally vs the supplier rounding per rate: VAT per rate is
         # the document's
-        lines = [LineSpec("L%s" % i, price_unit=D("0.33"), quantity=D("1")) for i in range(10)]
-        lines += [LineSpec("M%s" % i, price_unit=D("1.15"), vat_rate=D("10")) for i in range(7)]
+        lines = [LineSpec(f"L{i}", price_unit=D("0.33"), quantity=D("1")) for i in range(10)]
+        lines += [LineSpec(f"M{i}", price_unit=D("1.15"), vat_rate=D("10")) for i in range(7)]
         spec = InvoiceSpec(lines=lines)
         move = self.receive_and_register(spec)
         # 3.30 @22 -> 0.73 ; 8.05 @10 -> 0.81 (0.805 half up)
@@ -586,7 +586,7 @@ class TestTaxRows(AdversarialCommon):
         # 40 lines of 0.35 at 22%: VAT of the total 14.00 x 22% = 3.08; the
         # supplier added the VAT of each line (0.077 -> 0.08): 3.20, within
         # half a cent per line; the bill carries the document's VAT
-        lines = [LineSpec("L%s" % i, price_unit=D("0.35")) for i in range(40)]
+        lines = [LineSpec(f"L{i}", price_unit=D("0.35")) for i in range(40)]
         spec = InvoiceSpec(
             lines=lines, summary=[SummarySpec(vat_rate=D("22"), taxable=D("14.00"), tax=D("3.20"))]
         )
@@ -595,7 +595,7 @@ class TestTaxRows(AdversarialCommon):
         self.assertEqual(self.vat_by_rate(move), {(22.0, None): 3.2})
 
     def test_vat_beyond_per_line_rounding(self):
-        lines = [LineSpec("L%s" % i, price_unit=D("0.35")) for i in range(4)]
+        lines = [LineSpec(f"L{i}", price_unit=D("0.35")) for i in range(4)]
         spec = InvoiceSpec(
             lines=lines, summary=[SummarySpec(vat_rate=D("22"), taxable=D("1.40"), tax=D("0.40"))]
         )

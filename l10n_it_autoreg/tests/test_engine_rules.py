@@ -174,7 +174,7 @@ class TestTaxes(AutoregCommon):
         )
         self.register(move)
         self.assertRegistered(move, 130, 22, 152)
-        exempt = move.invoice_line_ids.filtered(lambda l: l.name == "Esente")
+        exempt = move.invoice_line_ids.filtered(lambda line: line.name == "Esente")
         self.assertEqual(exempt.tax_ids.l10n_it_exempt_reason, "N4")
 
     def test_unknown_rate_not_posted_as_zero(self):
@@ -194,7 +194,7 @@ class TestTaxes(AutoregCommon):
         self.assertRegistered(move, 1000, 0, 1000)
         tax = move.invoice_line_ids.tax_ids
         self.assertEqual(tax.amount, 22.0)
-        tax_lines = move.line_ids.filtered(lambda l: l.display_type == "tax")
+        tax_lines = move.line_ids.filtered(lambda line: line.display_type == "tax")
         self.assertEqual(sorted(tax_lines.mapped("balance")), [-220.0, 220.0])
 
     def test_split_payment_needs_a_tax(self):
@@ -319,7 +319,7 @@ class TestTotals(AutoregCommon):
     def test_rounding_within_tolerance(self):
         move = self.receive_and_register(InvoiceSpec(total=D("122.03")))
         self.assertRegistered(move, D("100.03"), 22, D("122.03"))
-        rounding = move.invoice_line_ids.filtered(lambda l: not l.tax_ids)
+        rounding = move.invoice_line_ids.filtered(lambda line: not line.tax_ids)
         self.assertTrue(rounding.account_id.code.startswith("4910"))
 
     def test_totals_mismatch(self):
@@ -342,7 +342,7 @@ class TestTotals(AutoregCommon):
         )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, D("99.98"), D("22.00"), D("121.98"))
-        rounding = move.invoice_line_ids.filtered(lambda l: not l.tax_ids)
+        rounding = move.invoice_line_ids.filtered(lambda line: not line.tax_ids)
         self.assertEqual(rounding.price_subtotal, -0.02)
         self.assertTrue(rounding.account_id.code.startswith("4910"))
 
@@ -362,7 +362,7 @@ class TestTotals(AutoregCommon):
         )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 202, 0, 202)
-        stamp = move.invoice_line_ids.filtered(lambda l: "bollo" in l.name)
+        stamp = move.invoice_line_ids.filtered(lambda line: "bollo" in line.name)
         self.assertTrue(stamp.account_id.code.startswith("4901"))
 
     def test_line_discount(self):

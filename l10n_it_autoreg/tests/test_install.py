@@ -23,14 +23,20 @@ MINIMAL_FPR12 = """<?xml version="1.0" encoding="UTF-8"?>
         <Anagrafica><Denominazione>Fornitore Srl</Denominazione></Anagrafica>
         <RegimeFiscale>RF01</RegimeFiscale>
       </DatiAnagrafici>
-      <Sede><Indirizzo>Via Roma 1</Indirizzo><CAP>20100</CAP><Comune>Milano</Comune><Nazione>IT</Nazione></Sede>
+      <Sede>
+        <Indirizzo>Via Roma 1</Indirizzo><CAP>20100</CAP><Comune>Milano</Comune>
+        <Nazione>IT</Nazione>
+      </Sede>
     </CedentePrestatore>
     <CessionarioCommittente>
       <DatiAnagrafici>
         <IdFiscaleIVA><IdPaese>IT</IdPaese><IdCodice>%(buyer_vat)s</IdCodice></IdFiscaleIVA>
         <Anagrafica><Denominazione>Cliente Spa</Denominazione></Anagrafica>
       </DatiAnagrafici>
-      <Sede><Indirizzo>Via Verdi 2</Indirizzo><CAP>00100</CAP><Comune>Roma</Comune><Nazione>IT</Nazione></Sede>
+      <Sede>
+        <Indirizzo>Via Verdi 2</Indirizzo><CAP>00100</CAP><Comune>Roma</Comune>
+        <Nazione>IT</Nazione>
+      </Sede>
     </CessionarioCommittente>
   </FatturaElettronicaHeader>
   <FatturaElettronicaBody>

@@ -62,7 +62,7 @@ class TestPayments(AutoregCommon):
                 "journal_id": self.bank_journal.id,
                 "date": bill_line.date_maturity,
                 "amount": amount,
-                "payment_ref": "Bonifico %s" % bill_line.move_id.ref,
+                "payment_ref": f"Bonifico {bill_line.move_id.ref}",
                 "partner_id": bill_line.partner_id.id,
                 "counterpart_account_id": bill_line.account_id.id,
             }
@@ -138,9 +138,9 @@ class TestPayments(AutoregCommon):
 
     def test_bank_statement_partial_then_full_by_orm(self):
         bill = self._two_installments_bill(number="FT-PAY-3")
-        first, second = bill.line_ids.filtered(lambda l: l.display_type == "payment_term").sorted(
-            "date_maturity"
-        )
+        first, second = bill.line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        ).sorted("date_maturity")
 
         self._reconcile_by_orm(first, -610.0)
         self.assertEqual(bill.payment_state, "partial")
@@ -319,7 +319,7 @@ class TestReconcileOca(AutoregCommon):
     def test_matching_finds_bill_by_amount_partner_reference(self):
         bill = self._bill("FT-OCA-1", "500.00", code="PAG-12345")
         self._bill("FT-OCA-2", "500.00")  # same partner and amount: the reference decides
-        payable = bill.line_ids.filtered(lambda l: l.display_type == "payment_term")
+        payable = bill.line_ids.filtered(lambda line: line.display_type == "payment_term")
         st_line = self.env["account.bank.statement.line"].create(
             {
                 "journal_id": self.bank_journal.id,
@@ -337,7 +337,7 @@ class TestReconcileOca(AutoregCommon):
 
     def test_partial_then_full_in_screen(self):
         bill = self._bill("FT-OCA-3", "1000.00")
-        payable = bill.line_ids.filtered(lambda l: l.display_type == "payment_term")
+        payable = bill.line_ids.filtered(lambda line: line.display_type == "payment_term")
         for amount, state in ((-500.0, "partial"), (-720.0, "paid")):
             st_line = self.env["account.bank.statement.line"].create(
                 {

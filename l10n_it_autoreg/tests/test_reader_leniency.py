@@ -321,7 +321,7 @@ class TestMissingMandatoryData(PureCase):
         assert result.error_detail == "FatturaElettronicaBody 1: DettaglioLinee 2: AliquotaIVA"
 
     def test_a_reader_defect_is_not_blamed_on_the_file(self):
-        from odoo.addons.l10n_it_autoreg.fatturapa import reader
+        from ..fatturapa import reader
 
         def defect(*args, **kwargs):
             raise KeyError("boom")
@@ -369,7 +369,7 @@ class TestChecksOfRealSupplierReadings(PureCase):
         assert_clean_figures(invoice)
 
     def test_simplified_line_without_vat_data_is_reported(self):
-        from odoo.addons.l10n_it_autoreg.tests.builder import (
+        from .builder import (
             SimplifiedLineSpec,
             SimplifiedSpec,
             build_simplified_xml,

@@ -189,7 +189,7 @@ class TestRegisterBatch(AutoregCommon):
         """A defect of the reader (not of the file) on one body: that
         document stays pending with internal_error and the file kept, the
         next file is received and registered."""
-        from odoo.addons.l10n_it_autoreg.fatturapa import reader
+        from ..fatturapa import reader
 
         original = reader.BodyReader.line
 

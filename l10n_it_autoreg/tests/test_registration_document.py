@@ -339,8 +339,8 @@ class TestCheckValues(RegistrationCase):
     the document as bad_value; IGNORED_VALUE_FIELDS never reach the bill."""
 
     def edited(self, old, new, **spec):
-        from odoo.addons.l10n_it_autoreg.tests.builder import InvoiceSpec, build_xml
-        from odoo.addons.l10n_it_autoreg.tests.registration_case import read_xml
+        from .builder import InvoiceSpec, build_xml
+        from .registration_case import read_xml
 
         xml = build_xml(InvoiceSpec(**spec))
         self.assertIn(old, xml)
@@ -377,8 +377,8 @@ class TestCheckValues(RegistrationCase):
                     self.assertIn(old[1:].split(b">")[0].decode(), str(params["detail"]))
 
     def test_required_unreadable_amount_is_the_readers_bad_value(self):
-        from odoo.addons.l10n_it_autoreg.fatturapa import read_bytes
-        from odoo.addons.l10n_it_autoreg.tests.builder import InvoiceSpec, build_xml
+        from ..fatturapa import read_bytes
+        from .builder import InvoiceSpec, build_xml
 
         xml = build_xml(InvoiceSpec()).replace(b"<PrezzoTotale>100.00", b"<PrezzoTotale>1e2")
         self.assertEqual(read_bytes(xml).error_code, "bad_value")
@@ -421,7 +421,7 @@ class TestCheckValues(RegistrationCase):
 
     def test_absurd_identifiers_refused(self):
         self.assertRefusal("bad_value", check_values, read(number="N" * 3000))
-        from odoo.addons.l10n_it_autoreg.tests.builder import PartySpec
+        from .builder import PartySpec
 
         self.assertRefusal(
             "bad_value", check_values, read(seller=PartySpec(vat="IT" + "1" * 100000))

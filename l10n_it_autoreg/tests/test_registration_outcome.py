@@ -53,7 +53,7 @@ def refusal_calls():
             keywords.pop("missing_tax", None)  # stored on the bill, not in the sentence
             calls.append(
                 (
-                    "%s:%s" % (path, node.lineno),
+                    f"{path}:{node.lineno}",
                     node.args[0].value,
                     variant.value if isinstance(variant, ast.Constant) else variant,
                     None if None in keywords else set(keywords),
@@ -73,10 +73,8 @@ def readme_tables(case, section, fragment):
         return None, folder
     with open(path, encoding="utf-8") as handle:
         readme = handle.read()
-    match = re.search(
-        r"<!-- %s.*?-->(.*?)<!-- end of %s -->" % (section, section), readme, re.DOTALL
-    )
-    case.assertTrue(match, "README.md lost its %s markers" % section)
+    match = re.search(rf"<!-- {section}.*?-->(.*?)<!-- end of {section} -->", readme, re.DOTALL)
+    case.assertTrue(match, f"README.md lost its {section} markers")
     return table_of(match.group(1)), folder
 
 
@@ -94,7 +92,7 @@ class TestReasonCodes(RegistrationCase):
         )
         self.assertEqual(len(calls), textual, 'a Refusal("...") the AST scan missed')
         self.assertGreater(len(calls), 30)
-        unknown = ["%s %s" % (where, code) for where, code, _v, _k in calls if code not in REASONS]
+        unknown = [f"{where} {code}" for where, code, _v, _k in calls if code not in REASONS]
         self.assertEqual(unknown, [])
 
     def test_every_refusal_gives_the_parameters_of_its_template(self):
@@ -103,11 +101,9 @@ class TestReasonCodes(RegistrationCase):
             if keywords is None or code not in REASONS:
                 continue
             template = template_of(Refusal(code, text=variant))
-            if set(PLACEHOLDER.findall(template)) != keywords:
-                wrong.append(
-                    "%s %s: %s != %s"
-                    % (where, code, sorted(keywords), sorted(set(PLACEHOLDER.findall(template))))
-                )
+            placeholders = set(PLACEHOLDER.findall(template))
+            if placeholders != keywords:
+                wrong.append(f"{where} {code}: {sorted(keywords)} != {sorted(placeholders)}")
         self.assertEqual(wrong, [])
 
     def test_every_text_variant_raised_is_a_variant_of_its_code(self):
@@ -207,12 +203,12 @@ class TestPurePython(RegistrationCase):
                         names = (
                             []
                             if (node.module or "").split(".")[0] == "fatturapa"
-                            else ["%s%s" % ("." * node.level, node.module or "")]
+                            else ["{}{}".format("." * node.level, node.module or "")]
                         )
                 else:
                     continue
                 found += [
-                    "%s:%s %s" % (path, node.lineno, name)
+                    f"{path}:{node.lineno} {name}"
                     for name in names
                     if name == "odoo" or name.startswith(("odoo.", "."))
                 ]

@@ -35,7 +35,7 @@ def review_calls():
             ):
                 calls.append(
                     (
-                        "%s:%s" % (path, node.lineno),
+                        f"{path}:{node.lineno}",
                         node.args[0].value,
                         {k.arg for k in node.keywords},
                     )
@@ -48,7 +48,7 @@ class TestReviewCodes(RegistrationCase):
         calls = review_calls()
         self.assertGreaterEqual(len(calls), 3)
         wrong = [
-            "%s %s %s" % call
+            "{} {} {}".format(*call)
             for call in calls
             if call[1] not in REVIEWS
             or set(PLACEHOLDER.findall(REVIEWS[call[1]].template)) != call[2]

@@ -36,8 +36,8 @@ from odoo.addons.l10n_it_autoreg.tests.builder import LineSpec, PensionFundSpec,
 from odoo.addons.l10n_it_autoreg.tests.registration_case import RegistrationCase, T, read
 
 
-def tax(id, amount, **kw):  # noqa: A002
-    return TaxInfo(id=id, name=kw.pop("name", "T%s" % id), amount=D(amount), **kw)
+def tax(tax_id, amount, **kw):
+    return TaxInfo(id=tax_id, name=kw.pop("name", f"T{tax_id}"), amount=D(amount), **kw)
 
 
 # The purchase taxes of an Italian company, as the engine describes them.
@@ -88,7 +88,8 @@ class TestPick(RegistrationCase):
 
 
 class TestVatTax(RegistrationCase):
-    def assertRefused(self, vat_key_, due=None, taxes=CHART, rc_tag=None):
+    def assertRefused(self, vat_key_, due=None, taxes=None, rc_tag=None):
+        taxes = CHART if taxes is None else taxes
         with self.assertRaises(Refusal) as caught:
             choose_vat_tax(vat_key_, due, taxes, rc_tag)
         self.assertEqual(caught.exception.code, "tax_not_found")
@@ -183,7 +184,8 @@ class TestVatTax(RegistrationCase):
 
 
 class TestWithholdingTax(RegistrationCase):
-    def assertRefused(self, withholding, taxes=CHART):
+    def assertRefused(self, withholding, taxes=None):
+        taxes = CHART if taxes is None else taxes
         with self.assertRaises(Refusal) as caught:
             choose_withholding_tax(withholding, taxes)
         self.assertEqual(caught.exception.code, "withholding_not_configured")
@@ -329,7 +331,8 @@ class TestMissingTaxNames(RegistrationCase):
 
 
 class TestMissingWithholdingTax(RegistrationCase):
-    def new(self, wtype="RT01", rate="20.00", reason="B", amount=None, taxes=FUNDS, invoice=None):
+    def new(self, wtype="RT01", rate="20.00", reason="B", amount=None, taxes=None, invoice=None):
+        taxes = FUNDS if taxes is None else taxes
         rate = D(rate)
         invoice = invoice or parcella()
         amount = D(amount) if amount is not None else (rate * 10).quantize(D("0.01"))
@@ -399,7 +402,8 @@ class TestMissingWithholdingTax(RegistrationCase):
 
 
 class TestMissingPensionFundTax(RegistrationCase):
-    def new(self, ftype="TC08", rate="4.00", withholding=False, taxes=FUNDS, withheld=True):
+    def new(self, ftype="TC08", rate="4.00", withholding=False, taxes=None, withheld=True):
+        taxes = FUNDS if taxes is None else taxes
         fund = PensionFundSpec(ftype, D(rate), withholding=withholding)
         invoice = parcella([WithholdingSpec()] if withheld else [], [fund])
         return new_pension_tax(invoice.pension_funds[0], invoice, taxes, CODES)

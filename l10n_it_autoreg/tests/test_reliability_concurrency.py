@@ -125,7 +125,7 @@ class TestReliabilityConcurrency(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             journal = env["account.journal"].browse(self.journal_id).with_company(self.company_id)
             for i in range(count):
-                xml = build_xml(InvoiceSpec(number="C%s-%s" % (self.serial, i), seller=seller))
+                xml = build_xml(InvoiceSpec(number=f"C{self.serial}-{i}", seller=seller))
                 attachment = env["ir.attachment"].create(
                     {"name": "IT01234567890_C%s%04d.xml" % (self.serial, i), "raw": xml}
                 )
@@ -190,10 +190,10 @@ class TestReliabilityConcurrency(TransactionCase):
                 if cr.fetchone()[0] >= count:
                     return
                 if worker is not None and worker.poll() is not None:
-                    self.fail("worker ended early: %s" % worker.communicate()[1][-3000:])
+                    self.fail(f"worker ended early: {worker.communicate()[1][-3000:]}")
                 cr.rollback()
                 time.sleep(0.2)
-        self.fail("no worker waiting after %s s" % timeout)
+        self.fail(f"no worker waiting after {timeout} s")
 
     def _moves(self, ids):
         with self.registry.cursor() as cr:
@@ -436,7 +436,7 @@ class TestReliabilityConcurrency(TransactionCase):
         process receives again in a new transaction and takes the repeat path
         (the existing bill, a note on it).  One pending bill, one file."""
         type(self).serial += 1
-        number = "R%s" % self.serial
+        number = f"R{self.serial}"
         data = build_xml(
             InvoiceSpec(
                 number=number,

@@ -155,8 +155,9 @@ class TestBoundedIdentity(AutoregCommon):
         old = {
             first.id: "IT01234567890|TD01|M-1|2025-01-15",
             second.id: "it01234567890|td01|m-1|2025-01-15",  # the same once normalised
-            broken.id: "sha256:%s"
-            % __import__("hashlib").sha256(b"<FatturaElettronica><broken").hexdigest(),
+            broken.id: "sha256:{}".format(
+                __import__("hashlib").sha256(b"<FatturaElettronica><broken").hexdigest()
+            ),
         }
         self.env.flush_all()
         # before the upgrade the column held any length of text
@@ -187,7 +188,7 @@ class TestZipReceive(AutoregCommon):
 
     def receive_zip(self, members, name="lotto.zip", **limits):
         for key, value in limits.items():
-            self.env["ir.config_parameter"].sudo().set_param("l10n_it_autoreg.%s" % key, value)
+            self.env["ir.config_parameter"].sudo().set_param(f"l10n_it_autoreg.{key}", value)
         data = members if isinstance(members, bytes) else make_zip(members)
         return self.receive_bytes(data, name)
 
@@ -195,7 +196,7 @@ class TestZipReceive(AutoregCommon):
         return {m.l10n_it_autoreg_reason_code or m.ref: m for m in moves}
 
     def invoice(self, number):
-        return ("IT01234567890_%s.xml" % number[-5:], build_xml(InvoiceSpec(number=number)))
+        return (f"IT01234567890_{number[-5:]}.xml", build_xml(InvoiceSpec(number=number)))
 
     def test_empty_zip_says_so(self):
         move = self.receive_zip(make_zip([]), "vuoto.zip")
@@ -407,7 +408,7 @@ class TestClearErrors(AutoregCommon):
         self.assertIn("malformed", str(caught.exception))
 
     def test_internal_error_keeps_no_database_message(self):
-        from odoo.addons.l10n_it_autoreg.db_errors import short_error
+        from ..db_errors import short_error
 
         try:
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint():

@@ -33,8 +33,8 @@ class TestTaxCreatedOnce(harness.TestReliabilityConcurrency):
     test_two_processes_race_on_the_same_documents = None
 
     @classmethod
-    def _cleanup(cls):
-        super()._cleanup()  # the bills first: their lines use the tax
+    def _cleanup(cls):  # pylint: disable=missing-return
+        super()._cleanup()  # returns None;  # the bills first: their lines use the tax
         with cls.registry.cursor() as cr:
             cr.execute(
                 """DELETE FROM account_tax WHERE company_id = %s
@@ -54,7 +54,7 @@ class TestTaxCreatedOnce(harness.TestReliabilityConcurrency):
                 xml = build_xml(
                     InvoiceSpec(
                         document_type="TD06",
-                        number="T%s-%s" % (self.serial, i),
+                        number=f"T{self.serial}-{i}",
                         seller=seller,
                         lines=[
                             LineSpec("Parcella", price_unit=Decimal("1000.00"), withholding=True)

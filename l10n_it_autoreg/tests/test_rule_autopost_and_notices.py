@@ -74,7 +74,7 @@ class TestAutopostAndNotices(AutoregCommon):
     def test_ask_and_always_suppliers_are_registered_by_the_scheduled_action(self):
         for setting in ("ask", "always"):
             self.supplier.autopost_bills = setting
-            move = self.receive(InvoiceSpec(number="AP-%s" % setting))
+            move = self.receive(InvoiceSpec(number=f"AP-{setting}"))
             self.cron()
             self.assertRegistered(move, 100, 22, 122)
 

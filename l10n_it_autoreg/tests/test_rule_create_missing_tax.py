@@ -32,18 +32,20 @@ class TestCreateMissingTax(AutoregCommon):
         action = move.action_l10n_it_autoreg_create_missing_tax()
         self.assertEqual((action["res_model"], action["target"]), ("account.tax", "new"))
         self.assertEqual(action["views"], [(self.env.ref(TAX_FORM).id, "form")])
-        return Form(self.env["account.tax"].with_context(action["context"]), view=TAX_FORM)
+        return Form(self.env["account.tax"].with_context(**action["context"]), view=TAX_FORM)
 
     def distribution(self, tax, document_type="invoice"):
-        lines = tax[f"{document_type}_repartition_line_ids"].sorted(lambda l: (l.sequence, l.id))
+        lines = tax[f"{document_type}_repartition_line_ids"].sorted(
+            lambda line: (line.sequence, line.id)
+        )
         return [
             (
-                l.repartition_type,
-                l.factor_percent,
-                l.account_id.code or False,
-                sorted(l.tag_ids.mapped("name")),
+                line.repartition_type,
+                line.factor_percent,
+                line.account_id.code or False,
+                sorted(line.tag_ids.mapped("name")),
             )
-            for l in lines
+            for line in lines
         ]
 
     def plus_minus(self, document_type="invoice"):
@@ -62,8 +64,8 @@ class TestCreateMissingTax(AutoregCommon):
 
     def tax_lines(self, move):
         return sorted(
-            move.line_ids.filtered(lambda l: l.display_type == "tax").mapped(
-                lambda l: (l.account_id.code, l.balance)
+            move.line_ids.filtered(lambda line: line.display_type == "tax").mapped(
+                lambda line: (line.account_id.code, line.balance)
             )
         )
 
@@ -166,7 +168,9 @@ class TestCreateMissingTax(AutoregCommon):
         )
         move = self.refused(spec, "0.00|N6.3")
         tax = self.tax_form(move).save()
-        base = tax.invoice_repartition_line_ids.filtered(lambda l: l.repartition_type == "base")
+        base = tax.invoice_repartition_line_ids.filtered(
+            lambda line: line.repartition_type == "base"
+        )
         self.assertEqual(sorted(t.name.upper() for t in base.tag_ids), ["+03", "+" + rc_tag])
         self.assertEqual(tax.l10n_it_law_reference, "Operazione N6.3")
         self.assertRegistered(move, 500, 0, 500)
@@ -242,7 +246,7 @@ class TestCreateMissingTax(AutoregCommon):
         )
         with self.assertRaises(AccessError):
             move.with_user(clerk).action_l10n_it_autoreg_create_missing_tax()
-        Tax = self.env["account.tax"].with_user(clerk).with_context(action["context"])
+        Tax = self.env["account.tax"].with_user(clerk).with_context(**action["context"])
         with self.assertRaises(AccessError):
             Tax.create({})
         # the button is not in the clerk's views, the reason is

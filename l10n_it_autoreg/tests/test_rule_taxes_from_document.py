@@ -28,6 +28,8 @@ from .common import (
 )
 
 PARCELLA = "Prestazione professionale"
+PARCELLA_AMOUNT = D("1000.00")
+DOCUMENT_DATE = date(2025, 1, 15)
 
 
 @tagged("post_install_l10n", "post_install", "-at_install")
@@ -88,7 +90,7 @@ class TaxesCase(AutoregCommon):
     def trace(self, move):
         return " ".join(move.message_ids.mapped("body"))
 
-    def parcella(self, number="PARC-1", amount=D("1000.00"), **kw):
+    def parcella(self, number="PARC-1", amount=PARCELLA_AMOUNT, **kw):
         return InvoiceSpec(
             document_type="TD06",
             number=number,
@@ -135,7 +137,7 @@ class TestWithholdingTaxesFromDocument(TaxesCase):
                 ("refund", "tax", 100.0, self.account("2602"), ("-RITA",)),
             ],
         )
-        line = move.invoice_line_ids.filtered(lambda l: l.name == PARCELLA)
+        line = move.invoice_line_ids.filtered(lambda aml: aml.name == PARCELLA)
         self.assertIn(tax, line.tax_ids)
         # said on the bill (to review), in its trace and in the run
         self.assertEqual(move.l10n_it_autoreg_review_codes, "tax_created")
@@ -385,7 +387,7 @@ class TestPensionFundTaxesFromDocument(TaxesCase):
             self.company.l10n_it_autoreg_create_taxes = create
             move = self.receive_and_register(
                 InvoiceSpec(
-                    number="CASSA-0-%s" % create,
+                    number=f"CASSA-0-{create}",
                     pension_funds=[PensionFundSpec(type="TC01", rate=D("0"))],
                 )
             )
@@ -412,10 +414,13 @@ class TestEveryNatura(TaxesCase):
         "N7",
     )
 
-    def exempt_spec(self, number, natures, day=date(2025, 1, 15)):
+    def exempt_spec(self, number, natures, day=DOCUMENT_DATE):
         lines = [LineSpec()] + [
             LineSpec(
-                "Operazione %s" % nature, price_unit=D("10.00"), vat_rate=D("0"), nature=nature
+                f"Operazione {nature}",
+                price_unit=D("10.00"),
+                vat_rate=D("0"),
+                nature=nature,
             )
             for nature in natures
         ]
@@ -424,10 +429,10 @@ class TestEveryNatura(TaxesCase):
     def test_every_current_natura_registers_with_its_zero_tax(self):
         for create in (True, False):  # the taxes come with the chart, not the option
             self.company.l10n_it_autoreg_create_taxes = create
-            move = self.receive_and_register(self.exempt_spec("NAT-%s" % create, self.EXEMPT))
+            move = self.receive_and_register(self.exempt_spec(f"NAT-{create}", self.EXEMPT))
             self.assertRegistered(move, 220, 22, 242)
             for nature in self.EXEMPT:
-                line = move.invoice_line_ids.filtered(lambda l, n=nature: l.name.endswith(n))
+                line = move.invoice_line_ids.filtered(lambda aml, n=nature: aml.name.endswith(n))
                 self.assertEqual(line.tax_ids.mapped("amount"), [0.0], nature)
                 self.assertEqual(line.tax_ids.l10n_it_exempt_reason, nature)
             self.assertFalse(move.l10n_it_autoreg_review_codes)
@@ -438,7 +443,7 @@ class TestEveryNatura(TaxesCase):
         )
         self.assertRegistered(move, 120, 22, 142)
         for nature in ("N2", "N3"):
-            line = move.invoice_line_ids.filtered(lambda l, n=nature: l.name.endswith(n))
+            line = move.invoice_line_ids.filtered(lambda aml, n=nature: aml.name.endswith(n))
             self.assertEqual(line.tax_ids.l10n_it_exempt_reason, nature)
             self.assertEqual(line.tax_ids.amount, 0.0)
 
@@ -450,7 +455,7 @@ class TestEveryNatura(TaxesCase):
             ("N7", "[N7] IVA assolta in altro stato UE"),
         ):
             tax = self.purchase_taxes(l10n_it_exempt_reason=nature)
-            self.assertEqual((tax.name, tax.amount), ("0%% %s" % nature, 0.0))
+            self.assertEqual((tax.name, tax.amount), (f"0% {nature}", 0.0))
             self.assertTrue(tax.l10n_it_law_reference.startswith(law), tax.l10n_it_law_reference)
             self.assertEqual(self.repartition(tax), self.repartition(n1))
             self.assertEqual(tax.tax_group_id, n1.tax_group_id)
@@ -474,7 +479,7 @@ class TestEveryNatura(TaxesCase):
         self.env.invalidate_all()
         for nature in ("N2", "N7"):
             tax = self.purchase_taxes(l10n_it_exempt_reason=nature)
-            self.assertEqual((tax.name, tax.amount), ("0%% %s" % nature, 0.0))
+            self.assertEqual((tax.name, tax.amount), (f"0% {nature}", 0.0))
         self.assertEqual(self.purchase_taxes(l10n_it_exempt_reason="N4"), n4)
         move = self.receive_and_register(self.exempt_spec("UPG-1", ("N7",)))
         self.assertRegistered(move, 110, 22, 132)
@@ -482,18 +487,18 @@ class TestEveryNatura(TaxesCase):
     def test_reverse_charge_sub_codes_integrate_the_vat(self):
         natures = ["N6.%d" % i for i in range(1, 9)]
         lines = [
-            LineSpec("Inversione %s" % n, price_unit=D("100.00"), vat_rate=D("0"), nature=n)
+            LineSpec(f"Inversione {n}", price_unit=D("100.00"), vat_rate=D("0"), nature=n)
             for n in natures
         ]
         move = self.receive_and_register(InvoiceSpec(number="RC-ALL", lines=lines))
         self.assertRegistered(move, 800, 0, 800)
         tags = self.env["account.move"]._l10n_it_edi_exempt_reason_tag_mapping()
         for nature in natures:
-            line = move.invoice_line_ids.filtered(lambda l, n=nature: l.name.endswith(n))
+            line = move.invoice_line_ids.filtered(lambda aml, n=nature: aml.name.endswith(n))
             self.assertEqual(line.tax_ids.amount, 22.0, nature)
             base_tags = line.tax_ids.invoice_repartition_line_ids.tag_ids.mapped("name")
             self.assertIn("+" + tags[nature].lower(), [t.lower() for t in base_tags], nature)
-        tax_lines = move.line_ids.filtered(lambda l: l.display_type == "tax")
+        tax_lines = move.line_ids.filtered(lambda line: line.display_type == "tax")
         self.assertAlmostEqual(sum(b for b in tax_lines.mapped("balance") if b > 0), 176.0)
         self.assertAlmostEqual(sum(tax_lines.mapped("balance")), 0.0)
 
@@ -516,7 +521,7 @@ class TestEveryNatura(TaxesCase):
         )
         for create in (True, False):
             self.company.l10n_it_autoreg_create_taxes = create
-            spec.number = "RC-2019-%s" % create
+            spec.number = f"RC-2019-{create}"
             move = self.receive_and_register(spec)
             self.assertRefused(move, "tax_not_found", "N6", "2021")
         # the company decides: its reverse charge tax with exoneration N6

@@ -45,7 +45,7 @@ class TestDemoFiles(AutoregCommon):
                     if move.l10n_it_autoreg_state == "registered"
                     else move.l10n_it_autoreg_reason_code
                 )
-                self.assertEqual(got, outcome, "%s: %s" % (name, move.l10n_it_autoreg_reason))
+                self.assertEqual(got, outcome, f"{name}: {move.l10n_it_autoreg_reason}")
                 if due is not None:
                     self.assertAlmostEqual(move.amount_total, due, places=2, msg=name)
         a2 = moves_by_file["IT02100000021_A0002.xml"]

@@ -2,6 +2,7 @@
 registered by a company that is the file's buyer: a posted bill equal to the
 document, or the expected reason.  Skipped when the folder is absent."""
 
+import contextlib
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -120,13 +121,10 @@ class SampleRegistrationCase(AutoregCommon):
         except (UserError, ValidationError):
             # sample buyers often have a fiscal code Odoo refuses (09876543210):
             # store it as the file says, the engine compares the strings
-            try:
-                with self.env.cr.savepoint():
-                    self._store_buyer_codes(vals)
-            except psycopg2.Error:
-                # not even the database takes it (a code under 11
-                # characters): the company stays another buyer
-                pass
+            # not even the database may take it (a code under 11
+            # characters): then the company stays another buyer
+            with contextlib.suppress(psycopg2.Error), self.env.cr.savepoint():
+                self._store_buyer_codes(vals)
             self.env.invalidate_all()
 
     def _store_buyer_codes(self, vals):
@@ -166,7 +164,7 @@ class SampleRegistrationCase(AutoregCommon):
             else:
                 outcomes.append(move.l10n_it_autoreg_reason_code)
                 if os.environ.get("AUTOREG_PRINT_SAMPLES"):
-                    print("REASON %s: %s" % (path.name, move.l10n_it_autoreg_reason))
+                    print(f"REASON {path.name}: {move.l10n_it_autoreg_reason}")  # pylint: disable=print-used
         if result.ok and len(result.invoices) > len(moves.filtered("l10n_it_autoreg_state")):
             # bodies repeating another of the file: received as that one
             outcomes += ["repeated_in_file"] * (
@@ -223,16 +221,13 @@ class TestSamples(SampleRegistrationCase):
         for path in sorted(SAMPLES.iterdir()):
             if path.suffix not in (".xml", ".p7m"):
                 continue
-            try:
-                with self.env.cr.savepoint():
-                    outcomes, _moves = self._sample_outcome(path)
-                    actual[path.name] = outcomes
-                    raise _Rollback
-            except _Rollback:
-                pass
+            with contextlib.suppress(_Rollback), self.env.cr.savepoint():
+                outcomes, _moves = self._sample_outcome(path)
+                actual[path.name] = outcomes
+                raise _Rollback
         if os.environ.get("AUTOREG_PRINT_SAMPLES"):
             for name, outcomes in actual.items():
-                print("SAMPLE %r: %r," % (name, outcomes))
+                print(f"SAMPLE {name!r}: {outcomes!r},")  # pylint: disable=print-used
         wrong = {
             name: (EXPECTED.get(name), outcomes)
             for name, outcomes in actual.items()

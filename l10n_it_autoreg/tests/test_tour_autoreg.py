@@ -28,7 +28,8 @@ def warm_up(env):
     the first static request).  The asset bundles the page loads are
     built here too: on a loaded machine, building them on the browser's
     first request can outlast the tour's 60 s to get ready."""
-    odoo.http.root.statics  # noqa: B018 -- compute the lazy property here
+    # compute the lazy property here
+    odoo.http.root.statics  # pylint: disable=pointless-statement  # noqa: B018
     env = env(user=env.ref("base.user_admin"))
     for name in ("web.assets_web", "web.assets_tests"):
         bundle = env["ir.qweb"]._get_asset_bundle(name)

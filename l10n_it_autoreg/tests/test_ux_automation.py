@@ -26,7 +26,7 @@ def fake_engine(fail_refs=()):
     def register(self, moves):
         moves = moves.filtered(lambda m: m.l10n_it_autoreg_state in ("pending", "unrecognized"))
         if any(m.ref in fail_refs for m in moves):
-            raise ValueError("engine crashed on %s" % moves.mapped("ref"))
+            raise ValueError("engine crashed on {}".format(moves.mapped("ref")))
         ok = moves.filtered(lambda m: (m.ref or "").startswith("OK"))
         ok.write(
             {
@@ -183,7 +183,7 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         self._enable()
         bills = self.env["account.move"]
         for i in range(5):
-            bills |= self._bill("OK-%s" % i, self.after + timedelta(minutes=i))
+            bills |= self._bill(f"OK-{i}", self.after + timedelta(minutes=i))
         run = self.Run._cron_enqueue()  # committed, then the worker died
         self.assertEqual(run.state, "running")
         self.assertEqual(run.remaining_count, 5)
@@ -244,7 +244,7 @@ class TestUxAutomation(AccountTestInvoicingCommon):
         and the document is not marked internal_error."""
         from psycopg2.errors import SerializationFailure
 
-        from odoo.addons.l10n_it_autoreg.db_errors import ConcurrentUpdate
+        from ..db_errors import ConcurrentUpdate
 
         bill = self._bill("OK-1", self.before)
 

@@ -44,7 +44,7 @@ class TestUxI18n(TransactionCase):
                 continue
             for file, _line in entry.occurrences:
                 if not file.startswith("code:") and file not in places:
-                    missing.append("%s (%s)" % (entry.msgid, file))
+                    missing.append(f"{entry.msgid} ({file})")
         self.assertFalse(missing, "terms missing from i18n/it.po or untranslated")
 
     def test_italian_ui(self):
