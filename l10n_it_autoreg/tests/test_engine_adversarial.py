@@ -12,7 +12,6 @@ from lxml import etree
 from odoo import Command
 
 from .common import (
-    AutoregCommon,
     D,
     DiscountSpec,
     InstallmentSpec,
@@ -29,66 +28,7 @@ from .common import (
     build_xml,
     date,
 )
-
-
-def edit_xml(xml, change):
-    """Parse builder bytes, let ``change(root, find)`` edit the tree (find:
-    every element of a local name), serialize again."""
-    root = etree.fromstring(xml)
-
-    def find(name):
-        return [
-            e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname == name
-        ]
-
-    change(root, find)
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
-
-
-def sub(parent, tag, text=None, index=None):
-    element = etree.Element(tag)
-    element.text = text
-    if index is None:
-        parent.append(element)
-    else:
-        parent.insert(index, element)
-    return element
-
-
-class AdversarialCommon(AutoregCommon):
-    def vat_by_rate(self, move):
-        """{(rate, nature or None): VAT amount} of the posted bill, from its
-        tax lines (positive repartition only: split payment / reverse charge
-        show the VAT, not the net)."""
-        result = {}
-        for line in move.line_ids.filtered(lambda aml: aml.display_type == "tax"):
-            tax = line.tax_line_id
-            if tax.l10n_it_withholding_type or tax.l10n_it_pension_fund_type:
-                continue
-            if line.tax_repartition_line_id.factor_percent < 0:
-                continue
-            key = (round(tax.amount, 2), tax.l10n_it_exempt_reason or None)
-            sign = 1 if move.move_type == "in_invoice" else -1
-            result[key] = round(result.get(key, 0.0) + sign * line.amount_currency, 2)
-        return result
-
-    def base_by_rate(self, move):
-        """{rate: taxable} of the bill's lines, per VAT rate."""
-        result = {}
-        for line in move.invoice_line_ids:
-            vat = line.tax_ids.filtered(
-                lambda t: not t.l10n_it_withholding_type and not t.l10n_it_pension_fund_type
-            )
-            if not vat:
-                continue
-            key = round(vat.amount, 2)
-            result[key] = round(result.get(key, 0.0) + line.price_subtotal, 2)
-        return result
-
-    def receive_xml_and_register(self, xml):
-        moves = self.receive_bytes(xml)
-        self.register(moves)
-        return moves
+from .rule_cases import AdversarialCommon, edit_xml, sub
 
 
 class TestRoundingAndDiscounts(AdversarialCommon):

@@ -4,7 +4,6 @@ lines' AltriDatiGestionali, due dates, 0.00 installments): each document is
 registered with exactly its figures, or stays pending; never another bill."""
 
 from .common import (
-    AutoregCommon,
     D,
     DiscountSpec,
     InstallmentSpec,
@@ -18,38 +17,10 @@ from .common import (
     build_xml,
     date,
 )
-
-ENA = "TC07 - ENASARCO (8.5%)"
-
-
-def agent_line(amount, flagged=True, number="auto", kind="CASSA-PREV", text=ENA, **kw):
-    amount = D(amount)
-    if number == "auto":
-        number = (amount * D("0.085")).quantize(D("0.01"))
-    other = [] if number is None else [(kind, text, number)]
-    return LineSpec("Provvigioni", price_unit=amount, withholding=flagged, other_data=other, **kw)
+from .rule_cases import RT02, AttackCommon, agent_line
 
 
-RT02 = WithholdingSpec(type="RT02", rate=D("23"), reason="ZO", amount=D("86.25"))
-
-
-class TestAttack(AutoregCommon):
-    def exact_or_refused(self, move, untaxed, tax, due, move_type="in_invoice"):
-        """The only acceptable outcomes: the exact bill, or pending."""
-        if move.state == "posted":
-            self.assertRegistered(move, untaxed, tax, due, move_type=move_type)
-            self.assertAlmostEqual(
-                sum(a for _d, a in self.payable_schedule(move)), float(due), places=2
-            )
-        else:
-            self.assertEqual(move.l10n_it_autoreg_state, "unrecognized")
-
-    def must_register(self, move, untaxed, tax, due, move_type="in_invoice"):
-        self.assertRegistered(move, untaxed, tax, due, move_type=move_type)
-        self.assertAlmostEqual(
-            sum(a for _d, a in self.payable_schedule(move)), float(due), places=2
-        )
-
+class TestAttack(AttackCommon):
     # ---------------------------------------------------------------- ENASARCO
     def test_a01_enasarco_not_all_flagged_no_payment_data(self):
         """Odoo-like agent invoice, ENASARCO on both lines but only the

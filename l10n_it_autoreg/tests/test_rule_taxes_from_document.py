@@ -15,10 +15,7 @@
 import importlib.util
 import os
 
-from odoo.tests import tagged
-
 from .common import (
-    AutoregCommon,
     D,
     InvoiceSpec,
     LineSpec,
@@ -26,77 +23,7 @@ from .common import (
     WithholdingSpec,
     date,
 )
-
-PARCELLA = "Prestazione professionale"
-PARCELLA_AMOUNT = D("1000.00")
-DOCUMENT_DATE = date(2025, 1, 15)
-
-
-@tagged("post_install_l10n", "post_install", "-at_install")
-class TaxesCase(AutoregCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # the supplier exists: the only review note is the tax's
-        cls.env["res.partner"].with_context(no_vat_validation=True).create(
-            {"name": "Fornitore Srl", "vat": "IT01234567890", "is_company": True}
-        )
-
-    def purchase_taxes(self, **domain):
-        Tax = self.env["account.tax"].with_context(active_test=False)
-        return Tax.search(
-            [
-                *Tax._check_company_domain(self.company),
-                ("type_tax_use", "=", "purchase"),
-                *[(name, "=", value) for name, value in domain.items()],
-            ]
-        )
-
-    def repartition(self, tax):
-        """What a tax's repartition lines do: (document, type, factor,
-        account, tags)."""
-        return sorted(
-            (
-                line.document_type,
-                line.repartition_type,
-                line.factor_percent,
-                line.account_id.code or "",
-                tuple(sorted(line.tag_ids.mapped("name"))),
-            )
-            for line in tax.repartition_line_ids
-        )
-
-    def assertCopiedFrom(self, tax, template):
-        """Accounts, tax group, repartition and computation of ``template``."""
-        for name in (
-            "tax_group_id",
-            "tax_exigibility",
-            "cash_basis_transition_account_id",
-            "include_base_amount",
-            "is_base_affected",
-            "price_include",
-            "amount_type",
-            "type_tax_use",
-            "company_id",
-        ):
-            self.assertEqual(tax[name], template[name], name)
-        self.assertEqual(self.repartition(tax), self.repartition(template))
-        self.assertTrue(tax.active)
-
-    def account(self, xmlid):
-        """The code of the chart's account ``xmlid`` (codes are padded)."""
-        return self.tax(xmlid).code
-
-    def trace(self, move):
-        return " ".join(move.message_ids.mapped("body"))
-
-    def parcella(self, number="PARC-1", amount=PARCELLA_AMOUNT, **kw):
-        return InvoiceSpec(
-            document_type="TD06",
-            number=number,
-            lines=[LineSpec(PARCELLA, price_unit=amount, withholding=True)],
-            **kw,
-        )
+from .rule_cases import DOCUMENT_DATE, PARCELLA, TaxesCase
 
 
 class TestWithholdingTaxesFromDocument(TaxesCase):
