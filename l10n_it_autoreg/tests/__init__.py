@@ -7,6 +7,7 @@ from . import test_ux_i18n
 from . import test_tour_autoreg
 from . import test_engine_basic
 from . import test_engine_rules
+from . import test_rule_supplier_and_buyer
 from . import test_receive_channels
 from . import test_reliability_receive
 from . import test_samples_registration

@@ -11,97 +11,12 @@ from .common import (
     InstallmentSpec,
     InvoiceSpec,
     LineSpec,
-    PartySpec,
     PaymentSpec,
     PensionFundSpec,
     SummarySpec,
     WithholdingSpec,
     date,
 )
-
-
-class TestSupplier(AutoregCommon):
-    def test_existing_supplier_by_vat(self):
-        partner = (
-            self.env["res.partner"].create(
-                {
-                    "name": "Fornitore (anagrafica)",
-                    "vat": "IT01234567890",
-                    "is_company": True,
-                }
-            )
-            if False
-            else self.env["res.partner"]
-            .with_context(no_vat_validation=True)
-            .create({"name": "Fornitore (anagrafica)", "vat": "IT01234567890", "is_company": True})
-        )
-        move = self.receive_and_register(InvoiceSpec())
-        self.assertRegistered(move, 100, 22, 122)
-        self.assertEqual(move.partner_id, partner)
-
-    def test_supplier_created_with_address(self):
-        seller = PartySpec(
-            vat="IT07643520567",
-            name="Nuovo Fornitore Srl",
-            fiscal_code="07643520567",
-            street="Via Nuova",
-            number="5",
-            zip="10121",
-            city="Torino",
-            province="TO",
-        )
-        move = self.receive_and_register(InvoiceSpec(seller=seller))
-        self.assertRegistered(move, 100, 22, 122)
-        partner = move.partner_id
-        self.assertEqual(
-            (partner.name, partner.vat, partner.l10n_it_codice_fiscale),
-            ("Nuovo Fornitore Srl", "IT07643520567", "07643520567"),
-        )
-        self.assertEqual(
-            (partner.street, partner.zip, partner.city, partner.country_id.code),
-            ("Via Nuova 5", "10121", "Torino", "IT"),
-        )
-        self.assertTrue(partner.bank_ids)
-
-    def test_vat_group_settled_by_fiscal_code(self):
-        Partner = self.env["res.partner"].with_context(no_vat_validation=True)
-        Partner.create(
-            {
-                "name": "Gruppo IVA - A",
-                "vat": "IT07643520567",
-                "l10n_it_codice_fiscale": "11100000014",
-                "is_company": True,
-            }
-        )
-        member_b = Partner.create(
-            {
-                "name": "Gruppo IVA - B",
-                "vat": "IT07643520567",
-                "l10n_it_codice_fiscale": "11100000022",
-                "is_company": True,
-            }
-        )
-        move = self.receive_and_register(
-            InvoiceSpec(
-                seller=PartySpec(vat="IT07643520567", fiscal_code="11100000022", name="B Spa")
-            )
-        )
-        self.assertRegistered(move, 100, 22, 122)
-        self.assertEqual(move.partner_id, member_b)
-
-    def test_ambiguous_supplier(self):
-        Partner = self.env["res.partner"].with_context(no_vat_validation=True)
-        Partner.create({"name": "Doppio 1", "vat": "IT07643520567", "is_company": True})
-        Partner.create({"name": "Doppio 2", "vat": "IT07643520567", "is_company": True})
-        move = self.receive_and_register(
-            InvoiceSpec(seller=PartySpec(vat="IT07643520567", name="Doppio"))
-        )
-        self.assertRefused(move, "supplier_ambiguous", "Doppio 1", "Doppio 2")
-
-    def test_supplier_creation_disabled(self):
-        self.company.l10n_it_autoreg_create_partner = False
-        move = self.receive_and_register(InvoiceSpec())
-        self.assertRefused(move, "supplier_not_found", "IT01234567890")
 
 
 class TestDocumentType(AutoregCommon):
@@ -130,21 +45,6 @@ class TestDocumentType(AutoregCommon):
     def test_self_invoice_never_posted(self):
         move = self.receive_and_register(InvoiceSpec(document_type="TD17"))
         self.assertRefused(move, "self_invoice", "TD17")
-
-    def test_not_for_company(self):
-        move = self.receive_and_register(
-            InvoiceSpec(buyer=PartySpec(vat="IT07643520567", name="Altra Srl"))
-        )
-        self.assertRefused(move, "not_for_company", "IT07643520567")
-
-    def test_own_invoice(self):
-        move = self.receive_and_register(
-            InvoiceSpec(
-                seller=PartySpec(vat="IT07654321004", name="Noi"),
-                buyer=PartySpec(vat="IT07643520567", name="Cliente"),
-            )
-        )
-        self.assertRefused(move, "own_invoice")
 
 
 class TestTaxes(AutoregCommon):
