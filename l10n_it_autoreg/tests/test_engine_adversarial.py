@@ -20,11 +20,8 @@ from .common import (
     PartySpec,
     PaymentSpec,
     PensionFundSpec,
-    SimplifiedLineSpec,
-    SimplifiedSpec,
     SummarySpec,
     WithholdingSpec,
-    build_simplified_xml,
     build_xml,
     date,
 )
@@ -196,141 +193,6 @@ class TestRoundingAndDiscounts(AdversarialCommon):
         )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, D("123.46"), D("27.16"), D("150.62"))
-
-
-class TestSignsAndTypes(AdversarialCommon):
-    def test_invoice_with_negative_line(self):
-        spec = InvoiceSpec(
-            lines=[LineSpec(price_unit=D("100")), LineSpec("Storno acconto", price_unit=D("-20"))]
-        )
-        move = self.receive_and_register(spec)
-        self.assertRegistered(move, 80, D("17.60"), D("97.60"))
-
-    def test_credit_note_negative_lines_positive_total(self):
-        # lines and summary negative, ImportoTotaleDocumento written positive:
-        # inconsistent signs; never a bill with the wrong sign
-        spec = InvoiceSpec(
-            document_type="TD04", lines=[LineSpec("Reso", price_unit=D("-50"))], total=D("61.00")
-        )
-        move = self.receive_and_register(spec)
-        self.assertRegistered(move, 50, 11, 61, move_type="in_refund")
-        self.assertEqual(self.payable_schedule(move), [(date(2025, 2, 14), 61.0)])
-
-    def test_credit_note_positive_lines_negative_total(self):
-        spec = InvoiceSpec(
-            document_type="TD04", lines=[LineSpec("Reso", price_unit=D("50"))], total=D("-61.00")
-        )
-        move = self.receive_and_register(spec)
-        self.assertRegistered(move, 50, 11, 61, move_type="in_refund")
-
-    def test_invoice_negative_lines_positive_total(self):
-        # TD01: the sign decides invoice or credit note; contradictory signs
-        # are not guessed
-        spec = InvoiceSpec(lines=[LineSpec("Storno", price_unit=D("-50"))], total=D("61.00"))
-        move = self.receive_and_register(spec)
-        self.assertRefused(move, "totals_mismatch")
-
-    def test_credit_note_mixed_lines(self):
-        spec = InvoiceSpec(
-            document_type="TD04",
-            lines=[
-                LineSpec("Reso", price_unit=D("80")),
-                LineSpec("Trattenuta", price_unit=D("-30")),
-            ],
-        )
-        move = self.receive_and_register(spec)
-        self.assertRegistered(move, 50, 11, 61, move_type="in_refund")
-        self.assertEqual(self.payable_schedule(move), [(date(2025, 2, 14), 61.0)])
-
-    def test_credit_note_negative_with_installment(self):
-        spec = InvoiceSpec(
-            document_type="TD04",
-            lines=[LineSpec("Reso", price_unit=D("-50"))],
-            payments=[PaymentSpec(installments=[InstallmentSpec(due_date=date(2025, 3, 1))])],
-        )
-        move = self.receive_and_register(spec)
-        self.assertRegistered(move, 50, 11, 61, move_type="in_refund")
-        self.assertEqual(self.payable_schedule(move), [(date(2025, 3, 1), 61.0)])
-
-    def test_invoice_types_registered(self):
-        for doc_type in ("TD02", "TD03", "TD05", "TD06", "TD24", "TD25"):
-            with self.subTest(doc_type=doc_type):
-                move = self.receive_and_register(
-                    InvoiceSpec(document_type=doc_type, number="N-" + doc_type)
-                )
-                self.assertRegistered(move, 100, 22, 122)
-
-    def test_self_invoices_never_posted(self):
-        for doc_type in (
-            "TD16",
-            "TD17",
-            "TD18",
-            "TD19",
-            "TD20",
-            "TD21",
-            "TD22",
-            "TD23",
-            "TD26",
-            "TD27",
-            "TD28",
-            "TD29",
-        ):
-            with self.subTest(doc_type=doc_type):
-                # the company as both seller and buyer (the usual self-invoice)
-                me = PartySpec(vat="IT07654321004", name="Cliente Spa")
-                move = self.receive_and_register(
-                    InvoiceSpec(document_type=doc_type, number="AF-" + doc_type, seller=me)
-                )
-                self.assertRefused(move, "self_invoice", doc_type)
-                move = self.receive_and_register(
-                    InvoiceSpec(document_type=doc_type, number="AF2-" + doc_type)
-                )
-                self.assertRefused(move, "self_invoice", doc_type)
-
-    def test_unknown_type(self):
-        move = self.receive_and_register(InvoiceSpec(document_type="TD99"))
-        self.assertRefused(move, "document_type_unknown", "TD99")
-
-    def test_simplified_invoice(self):
-        xml = build_simplified_xml(
-            SimplifiedSpec(
-                lines=[
-                    SimplifiedLineSpec(amount=D("122.00"), vat_rate=D("22")),
-                    SimplifiedLineSpec("Libri", amount=D("10.40"), vat_rate=D("4")),
-                ]
-            )
-        )
-        move = self.receive_xml_and_register(xml)
-        self.assertRegistered(move, 110, D("22.40"), D("132.40"))
-        self.assertEqual(self.vat_by_rate(move), {(22.0, None): 22.0, (4.0, None): 0.4})
-
-    def test_simplified_credit_note(self):
-        xml = build_simplified_xml(
-            SimplifiedSpec(document_type="TD08", corrected_invoice=("FS-1", date(2025, 1, 2)))
-        )
-        move = self.receive_xml_and_register(xml)
-        self.assertRegistered(move, 100, 22, 122, move_type="in_refund")
-
-    def test_simplified_tax_only(self):
-        # only Imposta: 18.03 on 100.00 is 22% of 81.97
-        xml = build_simplified_xml(
-            SimplifiedSpec(
-                lines=[SimplifiedLineSpec(amount=D("100.00"), vat_rate=None, tax=D("18.03"))]
-            )
-        )
-        move = self.receive_xml_and_register(xml)
-        self.assertRegistered(move, D("81.97"), D("18.03"), 100)
-
-    def test_simplified_tax_only_small_amount(self):
-        # 1.80 on 10.00: the rate computed back is 21.95, not a real rate;
-        # the VAT must stay 1.80 (never recomputed) or the bill not posted
-        xml = build_simplified_xml(
-            SimplifiedSpec(
-                lines=[SimplifiedLineSpec(amount=D("10.00"), vat_rate=None, tax=D("1.80"))]
-            )
-        )
-        move = self.receive_xml_and_register(xml)
-        self.assertRefused(move, "tax_not_found", "21.95")
 
 
 class TestTaxRows(AdversarialCommon):

@@ -4,7 +4,6 @@ document's amounts, or the stable reason code."""
 from odoo import Command
 
 from .common import (
-    AttachmentSpec,
     AutoregCommon,
     D,
     DiscountSpec,
@@ -17,34 +16,6 @@ from .common import (
     WithholdingSpec,
     date,
 )
-
-
-class TestDocumentType(AutoregCommon):
-    def test_credit_note_positive(self):
-        move = self.receive_and_register(
-            InvoiceSpec(document_type="TD04", lines=[LineSpec("Reso", price_unit=D("50"))])
-        )
-        self.assertRegistered(move, 50, 11, 61, move_type="in_refund")
-
-    def test_credit_note_negative(self):
-        move = self.receive_and_register(
-            InvoiceSpec(document_type="TD04", lines=[LineSpec("Reso", price_unit=D("-50"))])
-        )
-        self.assertRegistered(move, 50, 11, 61, move_type="in_refund")
-
-    def test_negative_invoice_is_refund(self):
-        move = self.receive_and_register(
-            InvoiceSpec(lines=[LineSpec("Storno", price_unit=D("-80"))])
-        )
-        self.assertRegistered(move, 80, D("17.60"), D("97.60"), move_type="in_refund")
-
-    def test_debit_note_is_invoice(self):
-        move = self.receive_and_register(InvoiceSpec(document_type="TD05"))
-        self.assertRegistered(move, 100, 22, 122)
-
-    def test_self_invoice_never_posted(self):
-        move = self.receive_and_register(InvoiceSpec(document_type="TD17"))
-        self.assertRefused(move, "self_invoice", "TD17")
 
 
 class TestTaxes(AutoregCommon):
@@ -384,27 +355,6 @@ class TestPaymentAndHeader(AutoregCommon):
         self.register(move)
         self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(move.currency_id, usd)
-
-    def test_attachments_become_bill_attachments(self):
-        move = self.receive_and_register(
-            InvoiceSpec(attachments=[AttachmentSpec(name="fattura_cortesia.pdf")])
-        )
-        self.assertRegistered(move, 100, 22, 122)
-        names = (
-            self.env["ir.attachment"]
-            .search([("res_model", "=", "account.move"), ("res_id", "=", move.id)])
-            .mapped("name")
-        )
-        self.assertIn("fattura_cortesia.pdf", names)
-
-    def test_receipt_date_mode(self):
-        self.company.l10n_it_autoreg_date_mode = "receipt"
-        move = self.receive(InvoiceSpec(date=date(2025, 1, 15)))
-        move.l10n_it_autoreg_received_date = "2025-02-03 10:00:00"
-        self.register(move)
-        self.assertRegistered(move, 100, 22, 122)
-        self.assertEqual(move.invoice_date, date(2025, 1, 15))
-        self.assertEqual(move.date, date(2025, 2, 3))
 
 
 class TestLinesAndAccounts(AutoregCommon):
