@@ -11,7 +11,6 @@ from .common import (
     LineSpec,
     PaymentSpec,
     PensionFundSpec,
-    SummarySpec,
     WithholdingSpec,
     build_file,
     build_xml,
@@ -383,105 +382,6 @@ class TestAttack(AttackCommon):
         )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, D("1.60"), D("0.04"), D("1.64"))
-
-    # ------------------------------------------------------- summary Arrotondamento
-    def test_c01_rounding_two_rates(self):
-        spec = InvoiceSpec(
-            number="C-1",
-            lines=[
-                LineSpec(price_unit=D("99.00")),
-                LineSpec("B", price_unit=D("45.45"), vat_rate=D("10")),
-            ],
-            summary=[
-                SummarySpec(D("22"), D("99.00"), D("21.78"), rounding=D("0.22")),
-                SummarySpec(D("10"), D("45.45"), D("4.55"), rounding=D("-0.01")),
-            ],
-            total=D("170.99"),
-            payments=[],
-        )
-        move = self.receive_and_register(spec)
-        self.must_register(move, D("144.66"), D("26.33"), D("170.99"))
-
-    def test_c02_rounding_negative_credit_note(self):
-        spec = InvoiceSpec(
-            document_type="TD04",
-            number="C-2",
-            lines=[LineSpec(price_unit=D("-99.00"))],
-            summary=[SummarySpec(D("22"), D("-99.00"), D("-21.78"), rounding=D("-0.22"))],
-            total=D("-121.00"),
-            payments=[],
-        )
-        move = self.receive_and_register(spec)
-        self.must_register(move, D("99.22"), D("21.78"), D("121.00"), move_type="in_refund")
-
-    def test_c03_rounding_with_bollo(self):
-        spec = InvoiceSpec(
-            number="C-3",
-            lines=[LineSpec(price_unit=D("99.00"))],
-            stamp_duty=D("2.00"),
-            summary=[SummarySpec(D("22"), D("99.00"), D("21.78"), rounding=D("0.22"))],
-            total=D("123.00"),
-            payments=[],
-        )
-        move = self.receive_and_register(spec)
-        self.exact_or_refused(move, D("101.22"), D("21.78"), D("123.00"))
-
-    def test_c04_rounding_with_document_discount(self):
-        spec = InvoiceSpec(
-            number="C-4",
-            lines=[LineSpec(price_unit=D("99.00"))],
-            discounts=[DiscountSpec("SC", amount=D("1.00"))],
-            summary=[SummarySpec(D("22"), D("99.00"), D("21.78"), rounding=D("0.22"))],
-            total=D("120.00"),
-            payments=[],
-        )
-        move = self.receive_and_register(spec)
-        self.exact_or_refused(move, D("98.22"), D("21.78"), D("120.00"))
-
-    def test_c05_rounding_and_withholding(self):
-        """Arrotondamento on the total, withholding 20%: 1220 -> 1220.00?
-        summary 999.99 + 220.00 (rounded) with rounding 0.01 = 1220.00."""
-        spec = InvoiceSpec(
-            document_type="TD06",
-            number="C-5",
-            lines=[LineSpec("Parcella", price_unit=D("999.99"), withholding=True)],
-            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
-            summary=[SummarySpec(D("22"), D("999.99"), D("220.00"), rounding=D("0.01"))],
-            total=D("1220.00"),
-            payments=[],
-        )
-        move = self.receive_and_register(spec)
-        self.exact_or_refused(move, D("1000.00"), D("20.00"), D("1020.00"))
-
-    def test_c06_large_rounding(self):
-        """A summary 'Arrotondamento' of 21.00 applied to the total: not a
-        rounding (the supplier's rounding of 100 + 22 -> 143?)."""
-        spec = InvoiceSpec(
-            number="C-6",
-            lines=[LineSpec(price_unit=D("100.00"))],
-            summary=[SummarySpec(D("22"), D("100.00"), D("22.00"), rounding=D("21.00"))],
-            total=D("143.00"),
-            payments=[],
-        )
-        move = self.receive_and_register(spec)
-        self.assertEqual(move.state, "draft")
-
-    def test_c07_rounding_exempt_and_taxed(self):
-        spec = InvoiceSpec(
-            number="C-7",
-            lines=[
-                LineSpec(price_unit=D("99.00")),
-                LineSpec("Esente", price_unit=D("10.00"), vat_rate=D("0"), nature="N4"),
-            ],
-            summary=[
-                SummarySpec(D("22"), D("99.00"), D("21.78")),
-                SummarySpec(D("0"), D("10.00"), D("0.00"), nature="N4", rounding=D("0.22")),
-            ],
-            total=D("131.00"),
-            payments=[],
-        )
-        move = self.receive_and_register(spec)
-        self.exact_or_refused(move, D("109.22"), D("21.78"), D("131.00"))
 
     # ------------------------------------------------------------- due dates
     def test_d01_credit_note_zero_installment_with_withholding(self):
