@@ -7,8 +7,6 @@ document's exact figures (untaxed, VAT per rate, total, amount due, due
 dates), or a pending bill with a specific reason code.  A wrong posted bill
 is worse than a bill left pending."""
 
-from lxml import etree
-
 from odoo import Command
 
 from .common import (
@@ -24,7 +22,7 @@ from .common import (
     build_xml,
     date,
 )
-from .rule_cases import AdversarialCommon, edit_xml, sub
+from .rule_cases import AdversarialCommon
 
 
 class TestTaxRows(AdversarialCommon):
@@ -329,145 +327,6 @@ class TestWithholdingAndFunds(AdversarialCommon):
         )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 1000 + 2, 40, 1042)
-
-
-class TestPayments(AdversarialCommon):
-    def test_due_date_before_document_date(self):
-        spec = InvoiceSpec(
-            payments=[PaymentSpec(installments=[InstallmentSpec(due_date=date(2025, 1, 10))])]
-        )
-        move = self.receive_and_register(spec)
-        self.assertRegistered(move, 100, 22, 122)
-        self.assertEqual(self.payable_schedule(move), [(date(2025, 1, 10), 122.0)])
-
-    def test_installment_with_term_days_only(self):
-        xml = build_xml(InvoiceSpec())
-
-        def change(root, find):
-            due = find("DataScadenzaPagamento")[0]
-            parent = due.getparent()
-            index = parent.index(due)
-            parent.remove(due)
-            sub(parent, "GiorniTerminiPagamento", "60", index=index - 0)
-            ref = etree.Element("DataRiferimentoTerminiPagamento")
-            ref.text = "2025-01-31"
-            parent.insert(index, ref)
-
-        move = self.receive_xml_and_register(edit_xml(xml, change))
-        self.assertRegistered(move, 100, 22, 122)
-        self.assertEqual(self.payable_schedule(move), [(date(2025, 4, 1), 122.0)])
-
-    def test_installments_do_not_add_up(self):
-        spec = InvoiceSpec(
-            payments=[
-                PaymentSpec(
-                    conditions="TP01",
-                    installments=[
-                        InstallmentSpec(amount=D("61"), due_date=date(2025, 2, 1)),
-                        InstallmentSpec(amount=D("60"), due_date=date(2025, 3, 1)),
-                    ],
-                )
-            ]
-        )
-        move = self.receive_and_register(spec)
-        self.assertRefused(move, "payment_schedule_mismatch", "121.00", "122.00")
-
-    def test_single_installment_different_amount(self):
-        # one installment that is not the amount due: which one is right?
-        spec = InvoiceSpec(
-            payments=[PaymentSpec(installments=[InstallmentSpec(amount=D("100.00"))])]
-        )
-        move = self.receive_and_register(spec)
-        self.assertRefused(move, "payment_schedule_mismatch", "100.00", "122.00")
-
-    def test_single_installment_is_gross_total_with_withholding(self):
-        # the supplier wrote the document total as the amount to pay: the
-        # buyer pays the total net of the withholding (law), on that date
-        spec = InvoiceSpec(
-            lines=[LineSpec(price_unit=D("1000"), withholding=True)],
-            withholdings=[WithholdingSpec()],
-            payments=[
-                PaymentSpec(
-                    installments=[InstallmentSpec(amount=D("1220.00"), due_date=date(2025, 2, 20))]
-                )
-            ],
-        )
-        move = self.receive_and_register(spec)
-        self.assertRegistered(move, 1000, 20, 1020)
-        self.assertEqual(self.payable_schedule(move), [(date(2025, 2, 20), 1020.0)])
-
-    def test_single_installment_zero(self):
-        spec = InvoiceSpec(payments=[PaymentSpec(installments=[InstallmentSpec(amount=D("0.00"))])])
-        move = self.receive_and_register(spec)
-        self.assertRefused(move, "payment_schedule_mismatch")
-
-    def test_installment_without_any_date(self):
-        xml = build_xml(InvoiceSpec())
-
-        def change(root, find):
-            due = find("DataScadenzaPagamento")[0]
-            due.getparent().remove(due)
-
-        move = self.receive_xml_and_register(edit_xml(xml, change))
-        self.assertRegistered(move, 100, 22, 122)
-        self.assertEqual(sum(a for _d, a in self.payable_schedule(move)), 122.0)
-
-    def test_two_payment_blocks_as_alternatives(self):
-        # two DatiPagamento of the whole amount (bank transfer or RIBA):
-        # never a bill due twice
-        spec = InvoiceSpec(
-            payments=[
-                PaymentSpec(installments=[InstallmentSpec(due_date=date(2025, 2, 28))]),
-                PaymentSpec(
-                    installments=[
-                        InstallmentSpec(method="MP12", iban=None, due_date=date(2025, 2, 28))
-                    ]
-                ),
-            ]
-        )
-        move = self.receive_and_register(spec)
-        self.assertRegistered(move, 100, 22, 122)
-        self.assertEqual(self.payable_schedule(move), [(date(2025, 2, 28), 122.0)])
-
-    def test_two_payment_blocks_advance_and_balance(self):
-        spec = InvoiceSpec(
-            lines=[LineSpec(price_unit=D("1000"))],
-            payments=[
-                PaymentSpec(
-                    conditions="TP03",
-                    installments=[InstallmentSpec(amount=D("220.00"), due_date=date(2025, 1, 20))],
-                ),
-                PaymentSpec(
-                    conditions="TP02",
-                    installments=[InstallmentSpec(amount=D("1000.00"), due_date=date(2025, 2, 28))],
-                ),
-            ],
-        )
-        move = self.receive_and_register(spec)
-        self.assertRegistered(move, 1000, 220, 1220)
-        self.assertEqual(
-            self.payable_schedule(move), [(date(2025, 1, 20), 220.0), (date(2025, 2, 28), 1000.0)]
-        )
-
-    def test_installments_with_withholding(self):
-        spec = InvoiceSpec(
-            lines=[LineSpec(price_unit=D("1000"), withholding=True)],
-            withholdings=[WithholdingSpec()],
-            payments=[
-                PaymentSpec(
-                    conditions="TP01",
-                    installments=[
-                        InstallmentSpec(due_date=date(2025, 2, 28)),
-                        InstallmentSpec(due_date=date(2025, 3, 31)),
-                    ],
-                )
-            ],
-        )
-        move = self.receive_and_register(spec)
-        self.assertRegistered(move, 1000, 20, 1020)
-        self.assertEqual(
-            self.payable_schedule(move), [(date(2025, 2, 28), 510.0), (date(2025, 3, 31), 510.0)]
-        )
 
 
 class TestDuplicates(AdversarialCommon):

@@ -13,8 +13,6 @@ from .common import (
     PensionFundSpec,
     WithholdingSpec,
     build_file,
-    build_xml,
-    date,
 )
 from .rule_cases import RT02, AttackCommon, agent_line
 
@@ -382,75 +380,3 @@ class TestAttack(AttackCommon):
         )
         move = self.receive_and_register(spec)
         self.exact_or_refused(move, D("1.60"), D("0.04"), D("1.64"))
-
-    # ------------------------------------------------------------- due dates
-    def test_d01_credit_note_zero_installment_with_withholding(self):
-        spec = InvoiceSpec(
-            document_type="TD04",
-            number="D-1",
-            lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
-            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
-            payments=[
-                PaymentSpec("TP02", [InstallmentSpec(amount=D("0.00"), due_date=date(2025, 4, 10))])
-            ],
-        )
-        move = self.receive_and_register(spec)
-        self.must_register(move, 1000, D("20.00"), D("1020.00"), move_type="in_refund")
-
-    def test_d02_negative_td01_zero_installment(self):
-        """A TD01 with negative amounts (registered as a credit) asking 0.00."""
-        spec = InvoiceSpec(
-            document_type="TD01",
-            number="D-2",
-            lines=[LineSpec(price_unit=D("-100.00"))],
-            payments=[
-                PaymentSpec("TP02", [InstallmentSpec(amount=D("0.00"), due_date=date(2025, 4, 10))])
-            ],
-        )
-        move = self.receive_and_register(spec)
-        self.exact_or_refused(move, 100, 22, 122, move_type="in_refund")
-
-    def test_d03_zero_installment_and_real_one(self):
-        spec = InvoiceSpec(
-            document_type="TD04",
-            number="D-3",
-            payments=[
-                PaymentSpec(
-                    "TP01",
-                    [
-                        InstallmentSpec(amount=D("0.00"), due_date=date(2025, 3, 10)),
-                        InstallmentSpec(amount=D("0.00"), due_date=date(2025, 6, 10)),
-                    ],
-                )
-            ],
-        )
-        move = self.receive_and_register(spec)
-        self.exact_or_refused(move, 100, 22, 122, move_type="in_refund")
-        if move.state == "posted":
-            self.assertEqual(self.payable_schedule(move), [(date(2025, 3, 10), 122.0)])
-
-    def test_d04_no_due_date_supplier_terms(self):
-        spec = InvoiceSpec(number="D-4", payments=[])
-        move = self.receive_and_register(spec)
-        self.must_register(move, 100, 22, 122)
-        self.assertEqual(move.invoice_date_due, date(2025, 1, 15))
-
-    def test_d05_unreadable_date_one_of_two(self):
-        spec = InvoiceSpec(
-            number="D-5",
-            payments=[
-                PaymentSpec(
-                    "TP01",
-                    [
-                        InstallmentSpec(amount=D("61.00"), due_date=date(2025, 2, 28)),
-                        InstallmentSpec(amount=D("61.00"), due_date=date(2025, 3, 31)),
-                    ],
-                )
-            ],
-        )
-        data = build_xml(spec).replace(b"2025-02-28", b"2025-02-30")
-        move = self.receive_bytes(data)
-        self.register(move)
-        self.exact_or_refused(move, 100, 22, 122)
-        if move.state == "posted":
-            self.assertEqual(len(self.payable_schedule(move)), 2)

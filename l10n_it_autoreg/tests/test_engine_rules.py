@@ -13,7 +13,6 @@ from .common import (
     PensionFundSpec,
     SummarySpec,
     WithholdingSpec,
-    date,
 )
 
 
@@ -183,86 +182,6 @@ class TestTaxes(AutoregCommon):
         )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "withholding_not_configured", "RT02", "30.00")
-
-
-class TestPaymentAndHeader(AutoregCommon):
-    def test_installments(self):
-        spec = InvoiceSpec(
-            lines=[LineSpec(price_unit=D("300"))],
-            payments=[
-                PaymentSpec(
-                    conditions="TP01",
-                    installments=[
-                        InstallmentSpec(due_date=date(2025, 2, 28)),
-                        InstallmentSpec(due_date=date(2025, 3, 31)),
-                        InstallmentSpec(due_date=date(2025, 4, 30)),
-                    ],
-                )
-            ],
-        )
-        move = self.receive_and_register(spec)
-        self.assertRegistered(move, 300, 66, 366)
-        self.assertEqual(
-            self.payable_schedule(move),
-            [(date(2025, 2, 28), 122.0), (date(2025, 3, 31), 122.0), (date(2025, 4, 30), 122.0)],
-        )
-        self.assertEqual(move.invoice_date_due, date(2025, 4, 30))
-
-    def test_supplier_terms_do_not_override_document_dates(self):
-        partner = (
-            self.env["res.partner"]
-            .with_context(no_vat_validation=True)
-            .create(
-                {
-                    "name": "Fornitore",
-                    "vat": "IT01234567890",
-                    "property_supplier_payment_term_id": self.env.ref(
-                        "account.account_payment_term_end_following_month"
-                    ).id,
-                }
-            )
-        )
-        spec = InvoiceSpec(
-            payments=[PaymentSpec(installments=[InstallmentSpec(due_date=date(2025, 3, 10))])]
-        )
-        move = self.receive_and_register(spec)
-        self.assertEqual(move.partner_id, partner)
-        self.assertEqual(self.payable_schedule(move), [(date(2025, 3, 10), 122.0)])
-
-    def test_no_payment_data_uses_supplier_terms(self):
-        self.env["res.partner"].with_context(no_vat_validation=True).create(
-            {
-                "name": "Fornitore",
-                "vat": "IT01234567890",
-                "property_supplier_payment_term_id": self.env.ref(
-                    "account.account_payment_term_30days"
-                ).id,
-            }
-        )
-        move = self.receive_and_register(InvoiceSpec(payments=[]))
-        self.assertRegistered(move, 100, 22, 122)
-        self.assertEqual(move.invoice_date_due, date(2025, 2, 14))
-
-    def test_no_payment_data_nor_terms_is_due_on_the_document_date(self):
-        move = self.receive_and_register(InvoiceSpec(payments=[]))
-        self.assertRegistered(move, 100, 22, 122)
-        self.assertEqual(move.invoice_date_due, date(2025, 1, 15))
-        self.assertEqual(self.payable_schedule(move), [(date(2025, 1, 15), 122.0)])
-
-    def test_installments_not_matching(self):
-        spec = InvoiceSpec(
-            payments=[
-                PaymentSpec(
-                    conditions="TP01",
-                    installments=[
-                        InstallmentSpec(amount=D("50"), due_date=date(2025, 2, 1)),
-                        InstallmentSpec(amount=D("50"), due_date=date(2025, 3, 1)),
-                    ],
-                )
-            ]
-        )
-        move = self.receive_and_register(spec)
-        self.assertRefused(move, "payment_schedule_mismatch", "100.00", "122.00")
 
 
 class TestLinesAndAccounts(AutoregCommon):

@@ -1,9 +1,18 @@
-"""Payments of registered bills: the e-invoice's due-date schedule, the
-supplier's bank account and payment code, and the way to "paid" — manual
-payment, bank statement lines reconciled through the ORM and through the
-optional OCA reconciliation screen (account_reconcile_oca)."""
+"""The payment schedule of the bill, and paying registered bills.
+
+The schedule is the e-invoice's (DatiPagamento): its installments and due
+dates, whatever the supplier's payment terms; without payment data, the
+supplier's terms, else the document date; installments that do not add up
+to the amount due (net of withholdings) are payment_schedule_mismatch; two
+payment blocks as alternatives or as advance and balance; 0.00
+installments, unreadable dates.  Then the way to "paid": the supplier's
+bank account and payment code, manual payment, bank statement lines
+reconciled through the ORM and through the optional OCA reconciliation
+screen (account_reconcile_oca)."""
 
 from datetime import timedelta
+
+from lxml import etree
 
 from odoo import fields
 from odoo.tests import Form, tagged
@@ -19,8 +28,300 @@ from .common import (
     build_xml,
     date,
 )
+from .rule_cases import AdversarialCommon, AttackCommon, edit_xml, sub
 
 IBAN = "IT60X0542811101000000123456"
+
+
+class TestSchedule(AdversarialCommon):
+    def test_due_date_before_document_date(self):
+        spec = InvoiceSpec(
+            payments=[PaymentSpec(installments=[InstallmentSpec(due_date=date(2025, 1, 10))])]
+        )
+        move = self.receive_and_register(spec)
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(self.payable_schedule(move), [(date(2025, 1, 10), 122.0)])
+
+    def test_installment_with_term_days_only(self):
+        xml = build_xml(InvoiceSpec())
+
+        def change(root, find):
+            due = find("DataScadenzaPagamento")[0]
+            parent = due.getparent()
+            index = parent.index(due)
+            parent.remove(due)
+            sub(parent, "GiorniTerminiPagamento", "60", index=index - 0)
+            ref = etree.Element("DataRiferimentoTerminiPagamento")
+            ref.text = "2025-01-31"
+            parent.insert(index, ref)
+
+        move = self.receive_xml_and_register(edit_xml(xml, change))
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(self.payable_schedule(move), [(date(2025, 4, 1), 122.0)])
+
+    def test_installments_do_not_add_up(self):
+        spec = InvoiceSpec(
+            payments=[
+                PaymentSpec(
+                    conditions="TP01",
+                    installments=[
+                        InstallmentSpec(amount=D("61"), due_date=date(2025, 2, 1)),
+                        InstallmentSpec(amount=D("60"), due_date=date(2025, 3, 1)),
+                    ],
+                )
+            ]
+        )
+        move = self.receive_and_register(spec)
+        self.assertRefused(move, "payment_schedule_mismatch", "121.00", "122.00")
+
+    def test_single_installment_different_amount(self):
+        # one installment that is not the amount due: which one is right?
+        spec = InvoiceSpec(
+            payments=[PaymentSpec(installments=[InstallmentSpec(amount=D("100.00"))])]
+        )
+        move = self.receive_and_register(spec)
+        self.assertRefused(move, "payment_schedule_mismatch", "100.00", "122.00")
+
+    def test_single_installment_is_gross_total_with_withholding(self):
+        # the supplier wrote the document total as the amount to pay: the
+        # buyer pays the total net of the withholding (law), on that date
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("1000"), withholding=True)],
+            withholdings=[WithholdingSpec()],
+            payments=[
+                PaymentSpec(
+                    installments=[InstallmentSpec(amount=D("1220.00"), due_date=date(2025, 2, 20))]
+                )
+            ],
+        )
+        move = self.receive_and_register(spec)
+        self.assertRegistered(move, 1000, 20, 1020)
+        self.assertEqual(self.payable_schedule(move), [(date(2025, 2, 20), 1020.0)])
+
+    def test_single_installment_zero(self):
+        spec = InvoiceSpec(payments=[PaymentSpec(installments=[InstallmentSpec(amount=D("0.00"))])])
+        move = self.receive_and_register(spec)
+        self.assertRefused(move, "payment_schedule_mismatch")
+
+    def test_installment_without_any_date(self):
+        xml = build_xml(InvoiceSpec())
+
+        def change(root, find):
+            due = find("DataScadenzaPagamento")[0]
+            due.getparent().remove(due)
+
+        move = self.receive_xml_and_register(edit_xml(xml, change))
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(sum(a for _d, a in self.payable_schedule(move)), 122.0)
+
+    def test_two_payment_blocks_as_alternatives(self):
+        # two DatiPagamento of the whole amount (bank transfer or RIBA):
+        # never a bill due twice
+        spec = InvoiceSpec(
+            payments=[
+                PaymentSpec(installments=[InstallmentSpec(due_date=date(2025, 2, 28))]),
+                PaymentSpec(
+                    installments=[
+                        InstallmentSpec(method="MP12", iban=None, due_date=date(2025, 2, 28))
+                    ]
+                ),
+            ]
+        )
+        move = self.receive_and_register(spec)
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(self.payable_schedule(move), [(date(2025, 2, 28), 122.0)])
+
+    def test_two_payment_blocks_advance_and_balance(self):
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("1000"))],
+            payments=[
+                PaymentSpec(
+                    conditions="TP03",
+                    installments=[InstallmentSpec(amount=D("220.00"), due_date=date(2025, 1, 20))],
+                ),
+                PaymentSpec(
+                    conditions="TP02",
+                    installments=[InstallmentSpec(amount=D("1000.00"), due_date=date(2025, 2, 28))],
+                ),
+            ],
+        )
+        move = self.receive_and_register(spec)
+        self.assertRegistered(move, 1000, 220, 1220)
+        self.assertEqual(
+            self.payable_schedule(move), [(date(2025, 1, 20), 220.0), (date(2025, 2, 28), 1000.0)]
+        )
+
+    def test_installments_with_withholding(self):
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("1000"), withholding=True)],
+            withholdings=[WithholdingSpec()],
+            payments=[
+                PaymentSpec(
+                    conditions="TP01",
+                    installments=[
+                        InstallmentSpec(due_date=date(2025, 2, 28)),
+                        InstallmentSpec(due_date=date(2025, 3, 31)),
+                    ],
+                )
+            ],
+        )
+        move = self.receive_and_register(spec)
+        self.assertRegistered(move, 1000, 20, 1020)
+        self.assertEqual(
+            self.payable_schedule(move), [(date(2025, 2, 28), 510.0), (date(2025, 3, 31), 510.0)]
+        )
+
+    def test_installments(self):
+        spec = InvoiceSpec(
+            lines=[LineSpec(price_unit=D("300"))],
+            payments=[
+                PaymentSpec(
+                    conditions="TP01",
+                    installments=[
+                        InstallmentSpec(due_date=date(2025, 2, 28)),
+                        InstallmentSpec(due_date=date(2025, 3, 31)),
+                        InstallmentSpec(due_date=date(2025, 4, 30)),
+                    ],
+                )
+            ],
+        )
+        move = self.receive_and_register(spec)
+        self.assertRegistered(move, 300, 66, 366)
+        self.assertEqual(
+            self.payable_schedule(move),
+            [(date(2025, 2, 28), 122.0), (date(2025, 3, 31), 122.0), (date(2025, 4, 30), 122.0)],
+        )
+        self.assertEqual(move.invoice_date_due, date(2025, 4, 30))
+
+    def test_supplier_terms_do_not_override_document_dates(self):
+        partner = (
+            self.env["res.partner"]
+            .with_context(no_vat_validation=True)
+            .create(
+                {
+                    "name": "Fornitore",
+                    "vat": "IT01234567890",
+                    "property_supplier_payment_term_id": self.env.ref(
+                        "account.account_payment_term_end_following_month"
+                    ).id,
+                }
+            )
+        )
+        spec = InvoiceSpec(
+            payments=[PaymentSpec(installments=[InstallmentSpec(due_date=date(2025, 3, 10))])]
+        )
+        move = self.receive_and_register(spec)
+        self.assertEqual(move.partner_id, partner)
+        self.assertEqual(self.payable_schedule(move), [(date(2025, 3, 10), 122.0)])
+
+    def test_no_payment_data_uses_supplier_terms(self):
+        self.env["res.partner"].with_context(no_vat_validation=True).create(
+            {
+                "name": "Fornitore",
+                "vat": "IT01234567890",
+                "property_supplier_payment_term_id": self.env.ref(
+                    "account.account_payment_term_30days"
+                ).id,
+            }
+        )
+        move = self.receive_and_register(InvoiceSpec(payments=[]))
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(move.invoice_date_due, date(2025, 2, 14))
+
+    def test_no_payment_data_nor_terms_is_due_on_the_document_date(self):
+        move = self.receive_and_register(InvoiceSpec(payments=[]))
+        self.assertRegistered(move, 100, 22, 122)
+        self.assertEqual(move.invoice_date_due, date(2025, 1, 15))
+        self.assertEqual(self.payable_schedule(move), [(date(2025, 1, 15), 122.0)])
+
+    def test_installments_not_matching(self):
+        spec = InvoiceSpec(
+            payments=[
+                PaymentSpec(
+                    conditions="TP01",
+                    installments=[
+                        InstallmentSpec(amount=D("50"), due_date=date(2025, 2, 1)),
+                        InstallmentSpec(amount=D("50"), due_date=date(2025, 3, 1)),
+                    ],
+                )
+            ]
+        )
+        move = self.receive_and_register(spec)
+        self.assertRefused(move, "payment_schedule_mismatch", "100.00", "122.00")
+
+
+class TestDueDateAttacks(AttackCommon):
+    # ------------------------------------------------------------- due dates
+    def test_d01_credit_note_zero_installment_with_withholding(self):
+        spec = InvoiceSpec(
+            document_type="TD04",
+            number="D-1",
+            lines=[LineSpec("Parcella", price_unit=D("1000"), withholding=True)],
+            withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="A")],
+            payments=[
+                PaymentSpec("TP02", [InstallmentSpec(amount=D("0.00"), due_date=date(2025, 4, 10))])
+            ],
+        )
+        move = self.receive_and_register(spec)
+        self.must_register(move, 1000, D("20.00"), D("1020.00"), move_type="in_refund")
+
+    def test_d02_negative_td01_zero_installment(self):
+        """A TD01 with negative amounts (registered as a credit) asking 0.00."""
+        spec = InvoiceSpec(
+            document_type="TD01",
+            number="D-2",
+            lines=[LineSpec(price_unit=D("-100.00"))],
+            payments=[
+                PaymentSpec("TP02", [InstallmentSpec(amount=D("0.00"), due_date=date(2025, 4, 10))])
+            ],
+        )
+        move = self.receive_and_register(spec)
+        self.exact_or_refused(move, 100, 22, 122, move_type="in_refund")
+
+    def test_d03_zero_installment_and_real_one(self):
+        spec = InvoiceSpec(
+            document_type="TD04",
+            number="D-3",
+            payments=[
+                PaymentSpec(
+                    "TP01",
+                    [
+                        InstallmentSpec(amount=D("0.00"), due_date=date(2025, 3, 10)),
+                        InstallmentSpec(amount=D("0.00"), due_date=date(2025, 6, 10)),
+                    ],
+                )
+            ],
+        )
+        move = self.receive_and_register(spec)
+        self.exact_or_refused(move, 100, 22, 122, move_type="in_refund")
+        if move.state == "posted":
+            self.assertEqual(self.payable_schedule(move), [(date(2025, 3, 10), 122.0)])
+
+    def test_d04_no_due_date_supplier_terms(self):
+        spec = InvoiceSpec(number="D-4", payments=[])
+        move = self.receive_and_register(spec)
+        self.must_register(move, 100, 22, 122)
+        self.assertEqual(move.invoice_date_due, date(2025, 1, 15))
+
+    def test_d05_unreadable_date_one_of_two(self):
+        spec = InvoiceSpec(
+            number="D-5",
+            payments=[
+                PaymentSpec(
+                    "TP01",
+                    [
+                        InstallmentSpec(amount=D("61.00"), due_date=date(2025, 2, 28)),
+                        InstallmentSpec(amount=D("61.00"), due_date=date(2025, 3, 31)),
+                    ],
+                )
+            ],
+        )
+        data = build_xml(spec).replace(b"2025-02-28", b"2025-02-30")
+        move = self.receive_bytes(data)
+        self.register(move)
+        self.exact_or_refused(move, 100, 22, 122)
+        if move.state == "posted":
+            self.assertEqual(len(self.payable_schedule(move)), 2)
 
 
 @tagged("post_install_l10n", "post_install", "-at_install")
