@@ -7,19 +7,15 @@ document's exact figures (untaxed, VAT per rate, total, amount due, due
 dates), or a pending bill with a specific reason code.  A wrong posted bill
 is worse than a bill left pending."""
 
-from odoo import Command
-
 from .common import (
     D,
     InstallmentSpec,
     InvoiceSpec,
     LineSpec,
-    PartySpec,
     PaymentSpec,
     PensionFundSpec,
     SummarySpec,
     WithholdingSpec,
-    build_xml,
     date,
 )
 from .rule_cases import AdversarialCommon
@@ -327,172 +323,3 @@ class TestWithholdingAndFunds(AdversarialCommon):
         )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 1000 + 2, 40, 1042)
-
-
-class TestDuplicates(AdversarialCommon):
-    def test_same_number_two_suppliers(self):
-        m1 = self.receive_and_register(InvoiceSpec(number="1"))
-        m2 = self.receive_and_register(
-            InvoiceSpec(number="1", seller=PartySpec(vat="IT07643520567", name="Altro Fornitore"))
-        )
-        self.assertRegistered(m1, 100, 22, 122)
-        self.assertRegistered(m2, 100, 22, 122)
-
-    def test_same_number_other_year(self):
-        m1 = self.receive_and_register(InvoiceSpec(number="1", date=date(2024, 3, 1)))
-        m2 = self.receive_and_register(InvoiceSpec(number="1", date=date(2025, 3, 1)))
-        self.assertRegistered(m1, 100, 22, 122)
-        self.assertRegistered(m2, 100, 22, 122)
-
-    def test_same_number_same_year_other_date(self):
-        m1 = self.receive_and_register(InvoiceSpec(number="7", date=date(2025, 3, 1)))
-        m2 = self.receive_and_register(InvoiceSpec(number="7", date=date(2025, 3, 2)))
-        self.assertRegistered(m1, 100, 22, 122)
-        self.assertRefused(m2, "duplicate", m1.display_name)
-
-    def test_same_number_spacing_and_case(self):
-        m1 = self.receive_and_register(InvoiceSpec(number="ft 12/A", date=date(2025, 3, 1)))
-        m2 = self.receive_and_register(InvoiceSpec(number="FT12/a", date=date(2025, 3, 2)))
-        self.assertRegistered(m1, 100, 22, 122)
-        self.assertRefused(m2, "duplicate")
-
-    def test_same_document_other_envelope_one_bill(self):
-        spec = InvoiceSpec(number="55")
-        m1 = self.receive_and_register(spec)
-        again = self.receive_bytes(build_xml(spec, prefix="ns2"), filename="IT01234567890_0ZZ.xml")
-        self.assertEqual(again, m1)
-        self.assertRegistered(m1, 100, 22, 122)
-
-    def test_against_bill_typed_by_hand(self):
-        partner = (
-            self.env["res.partner"]
-            .with_context(no_vat_validation=True)
-            .create({"name": "Fornitore Srl", "vat": "IT01234567890", "is_company": True})
-        )
-        manual = self.env["account.move"].create(
-            {
-                "move_type": "in_invoice",
-                "partner_id": partner.id,
-                "ref": "FT-2025-0009",
-                "invoice_date": date(2025, 1, 20),
-                "invoice_line_ids": [Command.create({"name": "x", "price_unit": 100})],
-            }
-        )
-        manual.action_post()
-        move = self.receive_and_register(InvoiceSpec(number="FT-2025-0009"))
-        self.assertRefused(move, "duplicate", "FT-2025-0009")
-
-    def test_against_bill_on_archived_contact(self):
-        # the supplier's old contact (same VAT) was archived: the e-invoice
-        # makes a new supplier, the bill typed on the old one still counts
-        old = (
-            self.env["res.partner"]
-            .with_context(no_vat_validation=True)
-            .create({"name": "Fornitore (vecchio)", "vat": "IT01234567890", "is_company": True})
-        )
-        manual = self.env["account.move"].create(
-            {
-                "move_type": "in_invoice",
-                "partner_id": old.id,
-                "ref": "FT-2025-0011",
-                "invoice_date": date(2025, 1, 20),
-                "invoice_line_ids": [Command.create({"name": "x", "price_unit": 100})],
-            }
-        )
-        manual.action_post()
-        old.active = False
-        move = self.receive_and_register(InvoiceSpec(number="FT-2025-0011"))
-        self.assertRefused(move, "duplicate", "FT-2025-0011")
-
-    def test_vat_group_same_number_not_duplicate(self):
-        Partner = self.env["res.partner"].with_context(no_vat_validation=True)
-        a = Partner.create(
-            {
-                "name": "Gruppo IVA - A",
-                "vat": "IT07643520567",
-                "l10n_it_codice_fiscale": "11100000014",
-                "is_company": True,
-            }
-        )
-        manual = self.env["account.move"].create(
-            {
-                "move_type": "in_invoice",
-                "partner_id": a.id,
-                "ref": "100",
-                "invoice_date": date(2025, 1, 20),
-                "invoice_line_ids": [Command.create({"name": "x", "price_unit": 100})],
-            }
-        )
-        manual.action_post()
-        move = self.receive_and_register(
-            InvoiceSpec(
-                number="100",
-                seller=PartySpec(
-                    vat="IT07643520567", fiscal_code="11100000022", name="Gruppo IVA - B"
-                ),
-            )
-        )
-        self.assertRegistered(move, 100, 22, 122)
-        self.assertNotEqual(move.partner_id, a)
-
-    def test_against_draft_typed_by_hand(self):
-        partner = (
-            self.env["res.partner"]
-            .with_context(no_vat_validation=True)
-            .create({"name": "Fornitore Srl", "vat": "IT01234567890", "is_company": True})
-        )
-        self.env["account.move"].create(
-            {
-                "move_type": "in_invoice",
-                "partner_id": partner.id,
-                "ref": "FT-2025-0010",
-                "invoice_date": date(2025, 1, 20),
-            }
-        )
-        move = self.receive_and_register(InvoiceSpec(number="FT-2025-0010"))
-        self.assertRefused(move, "duplicate", "FT-2025-0010")
-
-    def test_two_bodies_same_number(self):
-        moves = self.receive(
-            InvoiceSpec(number="9"), InvoiceSpec(number="9", date=date(2025, 1, 16))
-        )
-        self.register(moves)
-        states = sorted(moves.mapped("l10n_it_autoreg_state"))
-        self.assertEqual(states, ["registered", "unrecognized"])
-        self.assertEqual(
-            moves.filtered(
-                lambda m: m.l10n_it_autoreg_state == "unrecognized"
-            ).l10n_it_autoreg_reason_code,
-            "duplicate",
-        )
-
-    def test_multi_body_second_bad(self):
-        moves = self.receive(InvoiceSpec(number="B1"), InvoiceSpec(number="B2", total=D("999")))
-        self.register(moves)
-        first, second = moves.sorted("l10n_it_autoreg_body_index")
-        self.assertRegistered(first, 100, 22, 122)
-        self.assertRefused(second, "totals_mismatch", "999.00")
-
-    def test_credit_note_same_number_as_invoice(self):
-        m1 = self.receive_and_register(InvoiceSpec(number="5"))
-        m2 = self.receive_and_register(InvoiceSpec(number="5", document_type="TD04"))
-        self.assertRegistered(m1, 100, 22, 122)
-        self.assertRegistered(m2, 100, 22, 122, move_type="in_refund")
-
-    def test_registered_then_reset_to_draft_and_received_again(self):
-        m1 = self.receive_and_register(InvoiceSpec(number="77"))
-        m1.button_draft()
-        m1.l10n_it_autoreg_document_key = False  # as if received on another channel before
-        m2 = self.receive_and_register(InvoiceSpec(number="77", date=date(2025, 1, 16)))
-        self.assertRefused(m2, "duplicate")
-
-    def test_fiscal_year_date(self):
-        # registered with the document date; a duplicate check in the
-        # document's fiscal year even with the receipt date mode
-        self.company.l10n_it_autoreg_date_mode = "receipt"
-        m1 = self.receive(InvoiceSpec(number="Y1", date=date(2024, 12, 30)))
-        m1.l10n_it_autoreg_received_date = "2025-01-03 10:00:00"
-        self.register(m1)
-        self.assertRegistered(m1, 100, 22, 122)
-        m2 = self.receive_and_register(InvoiceSpec(number="Y1", date=date(2024, 12, 31)))
-        self.assertRefused(m2, "duplicate")

@@ -209,32 +209,6 @@ class TestRegisterBatch(AutoregCommon):
         self.register(good)
         self.assertRegistered(good, 100, 22, 122)
 
-    def test_duplicate_of_existing_bill(self):
-        partner = (
-            self.env["res.partner"]
-            .with_context(no_vat_validation=True)
-            .create({"name": "Fornitore", "vat": "IT01234567890"})
-        )
-        manual = self.env["account.move"].create(
-            {
-                "move_type": "in_invoice",
-                "partner_id": partner.id,
-                "ref": "FT-2025-0001",
-                "invoice_date": "2025-01-20",
-                "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 100})],
-            }
-        )
-        move = self.receive_and_register(InvoiceSpec())
-        self.assertRefused(move, "duplicate", manual.display_name)
-
-    def test_registered_twice_in_one_run(self):
-        # the same document received with different identities (other date)
-        first = self.receive(InvoiceSpec(number="D-1"))
-        second = self.receive(InvoiceSpec(number="D-1", date=InvoiceSpec().date.replace(day=16)))
-        self.register(first | second)
-        self.assertRegistered(first, 100, 22, 122)
-        self.assertRefused(second, "duplicate")
-
     def test_engine_returns_outcomes_and_writes_no_run(self):
         """The run is the only writer of runs: the engine says what it did."""
         Run = self.env["l10n_it_autoreg.run"]
