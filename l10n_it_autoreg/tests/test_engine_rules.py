@@ -11,93 +11,11 @@ from .common import (
     LineSpec,
     PaymentSpec,
     PensionFundSpec,
-    SummarySpec,
     WithholdingSpec,
 )
 
 
 class TestTaxes(AutoregCommon):
-    def test_exempt_needs_a_tax(self):
-        """The Italian chart loaded with the addon has a 0% purchase tax per
-        exempt Natura; without one the document is not registered."""
-        spec = InvoiceSpec(
-            lines=[LineSpec(), LineSpec("Esente", price_unit=D("30"), vat_rate=D("0"), nature="N4")]
-        )
-        n4_taxes = (
-            self.env["account.tax"]
-            .with_context(active_test=False)
-            .search(
-                [
-                    *self.env["account.tax"]._check_company_domain(self.company),
-                    ("type_tax_use", "=", "purchase"),
-                    ("l10n_it_exempt_reason", "=", "N4"),
-                ]
-            )
-        )
-        self.assertTrue(n4_taxes)
-        n4_taxes.unlink()
-        move = self.receive_and_register(spec)
-        self.assertRefused(move, "tax_not_found", "0.00", "N4")
-        self.env["account.chart.template"]._l10n_it_autoreg_ensure_exempt_purchase_taxes(
-            self.company
-        )
-        self.register(move)
-        self.assertRegistered(move, 130, 22, 152)
-        exempt = move.invoice_line_ids.filtered(lambda line: line.name == "Esente")
-        self.assertEqual(exempt.tax_ids.l10n_it_exempt_reason, "N4")
-
-    def test_unknown_rate_not_posted_as_zero(self):
-        move = self.receive_and_register(InvoiceSpec(lines=[LineSpec(vat_rate=D("15.55"))]))
-        self.assertRefused(move, "tax_not_found", "15.55")
-
-    def test_reverse_charge(self):
-        move = self.receive_and_register(
-            InvoiceSpec(
-                lines=[
-                    LineSpec(
-                        "Subappalto edile", price_unit=D("1000"), vat_rate=D("0"), nature="N6.3"
-                    )
-                ]
-            )
-        )
-        self.assertRegistered(move, 1000, 0, 1000)
-        tax = move.invoice_line_ids.tax_ids
-        self.assertEqual(tax.amount, 22.0)
-        tax_lines = move.line_ids.filtered(lambda line: line.display_type == "tax")
-        self.assertEqual(sorted(tax_lines.mapped("balance")), [-220.0, 220.0])
-
-    def test_split_payment_needs_a_tax(self):
-        move = self.receive_and_register(InvoiceSpec(vat_due="S"))
-        self.assertRefused(move, "tax_not_found", "split payment")
-
-    def test_split_payment(self):
-        vat = self.tax("22am")
-        split = vat.copy({"name": "22% SP acquisti", "description": "22SP"})
-        negative = {
-            "repartition_type": "tax",
-            "factor_percent": -100,
-            "account_id": self.company_data["default_account_tax_sale"].id,
-        }
-        split.write(
-            {
-                "invoice_repartition_line_ids": [Command.create(negative)],
-                "refund_repartition_line_ids": [Command.create(negative)],
-            }
-        )
-        move = self.receive_and_register(InvoiceSpec(vat_due="S"))
-        self.assertRegistered(move, 100, 0, 100)
-        self.assertEqual(move.invoice_line_ids.tax_ids, split)
-        self.assertEqual(self.payable_schedule(move)[0][1], 100.0)
-
-    def test_tax_rounding_within_tolerance_follows_document(self):
-        # the supplier rounded VAT differently: 22% of 33.33 = 7.33, says 7.34
-        spec = InvoiceSpec(
-            lines=[LineSpec(price_unit=D("33.33"))],
-            summary=[SummarySpec(vat_rate=D("22"), taxable=D("33.33"), tax=D("7.34"))],
-        )
-        move = self.receive_and_register(spec)
-        self.assertRegistered(move, D("33.33"), D("7.34"), D("40.67"))
-
     def test_withholding_and_pension_fund(self):
         spec = InvoiceSpec(
             document_type="TD06",

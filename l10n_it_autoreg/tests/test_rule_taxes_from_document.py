@@ -1,19 +1,15 @@
-"""Taxes from the document (issue 12).
+"""Withholding and pension fund taxes from the document (issue 12).
 
-1. A DatiRitenuta or a DatiCassaPrevidenziale no purchase tax matches: with
-   the company option *Create missing withholding and pension fund taxes*
-   (default on) the tax is created as l10n_it_edi_withholding models it,
-   copied from the chart's own tax of the same kind; the bill is still
-   verified against the document, marked to review (tax_created), and the
-   run says which taxes it created.  A document refused after its tax was
-   created leaves no tax; the next documents of a batch use it.
-2. Every Natura, current and legacy: the 0% purchase taxes of N1-N5, N7 and
-   the generic N2 / N3 of documents before 2021 are made with the chart;
-   reverse charge N6.x takes the chart's reverse charge taxes; the generic
-   N6 (before 2021) is the company's decision and stays tax_not_found."""
+A DatiRitenuta or a DatiCassaPrevidenziale no purchase tax matches: with the
+company option *Create missing withholding and pension fund taxes* (default
+on) the tax is created as l10n_it_edi_withholding models it, copied from
+the chart's own tax of the same kind; the bill is still verified against
+the document, marked to review (tax_created), and the run says which taxes
+it created.  A document refused after its tax was created leaves no tax;
+the next documents of a batch use it.
 
-import importlib.util
-import os
+The taxes of every Natura (issue 12 too) are tested with the VAT taxes
+(test_rule_vat_taxes.py::TestEveryNatura)."""
 
 from .common import (
     D,
@@ -23,7 +19,7 @@ from .common import (
     WithholdingSpec,
     date,
 )
-from .rule_cases import DOCUMENT_DATE, PARCELLA, TaxesCase
+from .rule_cases import PARCELLA, TaxesCase
 
 
 class TestWithholdingTaxesFromDocument(TaxesCase):
@@ -323,138 +319,3 @@ class TestPensionFundTaxesFromDocument(TaxesCase):
             self.assertIn("TC01", self.trace(move))
             self.assertFalse(move.line_ids.tax_line_id.filtered("l10n_it_pension_fund_type"))
         self.assertFalse(self.purchase_taxes(l10n_it_pension_fund_type="TC01", amount=0))
-
-
-class TestEveryNatura(TaxesCase):
-    EXEMPT = (
-        "N1",
-        "N2.1",
-        "N2.2",
-        "N3.1",
-        "N3.2",
-        "N3.3",
-        "N3.4",
-        "N3.5",
-        "N3.6",
-        "N4",
-        "N5",
-        "N7",
-    )
-
-    def exempt_spec(self, number, natures, day=DOCUMENT_DATE):
-        lines = [LineSpec()] + [
-            LineSpec(
-                f"Operazione {nature}",
-                price_unit=D("10.00"),
-                vat_rate=D("0"),
-                nature=nature,
-            )
-            for nature in natures
-        ]
-        return InvoiceSpec(number=number, date=day, lines=lines)
-
-    def test_every_current_natura_registers_with_its_zero_tax(self):
-        for create in (True, False):  # the taxes come with the chart, not the option
-            self.company.l10n_it_autoreg_create_taxes = create
-            move = self.receive_and_register(self.exempt_spec(f"NAT-{create}", self.EXEMPT))
-            self.assertRegistered(move, 220, 22, 242)
-            for nature in self.EXEMPT:
-                line = move.invoice_line_ids.filtered(lambda aml, n=nature: aml.name.endswith(n))
-                self.assertEqual(line.tax_ids.mapped("amount"), [0.0], nature)
-                self.assertEqual(line.tax_ids.l10n_it_exempt_reason, nature)
-            self.assertFalse(move.l10n_it_autoreg_review_codes)
-
-    def test_generic_n2_and_n3_of_a_2019_document(self):
-        move = self.receive_and_register(
-            self.exempt_spec("2019-OLD", ("N2", "N3"), day=date(2019, 3, 1))
-        )
-        self.assertRegistered(move, 120, 22, 142)
-        for nature in ("N2", "N3"):
-            line = move.invoice_line_ids.filtered(lambda aml, n=nature: aml.name.endswith(n))
-            self.assertEqual(line.tax_ids.l10n_it_exempt_reason, nature)
-            self.assertEqual(line.tax_ids.amount, 0.0)
-
-    def test_generic_taxes_made_with_the_chart_like_the_others(self):
-        n1 = self.tax("00am")
-        for nature, law in (
-            ("N2", "[N2] Non soggette"),
-            ("N3", "[N3] Non imponibili"),
-            ("N7", "[N7] IVA assolta in altro stato UE"),
-        ):
-            tax = self.purchase_taxes(l10n_it_exempt_reason=nature)
-            self.assertEqual((tax.name, tax.amount), (f"0% {nature}", 0.0))
-            self.assertTrue(tax.l10n_it_law_reference.startswith(law), tax.l10n_it_law_reference)
-            self.assertEqual(self.repartition(tax), self.repartition(n1))
-            self.assertEqual(tax.tax_group_id, n1.tax_group_id)
-
-    def test_upgrade_makes_the_natura_taxes_a_company_lacks(self):
-        """A database upgraded from 18.0.1.1.0 (its companies made the 0%
-        taxes of N2.1-N5 only) gets the generic N2, N3 and N7 ones."""
-        path = os.path.join(
-            os.path.dirname(os.path.dirname(__file__)),
-            "migrations",
-            "18.0.1.2.0",
-            "post-migrate.py",
-        )
-        spec = importlib.util.spec_from_file_location("l10n_it_autoreg_post_migrate_1_2", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
-        self.purchase_taxes(l10n_it_exempt_reason="N7").unlink()
-        self.purchase_taxes(l10n_it_exempt_reason="N2").unlink()
-        n4 = self.purchase_taxes(l10n_it_exempt_reason="N4")
-        migration.migrate(self.env.cr, "18.0.1.1.0")
-        self.env.invalidate_all()
-        for nature in ("N2", "N7"):
-            tax = self.purchase_taxes(l10n_it_exempt_reason=nature)
-            self.assertEqual((tax.name, tax.amount), (f"0% {nature}", 0.0))
-        self.assertEqual(self.purchase_taxes(l10n_it_exempt_reason="N4"), n4)
-        move = self.receive_and_register(self.exempt_spec("UPG-1", ("N7",)))
-        self.assertRegistered(move, 110, 22, 132)
-
-    def test_reverse_charge_sub_codes_integrate_the_vat(self):
-        natures = ["N6.%d" % i for i in range(1, 9)]
-        lines = [
-            LineSpec(f"Inversione {n}", price_unit=D("100.00"), vat_rate=D("0"), nature=n)
-            for n in natures
-        ]
-        move = self.receive_and_register(InvoiceSpec(number="RC-ALL", lines=lines))
-        self.assertRegistered(move, 800, 0, 800)
-        tags = self.env["account.move"]._l10n_it_edi_exempt_reason_tag_mapping()
-        for nature in natures:
-            line = move.invoice_line_ids.filtered(lambda aml, n=nature: aml.name.endswith(n))
-            self.assertEqual(line.tax_ids.amount, 22.0, nature)
-            base_tags = line.tax_ids.invoice_repartition_line_ids.tag_ids.mapped("name")
-            self.assertIn("+" + tags[nature].lower(), [t.lower() for t in base_tags], nature)
-        tax_lines = move.line_ids.filtered(lambda line: line.display_type == "tax")
-        self.assertAlmostEqual(sum(b for b in tax_lines.mapped("balance") if b > 0), 176.0)
-        self.assertAlmostEqual(sum(tax_lines.mapped("balance")), 0.0)
-
-    def test_n6_9_without_a_tax_is_not_found(self):
-        move = self.receive_and_register(
-            InvoiceSpec(
-                number="RC-69",
-                lines=[
-                    LineSpec("Altri casi", price_unit=D("100.00"), vat_rate=D("0"), nature="N6.9")
-                ],
-            )
-        )
-        self.assertRefused(move, "tax_not_found", "N6.9")
-
-    def test_generic_n6_of_2019_is_the_company_decision(self):
-        spec = InvoiceSpec(
-            number="RC-2019",
-            date=date(2019, 5, 10),
-            lines=[LineSpec("Pulizie", price_unit=D("100.00"), vat_rate=D("0"), nature="N6")],
-        )
-        for create in (True, False):
-            self.company.l10n_it_autoreg_create_taxes = create
-            spec.number = f"RC-2019-{create}"
-            move = self.receive_and_register(spec)
-            self.assertRefused(move, "tax_not_found", "N6", "2021")
-        # the company decides: its reverse charge tax with exoneration N6
-        rc = self.tax("22rc_n67").copy(
-            {"name": "22% RC N6 (ante 2021)", "active": True, "l10n_it_exempt_reason": "N6"}
-        )
-        self.register(move)
-        self.assertRegistered(move, 100, 0, 100)
-        self.assertEqual(move.invoice_line_ids.tax_ids, rc)
