@@ -15,8 +15,6 @@ from . import test_receive_channels
 from . import test_reliability_receive
 from . import test_samples_registration
 from . import test_samples_demo
-from . import test_engine_adversarial
-from . import test_engine_attacks
 from . import test_registration_identity
 from . import test_registration_document
 from . import test_registration_taxes
@@ -31,7 +29,7 @@ from . import test_security_runs
 from . import test_rule_review
 from . import test_rule_autopost_and_notices
 from . import test_rule_taxes_from_document
-from . import test_rule_withholding_pension_readings
+from . import test_rule_withholding_pension
 from . import test_rule_create_missing_tax
 from . import test_reliability_concurrency
 from . import test_reliability_taxes_concurrency
