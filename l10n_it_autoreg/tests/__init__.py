@@ -5,7 +5,7 @@ from . import test_ux_automation
 from . import test_ux_end_to_end
 from . import test_ux_i18n
 from . import test_tour_autoreg
-from . import test_engine_rules
+from . import test_rule_lines_and_accounts
 from . import test_rule_vat_taxes
 from . import test_rule_duplicates
 from . import test_rule_totals_rounding

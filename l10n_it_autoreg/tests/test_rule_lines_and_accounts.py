@@ -1,5 +1,8 @@
-"""Rules of the engine, each with the real outcome: posted bill with the
-document's amounts, or the stable reason code."""
+"""Lines and accounts of the bill: its detail level (every line, one line
+per VAT rate, one line; company or supplier setting), and each line's
+expense account (the product of the supplier's article code, the
+supplier's account, then the supplier's history, the company's default,
+the journal's), else account_not_found."""
 
 from odoo import Command
 
