@@ -12,7 +12,7 @@ from . import test_rule_totals_rounding
 from . import test_rule_document_types
 from . import test_rule_supplier_and_buyer
 from . import test_receive_channels
-from . import test_reliability_receive
+from . import test_receive
 from . import test_samples_registration
 from . import test_samples_demo
 from . import test_registration_identity
