@@ -11,7 +11,7 @@ from . import test_rule_duplicates
 from . import test_rule_totals_rounding
 from . import test_rule_document_types
 from . import test_rule_supplier_and_buyer
-from . import test_receive_channels
+from . import test_run_batches
 from . import test_receive
 from . import test_samples_registration
 from . import test_samples_demo

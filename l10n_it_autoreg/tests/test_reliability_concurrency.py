@@ -25,11 +25,7 @@ retries a batch that met a concurrency error in a new transaction, and after
 five failing tries leaves its documents pending and says so (the worker's
 ``cron`` mode: the database raises the real error on a statement run before
 posting).  One e-invoice uploaded by two processes at the same moment makes
-one bill: the second takes the repeat path (``receive`` mode).
-
-TestRecordingFailures (one process, a trigger of the real database refusing
-a row): writing a document's outcome, or its failure, fails -- the batch
-goes on, nothing is lost, the transaction stays usable."""
+one bill: the second takes the repeat path (``receive`` mode)."""
 
 import hashlib
 import json
@@ -38,14 +34,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from decimal import Decimal
 
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import SQL, config, mute_logger
+from odoo.tools import config
 
-from odoo.addons.l10n_it_autoreg.tests.builder import InvoiceSpec, LineSpec, PartySpec, build_xml
-from odoo.addons.l10n_it_autoreg.tests.common import COMPANY_CF, COMPANY_VAT, AutoregCommon
+from odoo.addons.l10n_it_autoreg.tests.builder import InvoiceSpec, PartySpec, build_xml
+from odoo.addons.l10n_it_autoreg.tests.common import COMPANY_CF, COMPANY_VAT
 
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "concurrency_worker.py")
 GATE_LOCK, GATE_COMMIT, GATE_CREATE = 7_315_001, 7_315_002, 7_315_003
@@ -513,120 +508,3 @@ class TestReliabilityConcurrency(TransactionCase):
             cr.execute(
                 "DELETE FROM ir_attachment WHERE checksum = %s AND res_model IS NULL", [checksum]
             )
-
-
-@tagged("post_install_l10n", "post_install", "-at_install")
-class TestRecordingFailures(AutoregCommon):
-    """Writing the outcome of a document fails -- here a trigger of the real
-    database refuses the row, as a constraint of another addon, a full disk
-    or a lost lock would: the other documents of the batch go on, the
-    document keeps a state it can be registered from (nothing half written,
-    nothing lost), and the transaction is usable afterwards (never left in
-    InFailedSqlTransaction)."""
-
-    # the batch itself is the point (the trigger on given rows): no companions
-    autoreg_twin_batch = False
-
-    def refuse(self, table, event, condition):
-        """Until the end of the test (its transaction is rolled back), the
-        database refuses the rows of ``table`` (``event``: INSERT, UPDATE)
-        for which ``condition`` (an SQL on NEW) holds."""
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-            CREATE OR REPLACE FUNCTION autoreg_test_refuse() RETURNS trigger LANGUAGE plpgsql AS
-            $$ BEGIN RAISE EXCEPTION 'refused by the test' USING ERRCODE = 'check_violation';
-            END $$;
-            CREATE TRIGGER autoreg_test_refuse BEFORE %s ON %s FOR EACH ROW WHEN (%s)
-                EXECUTE FUNCTION autoreg_test_refuse()""",
-                SQL(event),
-                SQL.identifier(table),
-                condition,
-            )
-        )
-
-    def three(self, middle):
-        """A valid document, ``middle``, a valid one (one supplier)."""
-        return (
-            self.receive(InvoiceSpec(number="W-1")),
-            self.receive(middle),
-            self.receive(InvoiceSpec(number="W-3")),
-        )
-
-    def register_failing(self, moves):
-        with mute_logger(
-            "odoo.sql_db",
-            "odoo.addons.l10n_it_autoreg.models.l10n_it_autoreg_run",
-            "odoo.addons.l10n_it_autoreg.models.l10n_it_autoreg_engine",
-        ):
-            run = moves.action_l10n_it_autoreg_register()
-        self.env.cr.execute("SELECT 1")  # not InFailedSqlTransaction
-        self.env.flush_all()
-        self.env.invalidate_all()
-        return run
-
-    def assertLeftPending(self, run, move):
-        self.assertEqual(
-            (move.state, move.l10n_it_autoreg_state, move.l10n_it_autoreg_reason_code),
-            ("draft", "pending", False),
-        )
-        self.assertFalse(move.line_ids, "nothing half written")
-        self.assertNotIn(move, run.move_ids | run.recognized_move_ids | run.unrecognized_move_ids)
-        self.assertIn(move.display_name, run.error_message)
-        self.assertEqual((run.state, run.outcome), ("done", "partial"))
-
-    def again(self, move):
-        """The trigger gone, the document registers as if nothing happened."""
-        self.env.cr.execute("DROP TRIGGER autoreg_test_refuse ON account_move")
-        return move.action_l10n_it_autoreg_register()
-
-    def test_refusal_that_cannot_be_written(self):
-        good, bad, other = self.three(
-            InvoiceSpec(number="W-2", lines=[LineSpec(vat_rate=Decimal("13.13"))])
-        )
-        self.refuse(
-            "account_move",
-            "UPDATE",
-            SQL("NEW.id = %s AND NEW.l10n_it_autoreg_state = 'unrecognized'", bad.id),
-        )
-        run = self.register_failing(good | bad | other)
-        self.assertRegistered(good, 100, 22, 122)
-        self.assertRegistered(other, 100, 22, 122)
-        self.assertEqual(run.recognized_move_ids, good | other)
-        # the refusal, then the internal_error of recording it, both refused
-        self.assertLeftPending(run, bad)
-        self.assertIn("CheckViolation", run.error_message)
-        self.again(bad)
-        self.assertRefused(bad, "tax_not_found")
-
-    def test_outcome_that_cannot_be_written(self):
-        good, bad, other = self.three(InvoiceSpec(number="W-4"))
-        self.refuse(
-            "account_move",
-            "UPDATE",
-            SQL(
-                "NEW.id = %s AND NEW.l10n_it_autoreg_state IN ('registered', 'unrecognized')",
-                bad.id,
-            ),
-        )
-        run = self.register_failing(good | bad | other)
-        self.assertRegistered(good, 100, 22, 122)
-        self.assertRegistered(other, 100, 22, 122)
-        self.assertEqual(run.recognized_move_ids, good | other)
-        self.assertLeftPending(run, bad)  # not posted: its posting was rolled back
-        self.again(bad)
-        self.assertRegistered(bad, 100, 22, 122)
-
-    def test_count_of_the_run_that_cannot_be_written(self):
-        good, bad, other = self.three(InvoiceSpec(number="W-5"))
-        self.refuse("l10n_it_autoreg_run_recognized_rel", "INSERT", SQL("NEW.move_id = %s", bad.id))
-        run = self.register_failing(good | bad | other)
-        self.assertRegistered(good, 100, 22, 122)
-        self.assertRegistered(other, 100, 22, 122)
-        # never posted without being counted: rolled back, recorded as an error
-        self.assertRefused(bad, "internal_error", "CheckViolation")
-        self.assertFalse(bad.line_ids)
-        self.assertEqual(run.recognized_move_ids, good | other)
-        self.assertEqual(run.unrecognized_move_ids, bad)
-        self.assertEqual((run.state, run.outcome), ("done", "partial"))
