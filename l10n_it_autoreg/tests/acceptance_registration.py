@@ -13,7 +13,7 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from .test_samples_registration import SampleRegistrationCase, _Rollback
+from .test_samples import SampleRegistrationCase, _Rollback
 
 
 class TestAcceptance(SampleRegistrationCase):

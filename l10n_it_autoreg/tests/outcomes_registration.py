@@ -46,7 +46,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from odoo.addons.l10n_it_autoreg.fatturapa import read_bytes
-from odoo.addons.l10n_it_autoreg.tests.test_samples_registration import (
+from odoo.addons.l10n_it_autoreg.tests.test_samples import (
     SAMPLES,
     SampleRegistrationCase,
     _Rollback,
