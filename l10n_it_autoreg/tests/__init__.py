@@ -2,7 +2,6 @@ from . import test_install
 from . import test_company_setup
 from . import test_rule_schedule_payments
 from . import test_ux_automation
-from . import test_ux_end_to_end
 from . import test_ux_i18n
 from . import test_tour_autoreg
 from . import test_rule_lines_and_accounts
