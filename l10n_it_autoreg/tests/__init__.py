@@ -1,19 +1,19 @@
 from . import test_install
 from . import test_company_setup
-from . import test_payments
+from . import test_rule_schedule_payments
 from . import test_ux_automation
-from . import test_ux_end_to_end
 from . import test_ux_i18n
 from . import test_tour_autoreg
 from . import test_einvoice_view
-from . import test_engine_basic
-from . import test_engine_rules
-from . import test_receive_channels
-from . import test_reliability_receive
-from . import test_samples_registration
-from . import test_samples_demo
-from . import test_engine_adversarial
-from . import test_engine_attacks
+from . import test_rule_lines_and_accounts
+from . import test_rule_vat_taxes
+from . import test_rule_duplicates
+from . import test_rule_totals_rounding
+from . import test_rule_document_types
+from . import test_rule_supplier_and_buyer
+from . import test_run_batches
+from . import test_receive
+from . import test_samples
 from . import test_registration_identity
 from . import test_registration_document
 from . import test_registration_taxes
@@ -31,14 +31,13 @@ from . import test_security_runs
 from . import test_rule_review
 from . import test_rule_autopost_and_notices
 from . import test_rule_taxes_from_document
-from . import test_rule_withholding_pension_readings
+from . import test_rule_withholding_pension
 from . import test_rule_create_missing_tax
-from . import test_rule_schedule_adjusted
-from . import test_rule_duplicate_pending
 from . import test_rule_registration_rules
 from . import test_rule_learning
 from . import test_reliability_concurrency
 from . import test_reliability_taxes_concurrency
+
 # database-free (unittest cases of pure.PureCase), also run without a
 # database by plain pytest
 from . import test_reader_fuzz

@@ -18,6 +18,7 @@ Amounts are computed the way a careful supplier does (line totals rounded to
 2 decimals, VAT per rate rounded half-up); every computed figure can be
 overridden to produce an inconsistent document on purpose.
 """
+
 from __future__ import annotations
 
 import base64
@@ -34,8 +35,7 @@ NS_FSM10 = "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.0"
 NS_DSIG = "http://www.w3.org/2000/09/xmldsig#"
 
 CENT = Decimal("0.01")
-ENVELOPES = ("xml", "p7m", "p7m-der", "p7m-ber", "base64", "base64-crlf",
-             "base64-base64", "pem")
+ENVELOPES = ("xml", "p7m", "p7m-der", "p7m-ber", "base64", "base64-crlf", "base64-base64", "pem")
 
 
 def _dec(value) -> Decimal | None:
@@ -58,8 +58,9 @@ def _fmt_price(value) -> str:
     value = _dec(value)
     if -value.as_tuple().exponent <= 2:
         return str(value.quantize(CENT))
-    return str(value.quantize(Decimal("1E-8")).normalize()
-               if -value.as_tuple().exponent > 8 else value)
+    return str(
+        value.quantize(Decimal("1E-8")).normalize() if -value.as_tuple().exponent > 8 else value
+    )
 
 
 # --------------------------------------------------------------------------
@@ -68,12 +69,13 @@ def _fmt_price(value) -> str:
 @dataclass
 class PartySpec:
     """A seller or buyer.  ``vat`` carries its country prefix."""
+
     vat: str | None = "IT01234567890"
     name: str | None = "Fornitore Srl"
     fiscal_code: str | None = None
-    first_name: str | None = None      # with last_name, instead of name
+    first_name: str | None = None  # with last_name, instead of name
     last_name: str | None = None
-    tax_regime: str = "RF01"           # seller only
+    tax_regime: str = "RF01"  # seller only
     street: str = "Via Roma"
     number: str | None = "1"
     zip: str = "20121"
@@ -87,14 +89,22 @@ def default_seller() -> PartySpec:
 
 
 def default_buyer() -> PartySpec:
-    return PartySpec(vat="IT07654321004", name="Cliente Spa", street="Via Appia",
-                     number="10", zip="00183", city="Roma", province="RM")
+    return PartySpec(
+        vat="IT07654321004",
+        name="Cliente Spa",
+        street="Via Appia",
+        number="10",
+        zip="00183",
+        city="Roma",
+        province="RM",
+    )
 
 
 @dataclass
 class DiscountSpec:
     """ScontoMaggiorazione: SC sconto / MG maggiorazione, percent or amount
     (per unit on a line, on the whole document otherwise)."""
+
     type: str = "SC"
     percent: Decimal | None = None
     amount: Decimal | None = None
@@ -106,12 +116,12 @@ class LineSpec:
     price_unit: Decimal = Decimal("100.00")
     quantity: Decimal | None = Decimal("1.00")
     vat_rate: Decimal = Decimal("22.00")
-    nature: str | None = None          # Natura, mandatory when vat_rate is 0
+    nature: str | None = None  # Natura, mandatory when vat_rate is 0
     discounts: list[DiscountSpec] = field(default_factory=list)
-    withholding: bool = False          # Ritenuta SI
+    withholding: bool = False  # Ritenuta SI
     uom: str | None = None
     price_total: Decimal | None = None  # None: computed from the above
-    line_kind: str | None = None       # TipoCessionePrestazione SC/PR/AB/AC
+    line_kind: str | None = None  # TipoCessionePrestazione SC/PR/AB/AC
     article_codes: list[tuple[str, str]] = field(default_factory=list)
     period_start: dt.date | None = None
     period_end: dt.date | None = None
@@ -134,6 +144,7 @@ class LineSpec:
 @dataclass
 class WithholdingSpec:
     """DatiRitenuta; ``amount`` None = rate x (withholding lines + cassa)."""
+
     type: str = "RT01"
     rate: Decimal = Decimal("20.00")
     reason: str = "A"
@@ -146,6 +157,7 @@ class PensionFundSpec:
     ``vat_rate``.  ``taxable`` None = sum of the lines; ``omit_taxable``
     leaves ImponibileCassa out (it is optional).  ``amount`` None = rate x
     taxable (a stated ImportoContributoCassa otherwise, in the summary)."""
+
     type: str = "TC22"
     rate: Decimal = Decimal("4.00")
     vat_rate: Decimal = Decimal("22.00")
@@ -159,12 +171,12 @@ class PensionFundSpec:
 @dataclass
 class InstallmentSpec:
     method: str = "MP05"
-    amount: Decimal | None = None      # None: the whole amount due (split evenly)
-    due_date: dt.date | None = None    # None: document date + 30 days
+    amount: Decimal | None = None  # None: the whole amount due (split evenly)
+    due_date: dt.date | None = None  # None: document date + 30 days
     iban: str | None = "IT60X0542811101000000123456"
     bank_name: str | None = None
     bic: str | None = None
-    payment_code: str | None = None    # CodicePagamento
+    payment_code: str | None = None  # CodicePagamento
 
 
 @dataclass
@@ -185,6 +197,7 @@ class AttachmentSpec:
 @dataclass
 class SummarySpec:
     """An explicit DatiRiepilogo row (overrides the computed summary)."""
+
     vat_rate: Decimal
     taxable: Decimal
     tax: Decimal
@@ -201,6 +214,7 @@ class InvoiceSpec:
     file).  ``payments`` None = one TP02 MP05 installment of the amount due;
     pass [] for none.  ``total`` None = computed ImportoTotaleDocumento;
     ``omit_total`` leaves it out."""
+
     document_type: str = "TD01"
     number: str = "FT-2025-0001"
     date: dt.date = dt.date(2025, 1, 15)
@@ -213,8 +227,8 @@ class InvoiceSpec:
     pension_funds: list[PensionFundSpec] = field(default_factory=list)
     stamp_duty: Decimal | None = None  # DatiBollo (charge it with a line if due)
     discounts: list[DiscountSpec] = field(default_factory=list)  # document level
-    rounding: Decimal | None = None    # Arrotondamento of the document
-    vat_due: str | None = "I"          # EsigibilitaIVA of the computed summary
+    rounding: Decimal | None = None  # Arrotondamento of the document
+    vat_due: str | None = "I"  # EsigibilitaIVA of the computed summary
     summary: list[SummarySpec] | None = None
     total: Decimal | None = None
     omit_total: bool = False
@@ -231,8 +245,11 @@ class InvoiceSpec:
         result = []
         for fund in self.pension_funds:
             taxable = _dec(fund.taxable) if fund.taxable is not None else lines_total
-            amount = (_dec(fund.amount) if fund.amount is not None
-                      else round2(taxable * _dec(fund.rate) / 100))
+            amount = (
+                _dec(fund.amount)
+                if fund.amount is not None
+                else round2(taxable * _dec(fund.rate) / 100)
+            )
             result.append((fund, taxable, amount))
         return result
 
@@ -249,10 +266,14 @@ class InvoiceSpec:
             key = (round2(fund.vat_rate), fund.nature)
             groups[key] = groups.get(key, Decimal(0)) + amount
         return [
-            SummarySpec(vat_rate=rate, nature=nature, taxable=round2(taxable),
-                        tax=round2(taxable * rate / 100),
-                        vat_due=None if nature else self.vat_due,
-                        law_reference=f"Operazione {nature}" if nature else None)
+            SummarySpec(
+                vat_rate=rate,
+                nature=nature,
+                taxable=round2(taxable),
+                tax=round2(taxable * rate / 100),
+                vat_due=None if nature else self.vat_due,
+                law_reference=f"Operazione {nature}" if nature else None,
+            )
             for (rate, nature), taxable in groups.items()
         ]
 
@@ -272,8 +293,11 @@ class InvoiceSpec:
         gross = self.amount_untaxed() + self.amount_tax()
         result = Decimal(0)
         for discount in self.discounts:
-            value = (_dec(discount.amount) if discount.amount is not None
-                     else round2(gross * _dec(discount.percent) / 100))
+            value = (
+                _dec(discount.amount)
+                if discount.amount is not None
+                else round2(gross * _dec(discount.percent) / 100)
+            )
             result += value if discount.type == "SC" else -value
         return result
 
@@ -281,20 +305,27 @@ class InvoiceSpec:
         """ImportoTotaleDocumento: VAT summary + rounding, net of discounts."""
         if self.total is not None:
             return _dec(self.total)
-        return (self.amount_untaxed() + self.amount_tax() + (_dec(self.rounding) or 0)
-                - self.discount_total())
+        return (
+            self.amount_untaxed()
+            + self.amount_tax()
+            + (_dec(self.rounding) or 0)
+            - self.discount_total()
+        )
 
     def withholding_amounts(self) -> list[tuple[WithholdingSpec, Decimal]]:
         base = sum((line.total() for line in self.lines if line.withholding), Decimal(0))
-        base += sum((amount for fund, _t, amount in self.pension_fund_amounts()
-                     if fund.withholding), Decimal(0))
-        return [(w, _dec(w.amount) if w.amount is not None
-                 else round2(base * _dec(w.rate) / 100)) for w in self.withholdings]
+        base += sum(
+            (amount for fund, _t, amount in self.pension_fund_amounts() if fund.withholding),
+            Decimal(0),
+        )
+        return [
+            (w, _dec(w.amount) if w.amount is not None else round2(base * _dec(w.rate) / 100))
+            for w in self.withholdings
+        ]
 
     def amount_due(self) -> Decimal:
         """What the buyer pays: total - withholdings (- VAT if split payment)."""
-        due = self.document_total() - sum((a for _w, a in self.withholding_amounts()),
-                                          Decimal(0))
+        due = self.document_total() - sum((a for _w, a in self.withholding_amounts()), Decimal(0))
         if self.vat_due == "S":
             due -= self.amount_tax()
         return due
@@ -304,6 +335,7 @@ class InvoiceSpec:
 class SimplifiedLineSpec:
     """DatiBeniServizi of FSM10: ``amount`` is VAT-inclusive; DatiIVA holds
     ``tax`` (Imposta) when given, else ``vat_rate`` (Aliquota)."""
+
     description: str = "Acquisto materiale di consumo"
     amount: Decimal = Decimal("122.00")
     vat_rate: Decimal | None = Decimal("22.00")
@@ -412,9 +444,8 @@ def _discount(parent, discount):
         _sub(node, "Importo", _fmt_price(discount.amount))
 
 
-def _body(root, spec: InvoiceSpec):
-    body = _sub(root, "FatturaElettronicaBody")
-    general = _sub(body, "DatiGenerali")
+def _document_data(general, spec: InvoiceSpec):
+    """DatiGeneraliDocumento."""
     doc = _sub(general, "DatiGeneraliDocumento")
     _sub(doc, "TipoDocumento", spec.document_type)
     _sub(doc, "Divisa", spec.currency)
@@ -450,6 +481,12 @@ def _body(root, spec: InvoiceSpec):
         _sub(doc, "Arrotondamento", _fmt2(spec.rounding))
     for reason in spec.reasons:
         _sub(doc, "Causale", reason)
+
+
+def _general_data(body, spec: InvoiceSpec):
+    """DatiGenerali: the document's data, then the documents it refers to."""
+    general = _sub(body, "DatiGenerali")
+    _document_data(general, spec)
     for order in spec.orders:
         _sub(_sub(general, "DatiOrdineAcquisto"), "IdDocumento", order)
     for number, date in spec.linked_invoices:
@@ -461,57 +498,64 @@ def _body(root, spec: InvoiceSpec):
         _sub(node, "NumeroDDT", number)
         _sub(node, "DataDDT", date.isoformat())
 
-    goods = _sub(body, "DatiBeniServizi")
-    for index, line in enumerate(spec.lines, 1):
-        node = _sub(goods, "DettaglioLinee")
-        _sub(node, "NumeroLinea", index)
-        if line.line_kind:
-            _sub(node, "TipoCessionePrestazione", line.line_kind)
-        for code_type, code_value in line.article_codes:
-            code = _sub(node, "CodiceArticolo")
-            _sub(code, "CodiceTipo", code_type)
-            _sub(code, "CodiceValore", code_value)
-        _sub(node, "Descrizione", line.description)
-        if line.period_start:
-            _sub(node, "DataInizioPeriodo", line.period_start.isoformat())
-        if line.period_end:
-            _sub(node, "DataFinePeriodo", line.period_end.isoformat())
-        if line.quantity is not None:
-            _sub(node, "Quantita", _fmt_price(line.quantity))
-        if line.uom:
-            _sub(node, "UnitaMisura", line.uom)
-        _sub(node, "PrezzoUnitario", _fmt_price(line.price_unit))
-        for discount in line.discounts:
-            _discount(node, discount)
-        _sub(node, "PrezzoTotale", _fmt_price(line.total()))
-        _sub(node, "AliquotaIVA", _fmt2(line.vat_rate))
-        if line.withholding:
-            _sub(node, "Ritenuta", "SI")
-        if line.nature:
-            _sub(node, "Natura", line.nature)
-        for kind, text, number in line.other_data:
-            data = _sub(node, "AltriDatiGestionali")
-            _sub(data, "TipoDato", kind)
-            if text is not None:
-                _sub(data, "RiferimentoTesto", text)
-            if number is not None:
-                _sub(data, "RiferimentoNumero", _fmt_price(number))
-    for row in spec.summary_rows():
-        node = _sub(goods, "DatiRiepilogo")
-        _sub(node, "AliquotaIVA", _fmt2(row.vat_rate))
-        if row.nature:
-            _sub(node, "Natura", row.nature)
-        if row.expenses is not None:
-            _sub(node, "SpeseAccessorie", _fmt2(row.expenses))
-        if row.rounding is not None:
-            _sub(node, "Arrotondamento", _fmt_price(row.rounding))
-        _sub(node, "ImponibileImporto", _fmt2(row.taxable))
-        _sub(node, "Imposta", _fmt2(row.tax))
-        if row.vat_due:
-            _sub(node, "EsigibilitaIVA", row.vat_due)
-        if row.law_reference:
-            _sub(node, "RiferimentoNormativo", row.law_reference)
 
+def _line(goods, index, line: LineSpec):
+    """One DettaglioLinee."""
+    node = _sub(goods, "DettaglioLinee")
+    _sub(node, "NumeroLinea", index)
+    if line.line_kind:
+        _sub(node, "TipoCessionePrestazione", line.line_kind)
+    for code_type, code_value in line.article_codes:
+        code = _sub(node, "CodiceArticolo")
+        _sub(code, "CodiceTipo", code_type)
+        _sub(code, "CodiceValore", code_value)
+    _sub(node, "Descrizione", line.description)
+    if line.period_start:
+        _sub(node, "DataInizioPeriodo", line.period_start.isoformat())
+    if line.period_end:
+        _sub(node, "DataFinePeriodo", line.period_end.isoformat())
+    if line.quantity is not None:
+        _sub(node, "Quantita", _fmt_price(line.quantity))
+    if line.uom:
+        _sub(node, "UnitaMisura", line.uom)
+    _sub(node, "PrezzoUnitario", _fmt_price(line.price_unit))
+    for discount in line.discounts:
+        _discount(node, discount)
+    _sub(node, "PrezzoTotale", _fmt_price(line.total()))
+    _sub(node, "AliquotaIVA", _fmt2(line.vat_rate))
+    if line.withholding:
+        _sub(node, "Ritenuta", "SI")
+    if line.nature:
+        _sub(node, "Natura", line.nature)
+    for kind, text, number in line.other_data:
+        data = _sub(node, "AltriDatiGestionali")
+        _sub(data, "TipoDato", kind)
+        if text is not None:
+            _sub(data, "RiferimentoTesto", text)
+        if number is not None:
+            _sub(data, "RiferimentoNumero", _fmt_price(number))
+
+
+def _summary_row(goods, row: SummarySpec):
+    """One DatiRiepilogo."""
+    node = _sub(goods, "DatiRiepilogo")
+    _sub(node, "AliquotaIVA", _fmt2(row.vat_rate))
+    if row.nature:
+        _sub(node, "Natura", row.nature)
+    if row.expenses is not None:
+        _sub(node, "SpeseAccessorie", _fmt2(row.expenses))
+    if row.rounding is not None:
+        _sub(node, "Arrotondamento", _fmt_price(row.rounding))
+    _sub(node, "ImponibileImporto", _fmt2(row.taxable))
+    _sub(node, "Imposta", _fmt2(row.tax))
+    if row.vat_due:
+        _sub(node, "EsigibilitaIVA", row.vat_due)
+    if row.law_reference:
+        _sub(node, "RiferimentoNormativo", row.law_reference)
+
+
+def _payment_data(body, spec: InvoiceSpec):
+    """DatiPagamento (one default payment when ``spec.payments`` is None)."""
     payments = spec.payments
     if payments is None:
         payments = [PaymentSpec()]
@@ -538,31 +582,55 @@ def _body(root, spec: InvoiceSpec):
                 _sub(detail, "BIC", installment.bic)
             if installment.payment_code:
                 _sub(detail, "CodicePagamento", installment.payment_code)
+
+
+def _attachment(body, attachment: AttachmentSpec):
+    """One Allegati."""
+    node = _sub(body, "Allegati")
+    _sub(node, "NomeAttachment", attachment.name)
+    if attachment.compression:
+        _sub(node, "AlgoritmoCompressione", attachment.compression)
+    if attachment.format:
+        _sub(node, "FormatoAttachment", attachment.format)
+    if attachment.description:
+        _sub(node, "DescrizioneAttachment", attachment.description)
+    _sub(node, "Attachment", base64.b64encode(attachment.data).decode("ascii"))
+
+
+def _body(root, spec: InvoiceSpec):
+    body = _sub(root, "FatturaElettronicaBody")
+    _general_data(body, spec)
+    goods = _sub(body, "DatiBeniServizi")
+    for index, line in enumerate(spec.lines, 1):
+        _line(goods, index, line)
+    for row in spec.summary_rows():
+        _summary_row(goods, row)
+    _payment_data(body, spec)
     for attachment in spec.attachments:
-        node = _sub(body, "Allegati")
-        _sub(node, "NomeAttachment", attachment.name)
-        if attachment.compression:
-            _sub(node, "AlgoritmoCompressione", attachment.compression)
-        if attachment.format:
-            _sub(node, "FormatoAttachment", attachment.format)
-        if attachment.description:
-            _sub(node, "DescrizioneAttachment", attachment.description)
-        _sub(node, "Attachment", base64.b64encode(attachment.data).decode("ascii"))
+        _attachment(body, attachment)
 
 
 def _xades_signature(root):
     """A structurally valid (schema-wise), cryptographically meaningless
     enveloped ds:Signature: readers must ignore it."""
+
     def ds(parent, tag, text=None, **attrs):
         element = etree.SubElement(parent, f"{{{NS_DSIG}}}{tag}", **attrs)
         element.text = text
         return element
+
     signature = ds(root, "Signature", Id="Signature1")
     signed_info = ds(signature, "SignedInfo")
-    ds(signed_info, "CanonicalizationMethod",
-       Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315")
-    ds(signed_info, "SignatureMethod",
-       Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
+    ds(
+        signed_info,
+        "CanonicalizationMethod",
+        Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+    )
+    ds(
+        signed_info,
+        "SignatureMethod",
+        Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+    )
     reference = ds(signed_info, "Reference", URI="")
     ds(reference, "DigestMethod", Algorithm="http://www.w3.org/2001/04/xmlenc#sha256")
     ds(reference, "DigestValue", base64.b64encode(b"\0" * 32).decode())
@@ -579,9 +647,16 @@ def _serialize(root, encoding="utf-8", bom=False, declaration=True) -> bytes:
     return (b"\xef\xbb\xbf" + data) if bom else data
 
 
-def build_xml(*specs: InvoiceSpec, version: str = "FPR12", prefix: str | None = "p",
-              encoding: str = "utf-8", bom: bool = False, declaration: bool = True,
-              xades: bool = False, legacy: bool = False) -> bytes:
+def build_xml(
+    *specs: InvoiceSpec,
+    version: str = "FPR12",
+    prefix: str | None = "p",
+    encoding: str = "utf-8",
+    bom: bool = False,
+    declaration: bool = True,
+    xades: bool = False,
+    legacy: bool = False,
+) -> bytes:
     """FatturaPA XML bytes with one body per spec (header from the first).
 
     ``prefix``: "p", "ns2", any prefix; "" = default namespace; None = no
@@ -604,9 +679,13 @@ def build_xml(*specs: InvoiceSpec, version: str = "FPR12", prefix: str | None = 
     return _serialize(root, encoding, bom, declaration)
 
 
-def build_simplified_xml(*specs: SimplifiedSpec, prefix: str | None = "p",
-                         encoding: str = "utf-8", bom: bool = False,
-                         declaration: bool = True) -> bytes:
+def build_simplified_xml(
+    *specs: SimplifiedSpec,
+    prefix: str | None = "p",
+    encoding: str = "utf-8",
+    bom: bool = False,
+    declaration: bool = True,
+) -> bytes:
     """A simplified invoice FSM10 (TD07/TD08/TD09), one body per spec."""
     specs = specs or (SimplifiedSpec(),)
     root = _root("FatturaElettronicaSemplificata", NS_FSM10, prefix, "FSM10")
@@ -672,43 +751,59 @@ def _throwaway_signer():
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Fornitore Srl test signer")])
     now = dt.datetime.now(dt.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=3650))
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .sign(key, hashes.SHA256())
+    )
     return key, cert.public_bytes(serialization.Encoding.DER)
 
 
 def _signed_data(content: bytes):
-    from asn1crypto import cms, x509 as asn1_x509
+    from asn1crypto import cms
+    from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
 
     key, cert_der = _throwaway_signer()
     cert = asn1_x509.Certificate.load(cert_der)
     signature = key.sign(content, ec.ECDSA(hashes.SHA256()))
-    return cms.SignedData({
-        "version": "v1",
-        "digest_algorithms": [{"algorithm": "sha256"}],
-        "encap_content_info": {"content_type": "data", "content": content},
-        "certificates": [cert],
-        "signer_infos": [{
+    return cms.SignedData(
+        {
             "version": "v1",
-            "sid": cms.SignerIdentifier({"issuer_and_serial_number": {
-                "issuer": cert.issuer, "serial_number": cert.serial_number}}),
-            "digest_algorithm": {"algorithm": "sha256"},
-            "signature_algorithm": {"algorithm": "sha256_ecdsa"},
-            "signature": signature,
-        }],
-    })
+            "digest_algorithms": [{"algorithm": "sha256"}],
+            "encap_content_info": {"content_type": "data", "content": content},
+            "certificates": [cert],
+            "signer_infos": [
+                {
+                    "version": "v1",
+                    "sid": cms.SignerIdentifier(
+                        {
+                            "issuer_and_serial_number": {
+                                "issuer": cert.issuer,
+                                "serial_number": cert.serial_number,
+                            }
+                        }
+                    ),
+                    "digest_algorithm": {"algorithm": "sha256"},
+                    "signature_algorithm": {"algorithm": "sha256_ecdsa"},
+                    "signature": signature,
+                }
+            ],
+        }
+    )
 
 
 def p7m_der(content: bytes) -> bytes:
     """CMS SignedData in DER (what most signing tools write)."""
     from asn1crypto import cms
-    return cms.ContentInfo({"content_type": "signed_data",
-                            "content": _signed_data(content)}).dump()
+
+    return cms.ContentInfo({"content_type": "signed_data", "content": _signed_data(content)}).dump()
 
 
 def _indefinite(tag: int, *parts: bytes) -> bytes:
@@ -719,16 +814,28 @@ def p7m_ber(content: bytes, chunk_size: int = 1000) -> bytes:
     """CMS SignedData in BER: indefinite lengths and the content as a
     constructed OCTET STRING of ``chunk_size`` chunks (as Dike/ArubaSign do)."""
     from asn1crypto import core
+
     signed = _signed_data(content)
-    chunks = [core.OctetString(content[i:i + chunk_size]).dump()
-              for i in range(0, len(content), chunk_size)] or [core.OctetString(b"").dump()]
-    encap = _indefinite(0x30, core.ObjectIdentifier("1.2.840.113549.1.7.1").dump(),
-                        _indefinite(0xA0, _indefinite(0x24, *chunks)))
+    chunks = [
+        core.OctetString(content[i : i + chunk_size]).dump()
+        for i in range(0, len(content), chunk_size)
+    ] or [core.OctetString(b"").dump()]
+    encap = _indefinite(
+        0x30,
+        core.ObjectIdentifier("1.2.840.113549.1.7.1").dump(),
+        _indefinite(0xA0, _indefinite(0x24, *chunks)),
+    )
     signed_body = _indefinite(
-        0x30, signed["version"].dump(), signed["digest_algorithms"].dump(), encap,
-        signed["certificates"].dump(), signed["signer_infos"].dump())
-    return _indefinite(0x30, core.ObjectIdentifier("1.2.840.113549.1.7.2").dump(),
-                       _indefinite(0xA0, signed_body))
+        0x30,
+        signed["version"].dump(),
+        signed["digest_algorithms"].dump(),
+        encap,
+        signed["certificates"].dump(),
+        signed["signer_infos"].dump(),
+    )
+    return _indefinite(
+        0x30, core.ObjectIdentifier("1.2.840.113549.1.7.2").dump(), _indefinite(0xA0, signed_body)
+    )
 
 
 def wrap(xml: bytes, envelope: str = "xml") -> bytes:
@@ -757,8 +864,9 @@ def build_file(*specs: InvoiceSpec, envelope: str = "xml", **xml_options) -> byt
     return wrap(build_xml(*specs, **xml_options), envelope)
 
 
-def filename_for(spec: InvoiceSpec | None = None, envelope: str = "xml",
-                 sequence: str = "00001") -> str:
+def filename_for(
+    spec: InvoiceSpec | None = None, envelope: str = "xml", sequence: str = "00001"
+) -> str:
     """An SdI-like file name: IT01234567890_00001.xml(.p7m)."""
     vat = (spec.seller.vat if spec else None) or "IT01234567890"
     return f"{vat}_{sequence}.xml" + ("" if envelope == "xml" else ".p7m")
@@ -771,6 +879,7 @@ def filename_for(spec: InvoiceSpec | None = None, envelope: str = "xml",
 def load_schema(xsd_dir: str, simplified: bool = False) -> etree.XMLSchema:
     """The official XSD with its xmldsig import pointed at the local copy."""
     import os
+
     name = "SVFSM10.xsd" if simplified else "Schema_del_file_xml_FatturaPA_v1.2.2.xsd"
     with open(os.path.join(xsd_dir, name), "rb") as handle:
         doc = etree.fromstring(handle.read(), etree.XMLParser(no_network=True))

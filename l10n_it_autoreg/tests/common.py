@@ -7,18 +7,32 @@ Every registration a test asks for (``register``, ``receive_and_register``)
 is done twice: first in one batch with companion documents around the
 test's ones, rolled back; then the test's documents alone, for real.  Both
 must give the same bills (see ``register``)."""
+
 import datetime as dt
 from collections import deque
 from decimal import Decimal
 
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-from odoo.addons.l10n_it_autoreg.tests import builder
-from odoo.addons.l10n_it_autoreg.tests.builder import (  # noqa: F401 - re-exported
-    AttachmentSpec, DiscountSpec, InstallmentSpec, InvoiceSpec, LineSpec, PartySpec,
-    PaymentSpec, PensionFundSpec, SimplifiedLineSpec, SimplifiedSpec, SummarySpec,
-    WithholdingSpec, build_file, build_simplified_xml, build_xml, filename_for,
-)
 from odoo.tests import tagged
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.l10n_it_autoreg.tests.builder import (  # noqa: F401 - re-exported
+    AttachmentSpec,
+    DiscountSpec,
+    InstallmentSpec,
+    InvoiceSpec,
+    LineSpec,
+    PartySpec,
+    PaymentSpec,
+    PensionFundSpec,
+    SimplifiedLineSpec,
+    SimplifiedSpec,
+    SummarySpec,
+    WithholdingSpec,
+    build_file,
+    build_simplified_xml,
+    build_xml,
+    filename_for,
+)
 
 COMPANY_VAT = "IT07654321004"
 COMPANY_CF = "07654321004"
@@ -26,7 +40,6 @@ COMPANY_CF = "07654321004"
 
 @tagged("post_install_l10n", "post_install", "-at_install")
 class AutoregCommon(AccountTestInvoicingCommon):
-
     # Each registration also runs in a batch with companion documents, which
     # must not change its outcome.  Opt out (with a comment saying why) only
     # where the test's point is the batch itself or where the companions
@@ -51,11 +64,13 @@ class AutoregCommon(AccountTestInvoicingCommon):
         the chart template; load them when they are missing."""
         ChartTemplate = cls.env["account.chart.template"].with_company(cls.company)
         if not ChartTemplate.ref("20awi", raise_if_not_found=False):
-            ChartTemplate._load_data({
-                "account.account": ChartTemplate._get_it_withholding_account_account(),
-                "account.tax": ChartTemplate._get_it_withholding_account_tax(),
-                "account.tax.group": ChartTemplate._get_it_withholding_account_tax_group(),
-            })
+            ChartTemplate._load_data(
+                {
+                    "account.account": ChartTemplate._get_it_withholding_account_account(),
+                    "account.tax": ChartTemplate._get_it_withholding_account_tax(),
+                    "account.tax.group": ChartTemplate._get_it_withholding_account_tax_group(),
+                }
+            )
 
     @classmethod
     def tax(cls, xmlid):
@@ -64,8 +79,11 @@ class AutoregCommon(AccountTestInvoicingCommon):
     @classmethod
     def make_supplier(cls, name, vat="IT01234567890"):
         """An existing supplier (by default the builder's seller)."""
-        return cls.env["res.partner"].with_context(no_vat_validation=True).create(
-            {"name": name, "vat": vat, "is_company": True})
+        return (
+            cls.env["res.partner"]
+            .with_context(no_vat_validation=True)
+            .create({"name": name, "vat": vat, "is_company": True})
+        )
 
     @classmethod
     def expense_account(cls, code, name):
@@ -74,19 +92,29 @@ class AutoregCommon(AccountTestInvoicingCommon):
     @classmethod
     def analytic_accounts(cls, *names):
         plan = cls.env["account.analytic.plan"].create({"name": "Sedi"})
-        return [cls.env["account.analytic.account"].create({"name": n, "plan_id": plan.id})
-                for n in names]
+        return [
+            cls.env["account.analytic.account"].create({"name": n, "plan_id": plan.id})
+            for n in names
+        ]
 
     def make_split_payment_tax(self, rate="22am"):
         """A split payment purchase tax as an Italian PA configures it: the
         deductible VAT (+100%) and the VAT owed to the Treasury (-100%)."""
         from odoo import Command
+
         vat = self.tax(rate)
-        split = vat.copy({"name": "%s SP" % vat.name, "description": "%s SP" % vat.description})
-        negative = {"repartition_type": "tax", "factor_percent": -100,
-                    "account_id": self.company_data["default_account_tax_sale"].id}
-        split.write({"invoice_repartition_line_ids": [Command.create(negative)],
-                     "refund_repartition_line_ids": [Command.create(negative)]})
+        split = vat.copy({"name": f"{vat.name} SP", "description": f"{vat.description} SP"})
+        negative = {
+            "repartition_type": "tax",
+            "factor_percent": -100,
+            "account_id": self.company_data["default_account_tax_sale"].id,
+        }
+        split.write(
+            {
+                "invoice_repartition_line_ids": [Command.create(negative)],
+                "refund_repartition_line_ids": [Command.create(negative)],
+            }
+        )
         return split
 
     # -- receiving ---------------------------------------------------------
@@ -102,8 +130,9 @@ class AutoregCommon(AccountTestInvoicingCommon):
 
     def _upload(self, data, filename):
         attachment = self.env["ir.attachment"].create({"name": filename, "raw": data})
-        return self.journal.with_context(default_move_type="in_invoice") \
-            ._create_document_from_attachment(attachment.ids)
+        return self.journal.with_context(
+            default_move_type="in_invoice"
+        )._create_document_from_attachment(attachment.ids)
 
     def receive(self, *specs, **options):
         return self.receive_bytes(build_xml(*specs, **options))
@@ -155,18 +184,29 @@ class AutoregCommon(AccountTestInvoicingCommon):
         installment = {"method": "MP01", "iban": None}
         if which == "tax":
             line.vat_rate = D("13.13")
-        buyer_cf = company.l10n_it_codice_fiscale if "l10n_it_codice_fiscale" in company._fields \
-            else None
+        buyer_cf = (
+            company.l10n_it_codice_fiscale if "l10n_it_codice_fiscale" in company._fields else None
+        )
         spec = InvoiceSpec(
             number="CMP-%s-%05d" % (which.upper(), type(self).companion_sequence),
-            seller=PartySpec(vat=vat, name=name, street="Via dei Compagni", city="Torino",
-                             zip="10121", province="TO"),
-            buyer=PartySpec(vat=company.vat or None, fiscal_code=buyer_cf or None,
-                            name=company.name or "Azienda"),
+            seller=PartySpec(
+                vat=vat,
+                name=name,
+                street="Via dei Compagni",
+                city="Torino",
+                zip="10121",
+                province="TO",
+            ),
+            buyer=PartySpec(
+                vat=company.vat or None,
+                fiscal_code=buyer_cf or None,
+                name=company.name or "Azienda",
+            ),
             lines=[line],
             # 40.00 + 8.80 VAT = 48.80: a total of 60.00 is refused
             total=D("60.00") if which == "totals" else None,
-            payments=[PaymentSpec("TP02", [InstallmentSpec(**installment)])])
+            payments=[PaymentSpec("TP02", [InstallmentSpec(**installment)])],
+        )
         return build_xml(spec), "%s_C%05d.xml" % (vat, type(self).companion_sequence)
 
     def _receive_companions_before(self):
@@ -188,8 +228,10 @@ class AutoregCommon(AccountTestInvoicingCommon):
         cr = self.env.cr
         # rolling a savepoint back clears the precommit hooks (tracking)
         # of what the test did before: restore them, and the other hooks
-        hooks = [(cb, deque(cb._funcs), _copy_data(cb.data))
-                 for cb in (cr.precommit, cr.postcommit, cr.prerollback, cr.postrollback)]
+        hooks = [
+            (cb, deque(cb._funcs), _copy_data(cb.data))
+            for cb in (cr.precommit, cr.postcommit, cr.prerollback, cr.postrollback)
+        ]
         savepoint = cr.savepoint()
         try:
             before = getattr(self, "_companions_before", self.env["account.move"]).exists()
@@ -201,7 +243,8 @@ class AutoregCommon(AccountTestInvoicingCommon):
                     after |= self._upload(
                         b"<FatturaElettronica><compagno illeggibile %d"
                         % type(self).companion_sequence,
-                        "IT09871234598_U%05d.xml" % type(self).companion_sequence)
+                        "IT09871234598_U%05d.xml" % type(self).companion_sequence,
+                    )
                 else:
                     after |= self._upload(*self._companion_xml(which))
             batch = moves.browse(before.ids + moves.ids + after.ids)
@@ -223,11 +266,20 @@ class AutoregCommon(AccountTestInvoicingCommon):
             lines = []
             for line in move.line_ids:
                 taxes = line.tax_ids | line.tax_line_id
-                lines.append((
-                    line.display_type or "", line.name or "", line.account_id.code or "",
-                    tuple(sorted(taxes.mapped("name"))), round(line.quantity, 6),
-                    round(line.price_unit, 6), round(line.discount, 6), round(line.balance, 6),
-                    round(line.amount_currency, 6), line.date_maturity or False))
+                lines.append(
+                    (
+                        line.display_type or "",
+                        line.name or "",
+                        line.account_id.code or "",
+                        tuple(sorted(taxes.mapped("name"))),
+                        round(line.quantity, 6),
+                        round(line.price_unit, 6),
+                        round(line.discount, 6),
+                        round(line.balance, 6),
+                        round(line.amount_currency, 6),
+                        line.date_maturity or False,
+                    )
+                )
             partner = move.partner_id
             snapshot[move.id] = {
                 "l10n_it_autoreg_state": move.l10n_it_autoreg_state,
@@ -249,17 +301,21 @@ class AutoregCommon(AccountTestInvoicingCommon):
                 "date": move.date,
                 "payment_reference": _without_names(move.payment_reference, names),
                 "partner_bank": move.partner_bank_id.acc_number or False,
-                "attachments": sorted(self.env["ir.attachment"].search([
-                    ("res_model", "=", "account.move"), ("res_id", "=", move.id)]).mapped("name")),
+                "attachments": sorted(
+                    self.env["ir.attachment"]
+                    .search([("res_model", "=", "account.move"), ("res_id", "=", move.id)])
+                    .mapped("name")
+                ),
             }
         return snapshot
 
     def _bill_names(self):
         """{name: stable label} of the numbered entries: a reason naming
         another bill names it by its record, whatever its number."""
-        self.env.cr.execute("SELECT id, name FROM account_move WHERE name IS NOT NULL"
-                            " AND name != '/'")
-        return {name: "<entry %s>" % move_id for move_id, name in self.env.cr.fetchall()}
+        self.env.cr.execute(
+            "SELECT id, name FROM account_move WHERE name IS NOT NULL" " AND name != '/'"
+        )
+        return {name: f"<entry {move_id}>" for move_id, name in self.env.cr.fetchall()}
 
     @staticmethod
     def _outcome_differences(batch, alone):
@@ -270,19 +326,25 @@ class AutoregCommon(AccountTestInvoicingCommon):
                 if one.get(key) == two.get(key):
                     continue
                 if key == "lines":
-                    lines.append("  move %s lines: in batch only %r; alone only %r" % (
-                        move_id, [l for l in one[key] if l not in two[key]],
-                        [l for l in two[key] if l not in one[key]]))
+                    only_batch = [row for row in one[key] if row not in two[key]]
+                    only_alone = [row for row in two[key] if row not in one[key]]
+                    lines.append(
+                        f"  move {move_id} lines: in batch only {only_batch!r};"
+                        f" alone only {only_alone!r}"
+                    )
                 else:
-                    lines.append("  move %s %s: in batch %r, alone %r" % (
-                        move_id, key, one.get(key), two.get(key)))
+                    lines.append(
+                        f"  move {move_id} {key}: in batch {one.get(key)!r}, alone {two.get(key)!r}"
+                    )
         return "\n".join(lines)
 
     # -- assertions --------------------------------------------------------
     def assertRegistered(self, move, untaxed, tax, total, move_type="in_invoice"):
         self.assertEqual(
-            (move.l10n_it_autoreg_state, move.l10n_it_autoreg_reason_code), ("registered", False),
-            move.l10n_it_autoreg_reason)
+            (move.l10n_it_autoreg_state, move.l10n_it_autoreg_reason_code),
+            ("registered", False),
+            move.l10n_it_autoreg_reason,
+        )
         self.assertEqual(move.state, "posted")
         self.assertEqual(move.move_type, move_type)
         self.assertEqual(move.payment_state, "not_paid")
@@ -298,10 +360,21 @@ class AutoregCommon(AccountTestInvoicingCommon):
             self.assertIn(fragment, move.l10n_it_autoreg_reason)
 
     def payable_schedule(self, move):
-        lines = move.line_ids.filtered(lambda l: l.display_type == "payment_term") \
-            .sorted("date_maturity")
-        return [(l.date_maturity, round(-l.amount_currency if move.move_type == "in_invoice"
-                                        else l.amount_currency, 2)) for l in lines]
+        lines = move.line_ids.filtered(lambda line: line.display_type == "payment_term").sorted(
+            "date_maturity"
+        )
+        return [
+            (
+                line.date_maturity,
+                round(
+                    -line.amount_currency
+                    if move.move_type == "in_invoice"
+                    else line.amount_currency,
+                    2,
+                ),
+            )
+            for line in lines
+        ]
 
 
 def _copy_data(value):

@@ -134,7 +134,11 @@ def register(registry, args, env, tries):
 def cron(registry, args, env, tries):
     from odoo import SUPERUSER_ID, api
 
-    from odoo.addons.l10n_it_autoreg.models import l10n_it_autoreg_run_cron
+    # this file runs as a script (python3 concurrency_worker.py): no package
+    # to be relative to
+    from odoo.addons.l10n_it_autoreg.models import (  # pylint: disable=odoo-addons-relative-import
+        l10n_it_autoreg_run_cron,
+    )
 
     if args.batch_size:
         registry["l10n_it_autoreg.run"]._batch_size = args.batch_size
@@ -177,9 +181,9 @@ def receive(registry, args, env, tries):
 
     def call():
         tries.append(1)
-        moves = journal.with_context(default_move_type="in_invoice")._create_document_from_attachment(
-            attachment.ids
-        )
+        moves = journal.with_context(
+            default_move_type="in_invoice"
+        )._create_document_from_attachment(attachment.ids)
         out = {
             "moves": moves.ids,
             "attachment": attachment.id,
@@ -212,7 +216,8 @@ def main(argv=None):
         env = api.Environment(cr, args.uid, {"allowed_company_ids": [args.company]})
         mode = {"register": register, "cron": cron, "receive": receive}[args.mode]
         result = mode(registry, args, env, tries)
-    print(json.dumps({**result, "tries": len(tries)}))
+    # its output: one JSON line the test reads
+    print(json.dumps({**result, "tries": len(tries)}))  # pylint: disable=print-used
     sys.stdout.flush()
 
 

@@ -9,7 +9,9 @@ registered by a company made its buyer, in a savepoint rolled back after it.
 The lines, sorted by file then body, go to $OUTCOMES_FILE (stdout when
 unset).  One line per body:
 
-    OUTCOME <file> #<body> <state> <reason_code or -> untaxed=<x> vat=<x> total=<x> due=<date:amount;...>
+    OUTCOME <file> #<body> <state> <reason_code or -> <figures>
+
+where <figures> is ``untaxed=<x> vat=<x> total=<x> due=<date:amount;...>``.
 
 - <file>: the sample's name; a folder's file by its path in the folder.
   A folder's file is uploaded under its original name (the part after the
@@ -37,13 +39,17 @@ No ids, sequence names or timestamps: two runs on the same code give the
 same lines (only a document dated after "today" could read otherwise on
 another day: the reader's date_in_future check).
 """
+
+import contextlib
 import os
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from odoo.addons.l10n_it_autoreg.fatturapa import read_bytes
-from odoo.addons.l10n_it_autoreg.tests.test_samples_registration import (
-    SAMPLES, SampleRegistrationCase, _Rollback,
+from odoo.addons.l10n_it_autoreg.tests.test_samples import (
+    SAMPLES,
+    SampleRegistrationCase,
+    _Rollback,
 )
 
 
@@ -51,9 +57,9 @@ def _amount(value):
     if value is None:
         return "-"
     if isinstance(value, Decimal):
-        text = "%s" % value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        text = "{}".format(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
     else:
-        text = "%.2f" % round(float(value), 2)
+        text = f"{round(float(value), 2):.2f}"
     return "0.00" if text == "-0.00" else text
 
 
@@ -62,16 +68,18 @@ def _upload_name(name):
 
 
 class TestOutcomes(SampleRegistrationCase):
-
     def test_outcomes(self):
         files = []
         if SAMPLES.is_dir():
-            files += [(path.name, path.name, path) for path in sorted(SAMPLES.iterdir())
-                      if path.is_file() and path.suffix.lower() in (".xml", ".p7m")]
+            files += [
+                (path.name, path.name, path)
+                for path in sorted(SAMPLES.iterdir())
+                if path.is_file() and path.suffix.lower() in (".xml", ".p7m")
+            ]
         folder = os.environ.get("AUTOREG_OUTCOMES_DIR")
         if folder:
             root = Path(folder)
-            self.assertTrue(root.is_dir(), "AUTOREG_OUTCOMES_DIR is not a folder: %s" % folder)
+            self.assertTrue(root.is_dir(), f"AUTOREG_OUTCOMES_DIR is not a folder: {folder}")
             for path in sorted(root.rglob("*")):
                 if path.is_file() and path.suffix.lower() in (".xml", ".p7m"):
                     label = path.relative_to(root).as_posix()
@@ -79,16 +87,18 @@ class TestOutcomes(SampleRegistrationCase):
         self.assertTrue(files, "no file to register")
         outcomes = []
         for label, upload_name, path in files:
-            outcomes += [(label, index, row)
-                         for index, row in self._file_outcomes(path, upload_name)]
+            outcomes += [
+                (label, index, row) for index, row in self._file_outcomes(path, upload_name)
+            ]
         outcomes.sort()
-        text = "".join("OUTCOME %s #%d %s\n" % (label, index + 1, row)
-                       for label, index, row in outcomes)
+        text = "".join(
+            "OUTCOME %s #%d %s\n" % (label, index + 1, row) for label, index, row in outcomes
+        )
         target = os.environ.get("OUTCOMES_FILE")
         if target:
             Path(target).write_text(text)
         else:
-            print(text, end="")
+            print(text, end="")  # pylint: disable=print-used
 
     # -- one file ----------------------------------------------------------
     def _file_outcomes(self, path, upload_name):
@@ -96,52 +106,56 @@ class TestOutcomes(SampleRegistrationCase):
         result = read_bytes(data, upload_name)
         invoices = result.invoices if result.ok else []
         rows = {}
-        try:
-            with self.env.cr.savepoint():
-                try:
-                    if invoices:
-                        self._as_buyer(invoices[0])
-                    moves = self.receive_bytes(data, upload_name)
-                    self.register(moves)
-                    for move in moves:
-                        index = move.l10n_it_autoreg_body_index or 0
-                        rows.setdefault(index, []).append(self._move_row(move, invoices, index))
-                except Exception as error:  # noqa: BLE001 - an outcome like any other
-                    rows = {0: ["none exception:%s %s" % (type(error).__name__,
-                                                          self._document_figures(invoices, 0))]}
-                raise _Rollback
-        except _Rollback:
-            pass
+        with contextlib.suppress(_Rollback), self.env.cr.savepoint():
+            try:
+                if invoices:
+                    self._as_buyer(invoices[0])
+                moves = self.receive_bytes(data, upload_name)
+                self.register(moves)
+                for move in moves:
+                    index = move.l10n_it_autoreg_body_index or 0
+                    rows.setdefault(index, []).append(self._move_row(move, invoices, index))
+            except Exception as error:  # noqa: BLE001 - an outcome like any other
+                figures = self._document_figures(invoices, 0)
+                rows = {0: [f"none exception:{type(error).__name__} {figures}"]}
+            raise _Rollback
         self.env.invalidate_all()
         if not rows:
-            rows[0] = ["none nothing_received %s" % self._document_figures(invoices, 0)]
+            rows[0] = [f"none nothing_received {self._document_figures(invoices, 0)}"]
         for index in range(len(invoices)):
             if index not in rows:
-                rows[index] = ["none repeated_in_file %s" % self._document_figures(invoices, index)]
+                rows[index] = [f"none repeated_in_file {self._document_figures(invoices, index)}"]
         return [(index, row) for index in sorted(rows) for row in sorted(rows[index])]
 
     def _move_row(self, move, invoices, index):
         state = move.l10n_it_autoreg_state
         if not state:
-            return "left_to_odoo - %s" % self._document_figures(invoices, index)
+            return f"left_to_odoo - {self._document_figures(invoices, index)}"
         reason = move.l10n_it_autoreg_reason_code or "-"
         if state == "registered":
-            return "%s %s %s" % (state, reason, self._bill_figures(move))
-        return "%s %s %s" % (state, reason, self._document_figures(invoices, index))
+            return f"{state} {reason} {self._bill_figures(move)}"
+        return f"{state} {reason} {self._document_figures(invoices, index)}"
 
     def _bill_figures(self, move):
         sign = -1 if move.move_type == "in_refund" else 1
-        vat = sum(line.amount_currency for line in move.line_ids
-                  if line.tax_line_id and line.tax_line_id._l10n_it_get_tax_kind() == "vat")
-        payable = move.line_ids.filtered(lambda l: l.display_type == "payment_term")
+        vat = sum(
+            line.amount_currency
+            for line in move.line_ids
+            if line.tax_line_id and line.tax_line_id._l10n_it_get_tax_kind() == "vat"
+        )
+        payable = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
         # in the bill's currency: VAT lines are debits on a bill, credits
         # on a refund; payable lines the other way round
-        due = sorted((line.date_maturity.isoformat() if line.date_maturity else "-",
-                      -line.amount_currency) for line in payable)
-        return "untaxed=%s vat=%s total=%s due=%s" % (
-            _amount(move.amount_untaxed * sign), _amount(vat),
+        due = sorted(
+            (line.date_maturity.isoformat() if line.date_maturity else "-", -line.amount_currency)
+            for line in payable
+        )
+        return "untaxed={} vat={} total={} due={}".format(
+            _amount(move.amount_untaxed * sign),
+            _amount(vat),
             _amount(move.amount_total * sign),
-            ";".join("%s:%s" % (date, _amount(amount)) for date, amount in due) or "-")
+            ";".join(f"{date}:{_amount(amount)}" for date, amount in due) or "-",
+        )
 
     @staticmethod
     def _document_figures(invoices, index):
@@ -149,8 +163,14 @@ class TestOutcomes(SampleRegistrationCase):
             return "untaxed=- vat=- total=- due=-"
         invoice = invoices[index]
         total = invoice.total if invoice.total is not None else invoice.amount_total
-        due = [(i.due_date.isoformat() if i.due_date else "-", i.amount)
-               for p in invoice.payments for i in p.installments]
-        return "untaxed=%s vat=%s total=%s due=%s" % (
-            _amount(invoice.amount_untaxed), _amount(invoice.amount_tax), _amount(total),
-            ";".join("%s:%s" % (date, _amount(amount)) for date, amount in due) or "-")
+        due = [
+            (i.due_date.isoformat() if i.due_date else "-", i.amount)
+            for p in invoice.payments
+            for i in p.installments
+        ]
+        return "untaxed={} vat={} total={} due={}".format(
+            _amount(invoice.amount_untaxed),
+            _amount(invoice.amount_tax),
+            _amount(total),
+            ";".join(f"{date}:{_amount(amount)}" for date, amount in due) or "-",
+        )

@@ -16,6 +16,7 @@ A parametrized case is a loop of ``subTest``: pytest (>= 9) and Odoo's
 runner report each failing value apart (Odoo's runner under the logger of
 the test's module, as its own failures).
 """
+
 import contextlib
 import unittest
 
@@ -33,8 +34,8 @@ class PureCase(unittest.TestCase):
     __unittest_skip_why__ = ""
     longMessage = True
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
+    def __init_subclass__(cls, **kwargs):  # pylint: disable=missing-return
+        super().__init_subclass__(**kwargs)  # returns None
         cls.test_class = cls.__name__
 
     def run(self, result=None):

@@ -4,6 +4,7 @@ decisions return, and reading builder-made documents.
 
 Pure Python: no database, no registry (the case is pure.PureCase).
 """
+
 from datetime import date
 
 from odoo.addons.l10n_it_autoreg.fatturapa import read_bytes
@@ -41,13 +42,16 @@ class T(Text):
         super().__init__(fragment, *args, **params)
 
     def __eq__(self, other):
-        return isinstance(other, Text) and self.template in other.template \
+        return (
+            isinstance(other, Text)
+            and self.template in other.template
             and (self.args, self.params) == (other.args, other.params)
+        )
 
     __hash__ = Text.__hash__
 
     def __repr__(self):
-        return "T(%r, %r)" % (self.template, self.args or self.params)
+        return f"T({self.template!r}, {self.args or self.params!r})"
 
 
 def read(**spec):

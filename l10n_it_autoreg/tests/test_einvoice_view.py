@@ -4,6 +4,7 @@ number, lines, VAT summary, IBAN and Natura in words; multi-body files show
 the bill's own body first; not recognized bills highlight what did not
 match; a file the reader refused shows the reason and the raw file; the
 file's texts stay escaped; attachments download through the controller."""
+
 import re
 from decimal import Decimal as D
 from pathlib import Path
@@ -15,9 +16,18 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.l10n_it_autoreg.fatturapa.display import PAGE_SIZE
 from odoo.addons.l10n_it_autoreg.tests.common import (
-    AttachmentSpec, AutoregCommon, InvoiceSpec, LineSpec, PartySpec, build_xml)
+    AttachmentSpec,
+    AutoregCommon,
+    InvoiceSpec,
+    LineSpec,
+    PartySpec,
+    build_xml,
+)
 from odoo.addons.l10n_it_autoreg.tests.test_tour_autoreg import (
-    TO_REGISTER, make_admin_accountant, warm_up)
+    TO_REGISTER,
+    make_admin_accountant,
+    warm_up,
+)
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "fatturapa" / "samples"
 REPORT = "l10n_it_autoreg.action_report_einvoice"
@@ -31,7 +41,6 @@ def text_of(html):
 
 
 class EinvoiceViewCase(AutoregCommon):
-
     def view(self, move, page=1):
         html = move.l10n_it_autoreg_einvoice_html(page=page)
         self.assertIn("o_l10n_it_autoreg_einvoice", html)
@@ -47,8 +56,10 @@ class EinvoiceViewCase(AutoregCommon):
 
     def marked(self, tree):
         """The visible text of each highlighted element."""
-        return [" ".join(el.text_content().split())
-                for el in tree.xpath("//*[contains(@class, 'o_l10n_it_autoreg_mismatch')]")]
+        return [
+            " ".join(el.text_content().split())
+            for el in tree.xpath("//*[contains(@class, 'o_l10n_it_autoreg_mismatch')]")
+        ]
 
 
 @tagged("post_install_l10n", "post_install", "-at_install")
@@ -70,8 +81,7 @@ class TestEinvoiceSamples(EinvoiceViewCase):
         rendered = 0
         for path in files:
             with self.subTest(sample=path.name):
-                moves = self._upload(path.read_bytes(), path.name).filtered(
-                    "l10n_it_autoreg_state")
+                moves = self._upload(path.read_bytes(), path.name).filtered("l10n_it_autoreg_state")
                 self.assertTrue(moves, path.name)
                 for move in moves:
                     tree = self.tree(move)
@@ -80,8 +90,9 @@ class TestEinvoiceSamples(EinvoiceViewCase):
                     # a document is shown, or the reason it cannot be and its raw file
                     self.assertTrue(bodies or has_error, path.name)
                     if bodies:
-                        self.assertEqual(bodies[0].get("data-body"),
-                                         str(move.l10n_it_autoreg_body_index))
+                        self.assertEqual(
+                            bodies[0].get("data-body"), str(move.l10n_it_autoreg_body_index)
+                        )
                     rendered += 1
                 self.assertIn("o_l10n_it_autoreg_einvoice", self.report(moves))
         self.assertGreaterEqual(rendered, 63)  # (three files hold two bodies)
@@ -100,14 +111,24 @@ class TestEinvoiceSamples(EinvoiceViewCase):
         self.assertIn("No. SAMPLE-001", text)
         self.assertIn("Development services", text)
         self.assertIn("Signed (XAdES)", text)
-        summary = [" ".join(row.text_content().split()) for row in tree.xpath(
-            "//table[contains(@class, 'einvoice_summary')]/tbody/tr")]
-        self.assertEqual(summary, [
-            "22.00% 1,620.00 356.40",
-            "0.00% N2.2 Non soggette - altri casi Non soggette - altri casi 100.00 0.00",
-        ])
-        self.assertEqual([iban.text_content() for iban in tree.xpath(
-            "//*[contains(@class, 'o_l10n_it_autoreg_iban')]")], ["IT60X0542811101000000123456"])
+        summary = [
+            " ".join(row.text_content().split())
+            for row in tree.xpath("//table[contains(@class, 'einvoice_summary')]/tbody/tr")
+        ]
+        self.assertEqual(
+            summary,
+            [
+                "22.00% 1,620.00 356.40",
+                "0.00% N2.2 Non soggette - altri casi Non soggette - altri casi 100.00 0.00",
+            ],
+        )
+        self.assertEqual(
+            [
+                iban.text_content()
+                for iban in tree.xpath("//*[contains(@class, 'o_l10n_it_autoreg_iban')]")
+            ],
+            ["IT60X0542811101000000123456"],
+        )
         self.assertIn("MP05 Bonifico", text)
         self.assertIn("TP02 Pagamento completo", text)
         # a bollo and an exempt row, with their law reference
@@ -137,50 +158,69 @@ class TestEinvoiceSamples(EinvoiceViewCase):
         if not SAMPLES.is_dir():
             self.skipTest("no ../shared/fatturapa/samples")
         moves = self.receive_sample("official_IT01234567890_FPR03.xml").sorted(
-            "l10n_it_autoreg_body_index")
+            "l10n_it_autoreg_body_index"
+        )
         self.assertEqual(len(moves), 2)
         tree = self.tree(moves[1])
         sections = tree.xpath("//section[contains(@class, 'einvoice_body')]")
-        self.assertEqual([(s.get("data-body"), s.get("data-own")) for s in sections],
-                         [("1", "1"), ("0", None)])
+        self.assertEqual(
+            [(s.get("data-body"), s.get("data-own")) for s in sections], [("1", "1"), ("0", None)]
+        )
         self.assertIn("This bill", sections[0].text_content())
         self.assertIn("No. 456", " ".join(sections[0].text_content().split()))
         self.assertIn("No. 123", " ".join(sections[1].text_content().split()))
         # the lines do not add up to the summary: said in words
-        self.assertIn("Invoice 1: The lines do not add up to the VAT summary",
-                      text_of(self.view(moves[1])))
+        self.assertIn(
+            "Invoice 1: The lines do not add up to the VAT summary", text_of(self.view(moves[1]))
+        )
 
 
 @tagged("post_install_l10n", "post_install", "-at_install")
 class TestEinvoiceView(EinvoiceViewCase):
-
     def test_hostile_texts_stay_escaped(self):
         spec = InvoiceSpec(
             number="EVIL-1",
             seller=PartySpec(name=HOSTILE_NAME),
             lines=[LineSpec(HOSTILE_LINE)],
             reasons=['<iframe src="https://example.com"></iframe>'],
-            attachments=[AttachmentSpec(name='<svg onload="alert(2)">.pdf',
-                                        description="<b>bold</b>")],
+            attachments=[
+                AttachmentSpec(name='<svg onload="alert(2)">.pdf', description="<b>bold</b>")
+            ],
         )
         move = self.receive_and_register(spec)
         for html in (self.view(move), self.report(move)):
-            for raw in ("<script>alert", "<img", "<iframe", "<svg", "<b>Evil", "<b>bold",
-                        'href="javascript'):
+            for raw in (
+                "<script>alert",
+                "<img",
+                "<iframe",
+                "<svg",
+                "<b>Evil",
+                "<b>bold",
+                'href="javascript',
+            ):
                 self.assertNotIn(raw, html)
             self.assertIn("&lt;script&gt;", html)
             self.assertIn("&lt;img src=x", html)
         tree = self.tree(move)
-        self.assertEqual(tree.xpath("//*[@data-party='seller']//*[contains(@class, 'party_name')]"
-                                    )[0].text_content(), HOSTILE_NAME)
-        self.assertEqual(tree.xpath("//*[contains(@class, 'line_description')]")[0]
-                         .text_content(), HOSTILE_LINE)
+        self.assertEqual(
+            tree.xpath("//*[@data-party='seller']//*[contains(@class, 'party_name')]")[
+                0
+            ].text_content(),
+            HOSTILE_NAME,
+        )
+        self.assertEqual(
+            tree.xpath("//*[contains(@class, 'line_description')]")[0].text_content(), HOSTILE_LINE
+        )
         self.assertFalse(tree.xpath("//script | //img | //iframe | //svg"))
 
     def test_unrecognized_rate_highlighted(self):
-        spec = InvoiceSpec(number="KO-RATE-1", lines=[
-            LineSpec("Servizio ordinario"),
-            LineSpec("Servizio a un'aliquota che non esiste", vat_rate=D("15.55"))])
+        spec = InvoiceSpec(
+            number="KO-RATE-1",
+            lines=[
+                LineSpec("Servizio ordinario"),
+                LineSpec("Servizio a un'aliquota che non esiste", vat_rate=D("15.55")),
+            ],
+        )
         move = self.receive_and_register(spec)
         self.assertRefused(move, "tax_not_found", "15.55")
         self.assertEqual(move.l10n_it_autoreg_focus, "vat:15.55|")
@@ -210,44 +250,59 @@ class TestEinvoiceView(EinvoiceViewCase):
         self.assertNotIn("Not recognized", text_of(self.view(move)))
 
     def test_unreadable_file_reason_and_raw_download(self):
-        move = self.receive_bytes(b"<?xml version='1.0'?><p:FatturaElettronica versione='FPR12'"
-                                  b" xmlns:p='http://ivaservizi.agenziaentrate.gov.it/docs/xsd/"
-                                  b"fatture/v1.2'><FatturaElettronicaHeader>")
+        move = self.receive_bytes(
+            b"<?xml version='1.0'?><p:FatturaElettronica versione='FPR12'"
+            b" xmlns:p='http://ivaservizi.agenziaentrate.gov.it/docs/xsd/"
+            b"fatture/v1.2'><FatturaElettronicaHeader>"
+        )
         self.assertEqual(move.l10n_it_autoreg_reason_code, "unreadable")
         tree = self.tree(move)
         error = tree.xpath("//*[contains(@class, 'einvoice_error')]")
         self.assertTrue(error)
         self.assertIn("cannot be read as an e-invoice", error[0].text_content())
         links = [a.get("href") for a in error[0].xpath(".//a")]
-        self.assertEqual(links, ["/web/content/%d?download=true"
-                                 % move.l10n_it_autoreg_attachment_id.id])
+        self.assertEqual(
+            links, ["/web/content/%d?download=true" % move.l10n_it_autoreg_attachment_id.id]
+        )
         self.assertFalse(tree.xpath("//section"))
 
     def test_lines_in_pages(self):
         count = PAGE_SIZE * 2 + 3
-        spec = InvoiceSpec(number="MANY-1", lines=[
-            LineSpec("Riga %d" % i, price_unit=D("1.00")) for i in range(count)])
+        spec = InvoiceSpec(
+            number="MANY-1",
+            lines=[LineSpec("Riga %d" % i, price_unit=D("1.00")) for i in range(count)],
+        )
         move = self.receive_bytes(build_xml(spec))
         first = self.tree(move, page=1)
         rows = first.xpath("//table[contains(@class, 'einvoice_lines')]/tbody/tr")
         self.assertEqual(len(rows), PAGE_SIZE)
         self.assertIn("Riga 0", rows[0].text_content())
-        self.assertEqual(sorted({b.get("data-l10n-it-autoreg-page") for b in first.xpath(
-            "//*[@data-l10n-it-autoreg-page]")}), ["0", "2"])
+        self.assertEqual(
+            sorted(
+                {
+                    b.get("data-l10n-it-autoreg-page")
+                    for b in first.xpath("//*[@data-l10n-it-autoreg-page]")
+                }
+            ),
+            ["0", "2"],
+        )
         last = self.tree(move, page=3)
         rows = last.xpath("//table[contains(@class, 'einvoice_lines')]/tbody/tr")
         self.assertEqual(len(rows), 3)
         self.assertIn("Riga %d" % (count - 1), rows[-1].text_content())
         # printed: every line
         printed = lxml_html.fromstring(self.report(move))
-        self.assertEqual(len(printed.xpath("//table[contains(@class, 'einvoice_lines')]/tbody/tr")),
-                         count)
+        self.assertEqual(
+            len(printed.xpath("//table[contains(@class, 'einvoice_lines')]/tbody/tr")), count
+        )
 
     def test_actions_dialog_and_print(self):
         move = self.receive_and_register(InvoiceSpec(number="ACT-1"))
         action = move.action_l10n_it_autoreg_view_einvoice()
-        self.assertEqual((action["res_model"], action["res_id"], action["target"]),
-                         ("account.move", move.id, "new"))
+        self.assertEqual(
+            (action["res_model"], action["res_id"], action["target"]),
+            ("account.move", move.id, "new"),
+        )
         view = self.env.ref("l10n_it_autoreg.view_move_form_l10n_it_autoreg_einvoice")
         self.assertEqual(action["views"], [(view.id, "form")])
         arch = self.env["account.move"].get_views([(view.id, "form")])["views"]["form"]["arch"]
@@ -255,8 +310,10 @@ class TestEinvoiceView(EinvoiceViewCase):
         form = self.env["account.move"].get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn('name="l10n_it_autoreg_einvoice"', form)
         report = move.action_l10n_it_autoreg_print_einvoice()
-        self.assertEqual((report["type"], report["report_name"]),
-                         ("ir.actions.report", "l10n_it_autoreg.report_einvoice"))
+        self.assertEqual(
+            (report["type"], report["report_name"]),
+            ("ir.actions.report", "l10n_it_autoreg.report_einvoice"),
+        )
         self.assertIn("ACT-1", text_of(self.report(move)))
         other = self.env["account.move"].create({"move_type": "in_invoice"})
         with self.assertRaises(UserError):
@@ -275,25 +332,40 @@ class TestEinvoiceView(EinvoiceViewCase):
         move = self.receive_bytes(build_xml(spec))
         tree = self.tree(move)
         text = text_of(self.view(move))
-        for expected in ("Purchase order PO-77", "Delivery note (DDT) DDT-9",
-                         "Linked invoice FT-OLD-1", "Causale di prova"):
+        for expected in (
+            "Purchase order PO-77",
+            "Delivery note (DDT) DDT-9",
+            "Linked invoice FT-OLD-1",
+            "Causale di prova",
+        ):
             self.assertIn(expected, text)
         links = tree.xpath("//a[contains(@class, 'einvoice_attachment')]")
-        self.assertEqual([a.get("href") for a in links],
-                         ["/l10n_it_autoreg/einvoice/%d/attachment/0/0" % move.id])
-        self.assertEqual(move._l10n_it_autoreg_einvoice_attachment(0, 0),
-                         (b"%PDF-1.4 x", "dettaglio.pdf"))
+        self.assertEqual(
+            [a.get("href") for a in links],
+            ["/l10n_it_autoreg/einvoice/%d/attachment/0/0" % move.id],
+        )
+        self.assertEqual(
+            move._l10n_it_autoreg_einvoice_attachment(0, 0), (b"%PDF-1.4 x", "dettaglio.pdf")
+        )
         self.assertIsNone(move._l10n_it_autoreg_einvoice_attachment(0, 1))
         self.assertIsNone(move._l10n_it_autoreg_einvoice_attachment(1, 0))
 
     def test_italian(self):
         self.env["res.lang"]._activate_lang("it_IT")
-        self.env["ir.module.module"]._load_module_terms(["l10n_it_autoreg"], ["it_IT"],
-                                                        overwrite=True)
+        self.env["ir.module.module"]._load_module_terms(
+            ["l10n_it_autoreg"], ["it_IT"], overwrite=True
+        )
         move = self.receive_bytes(build_xml(InvoiceSpec(number="IT-1")))
         text = text_of(move.with_context(lang="it_IT").l10n_it_autoreg_einvoice_html())
-        for expected in ("Cedente / prestatore", "Cessionario / committente", "Riepilogo IVA",
-                         "Imponibile", "MP05 Bonifico", "100,00", "Partita IVA"):
+        for expected in (
+            "Cedente / prestatore",
+            "Cessionario / committente",
+            "Riepilogo IVA",
+            "Imponibile",
+            "MP05 Bonifico",
+            "100,00",
+            "Partita IVA",
+        ):
             self.assertIn(expected, text)
         self.assertFalse(re.search(r"\bSupplier\b|\bTaxable amount\b", text), text)
 
@@ -309,9 +381,14 @@ class TestEinvoiceDownload(AutoregCommon, HttpCase):
         make_admin_accountant(cls.company)
 
     def test_attachment_download(self):
-        spec = InvoiceSpec(number="DL-1", attachments=[
-            AttachmentSpec(name='<b>x</b>"\r\n.html', data=b"<script>alert(1)</script>",
-                           format="HTML")])
+        spec = InvoiceSpec(
+            number="DL-1",
+            attachments=[
+                AttachmentSpec(
+                    name='<b>x</b>"\r\n.html', data=b"<script>alert(1)</script>", format="HTML"
+                )
+            ],
+        )
         move = self.receive_bytes(build_xml(spec))
         url = "/l10n_it_autoreg/einvoice/%d/attachment/0/0" % move.id
         self.authenticate("admin", "admin")
@@ -323,8 +400,12 @@ class TestEinvoiceDownload(AutoregCommon, HttpCase):
         self.assertNotIn("\n", response.headers["Content-Disposition"])
         self.assertEqual(response.headers["X-Content-Type-Options"], "nosniff")
         self.assertEqual(self.url_open(url.replace("/0/0", "/0/5")).status_code, 404)
-        self.assertEqual(self.url_open("/l10n_it_autoreg/einvoice/%d/attachment/0/0"
-                                       % (move.id + 100000)).status_code, 404)
+        self.assertEqual(
+            self.url_open(
+                "/l10n_it_autoreg/einvoice/%d/attachment/0/0" % (move.id + 100000)
+            ).status_code,
+            404,
+        )
         self.authenticate(None, None)
         self.assertNotEqual(self.url_open(url, allow_redirects=False).status_code, 200)
 
@@ -344,13 +425,23 @@ class TestTourEinvoice(AutoregCommon, HttpCase):
     def test_einvoice_tour(self):
         seller = PartySpec(name="Fornitore Tour Srl")
         ok = self.receive(InvoiceSpec(number="OK-VIEW-TOUR", seller=seller))
-        ko = self.receive(InvoiceSpec(number="KO-VIEW-TOUR", seller=seller, lines=[
-            LineSpec("Servizio ordinario"),
-            LineSpec("Aliquota inventata", vat_rate=D("15.55"))]))
+        ko = self.receive(
+            InvoiceSpec(
+                number="KO-VIEW-TOUR",
+                seller=seller,
+                lines=[
+                    LineSpec("Servizio ordinario"),
+                    LineSpec("Aliquota inventata", vat_rate=D("15.55")),
+                ],
+            )
+        )
         run = self.register(ok | ko)
         self.assertRefused(ko, "tax_not_found", "15.55")
         self.assertEqual(ok.l10n_it_autoreg_state, "registered")
         warm_up(self.env)
         self.start_tour(TO_REGISTER, "l10n_it_autoreg_tour_einvoice", login="admin")
-        self.start_tour("/odoo/action-l10n_it_autoreg.action_l10n_it_autoreg_run/%d" % run.id,
-                        "l10n_it_autoreg_tour_einvoice_run", login="admin")
+        self.start_tour(
+            "/odoo/action-l10n_it_autoreg.action_l10n_it_autoreg_run/%d" % run.id,
+            "l10n_it_autoreg_tour_einvoice_run",
+            login="admin",
+        )

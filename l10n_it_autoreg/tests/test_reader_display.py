@@ -2,20 +2,26 @@
 of a read file (codes in words, names, addresses, figures, pages of lines,
 the rows a refusal points at) and what the reader tells of the envelope
 (signature, tampering)."""
+
 from datetime import date
 from decimal import Decimal as D
 
 from odoo.addons.l10n_it_autoreg.fatturapa import Address, Party, display, read_bytes
 from odoo.addons.l10n_it_autoreg.registration.focus import Focus, parse_focus
 from odoo.addons.l10n_it_autoreg.tests.builder import (
-    InvoiceSpec, LineSpec, PartySpec, build_xml, p7m_ber, wrap)
+    InvoiceSpec,
+    LineSpec,
+    PartySpec,
+    build_xml,
+    p7m_ber,
+    wrap,
+)
 from odoo.addons.l10n_it_autoreg.tests.pure import PureCase
 
 TODAY = date(2025, 6, 1)
 
 
 class TestCodesInWords(PureCase):
-
     def test_codes_with_their_italian_meaning(self):
         self.assertEqual(display.coded("TipoDocumento", "TD01"), "TD01 Fattura")
         self.assertEqual(display.coded("ModalitaPagamento", "MP05"), "MP05 Bonifico")
@@ -26,11 +32,11 @@ class TestCodesInWords(PureCase):
         self.assertTrue(display.coded("CausalePagamento", "A").startswith("A Prestazioni"))
         self.assertEqual(display.coded("TipoCessionePrestazione", "AC"), "AC Spesa accessoria")
         self.assertEqual(display.coded("ScontoMaggiorazione", "MG"), "MG Maggiorazione")
-        self.assertEqual(display.coded("SoggettoEmittente", "CC"),
-                         "CC Cessionario / committente")
+        self.assertEqual(display.coded("SoggettoEmittente", "CC"), "CC Cessionario / committente")
         self.assertEqual(display.coded("SocioUnico", "SU"), "SU Socio unico")
-        self.assertEqual(display.coded("FormatoTrasmissione", "FPR12"),
-                         "FPR12 Fattura verso privati")
+        self.assertEqual(
+            display.coded("FormatoTrasmissione", "FPR12"), "FPR12 Fattura verso privati"
+        )
 
     def test_unknown_and_missing_codes(self):
         self.assertEqual(display.coded("Natura", "N9"), "N9")
@@ -39,19 +45,22 @@ class TestCodesInWords(PureCase):
 
 
 class TestTexts(PureCase):
-
     def test_party_name(self):
         self.assertEqual(display.party_name(Party(name="Alfa Srl", first_name="X")), "Alfa Srl")
-        self.assertEqual(display.party_name(Party(title="Avv.", first_name="Maria",
-                                                  last_name="Rossi")), "Avv. Maria Rossi")
+        self.assertEqual(
+            display.party_name(Party(title="Avv.", first_name="Maria", last_name="Rossi")),
+            "Avv. Maria Rossi",
+        )
         self.assertEqual(display.party_name(None), "")
 
     def test_address_lines(self):
-        self.assertEqual(display.address_lines(Address("Via Roma", "1", "20121", "Milano", "MI",
-                                                       "IT")),
-                         ["Via Roma 1", "20121 Milano (MI)", "IT"])
-        self.assertEqual(display.address_lines(Address(city="Lugano", country="CH")),
-                         ["Lugano", "CH"])
+        self.assertEqual(
+            display.address_lines(Address("Via Roma", "1", "20121", "Milano", "MI", "IT")),
+            ["Via Roma 1", "20121 Milano (MI)", "IT"],
+        )
+        self.assertEqual(
+            display.address_lines(Address(city="Lugano", country="CH")), ["Lugano", "CH"]
+        )
         self.assertEqual(display.address_lines(None), [])
 
     def test_figures_as_written_with_at_least_two_decimals(self):
@@ -65,7 +74,9 @@ class TestTexts(PureCase):
         self.assertEqual(fmt(D("1E+2")), "100.00")
 
     def test_warnings_and_sizes(self):
-        self.assertEqual(display.split_warning("line_total: line 3: x"), ("line_total", "line 3: x"))
+        self.assertEqual(
+            display.split_warning("line_total: line 3: x"), ("line_total", "line 3: x")
+        )
         self.assertEqual(display.split_warning("no code here"), (None, "no code here"))
         self.assertEqual(display.size_label(850), "850 B")
         self.assertEqual(display.size_label(12600), "12.3 KB")
@@ -73,7 +84,6 @@ class TestTexts(PureCase):
 
 
 class TestPagesAndMarks(PureCase):
-
     def test_pager(self):
         self.assertEqual(display.pager(10, 1, 500), display.Pager(1, 1, 0, 10, 10))
         pages = display.pager(10000, 3, 500)
@@ -84,9 +94,14 @@ class TestPagesAndMarks(PureCase):
         self.assertFalse(display.pager(10000, None, 500).paged)  # printed: every line
 
     def invoices(self):
-        spec = InvoiceSpec(number="A-1", lines=[
-            LineSpec("Consulenza"), LineSpec("Libri", vat_rate=D("4.00")),
-            LineSpec("Bollo", vat_rate=D("0.00"), nature="N1", price_unit=D("2.00"))])
+        spec = InvoiceSpec(
+            number="A-1",
+            lines=[
+                LineSpec("Consulenza"),
+                LineSpec("Libri", vat_rate=D("4.00")),
+                LineSpec("Bollo", vat_rate=D("0.00"), nature="N1", price_unit=D("2.00")),
+            ],
+        )
         second = InvoiceSpec(number="A-2")
         result = read_bytes(build_xml(spec, second), today=TODAY)
         self.assertTrue(result.ok, result.error_message)
@@ -102,8 +117,10 @@ class TestPagesAndMarks(PureCase):
         self.assertFalse(any(marked for _line, marked in bodies[1].lines))
         bodies = display.bodies(invoices, 0, parse_focus("vat:4.00|"))
         self.assertEqual([marked for _line, marked in bodies[0].lines], [False, True, False])
-        self.assertEqual([(row.vat_rate, marked) for row, marked in bodies[0].summary],
-                         [(D("22.00"), False), (D("4.00"), True), (D("0.00"), False)])
+        self.assertEqual(
+            [(row.vat_rate, marked) for row, marked in bodies[0].summary],
+            [(D("22.00"), False), (D("4.00"), True), (D("0.00"), False)],
+        )
         bodies = display.bodies(invoices, 0, parse_focus("vat:0.00|N1 line:1"))
         self.assertEqual([marked for _line, marked in bodies[0].lines], [True, False, True])
         bodies = display.bodies(invoices, 0, Focus())
@@ -118,12 +135,12 @@ class TestPagesAndMarks(PureCase):
 
 
 class TestSignature(PureCase):
-
     def test_plain_xades_and_p7m(self):
         xml = build_xml(InvoiceSpec(seller=PartySpec(name="Alfa")))
         self.assertIsNone(read_bytes(xml, today=TODAY).signature)
-        self.assertEqual(read_bytes(build_xml(InvoiceSpec(), xades=True),
-                                    today=TODAY).signature, "xades")
+        self.assertEqual(
+            read_bytes(build_xml(InvoiceSpec(), xades=True), today=TODAY).signature, "xades"
+        )
         signed = read_bytes(wrap(xml, "p7m-der"), today=TODAY)
         self.assertEqual((signed.signature, display.tampered(signed)), ("cades", False))
 

@@ -11,6 +11,7 @@ ok the amounts are Decimals that add up.
 
 The regression tests at the end pin each crash the fuzzing found.
 """
+
 import base64
 import copy
 import glob
@@ -24,27 +25,62 @@ from lxml import etree
 from odoo.addons.l10n_it_autoreg.fatturapa import BAD_VALUE, ReadResult, errors, read_bytes
 from odoo.addons.l10n_it_autoreg.fatturapa.reader import simplified_line_tax
 from odoo.addons.l10n_it_autoreg.tests.builder import (
-    AttachmentSpec, InvoiceSpec, LineSpec, PensionFundSpec, SimplifiedSpec,
-    build_simplified_xml, build_xml, p7m_ber, p7m_der)
+    AttachmentSpec,
+    InvoiceSpec,
+    LineSpec,
+    PensionFundSpec,
+    SimplifiedSpec,
+    build_simplified_xml,
+    build_xml,
+    p7m_ber,
+    p7m_der,
+)
 from odoo.addons.l10n_it_autoreg.tests.pure import PureCase
 from odoo.addons.l10n_it_autoreg.tests.test_reader_traps import rich_spec
 
 try:
-    from hypothesis import HealthCheck, given, settings, strategies as st
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
 except ImportError:  # a test tool, not a dependency of the addon
     st = None
 
-SAMPLES = os.path.normpath(os.path.join(
-    os.path.dirname(__file__), "..", "..", "..", "shared", "fatturapa", "samples"))
+SAMPLES = os.path.normpath(
+    os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "fatturapa", "samples")
+)
 TODAY = date(2025, 6, 1)
 # (internal_error is the reader's own defect: never a sound outcome.)
 CODES = set(errors.MESSAGES) - {errors.INTERNAL_ERROR}
 
 # Texts that break amounts, dates, codes and integers.
-JUNK = ["", " ", "abc", "1e999999999", "-1E+999999", "1E-999999999", "NaN", "-Infinity",
-        "9" * 60, "1,5", "1.234,56", " 12 . 5 ", "0001-01-01", "9999-12-31", "2025-02-30",
-        "2025-13-01", "\u0663", "\u00b2", "1_0", "-0", "1e14", "-100", "SI", "TD99",
-        "&<>\"'", "\u00e0\u00e8\u20ac", "x" * 500]
+JUNK = [
+    "",
+    " ",
+    "abc",
+    "1e999999999",
+    "-1E+999999",
+    "1E-999999999",
+    "NaN",
+    "-Infinity",
+    "9" * 60,
+    "1,5",
+    "1.234,56",
+    " 12 . 5 ",
+    "0001-01-01",
+    "9999-12-31",
+    "2025-02-30",
+    "2025-13-01",
+    "\u0663",
+    "\u00b2",
+    "1_0",
+    "-0",
+    "1e14",
+    "-100",
+    "SI",
+    "TD99",
+    "&<>\"'",
+    "\u00e0\u00e8\u20ac",
+    "x" * 500,
+]
 ENCODINGS = ["utf-8", "iso-8859-1", "windows-1252", "utf-16", "ascii"]
 
 
@@ -128,9 +164,9 @@ def _mutate_bytes(data, ops):
         elif kind == "flip":
             data[i] ^= 1 + b % 255
         elif kind == "cut":
-            del data[i:i + 1 + b % 300]
+            del data[i : i + 1 + b % 300]
         elif kind == "splice":
-            data[j:j] = data[i:i + 1 + b % 300]
+            data[j:j] = data[i : i + 1 + b % 300]
     return bytes(data)
 
 
@@ -139,7 +175,7 @@ def _wrap(data, how, cut):
         return p7m_der(data)
     if how == "p7m-ber-broken":
         p7m = p7m_ber(data, chunk_size=97)
-        return p7m[:len(p7m) - 1 - cut % 400]
+        return p7m[: len(p7m) - 1 - cut % 400]
     if how == "p7m-broken":
         p7m = bytearray(p7m_der(data))
         p7m[cut % len(p7m)] ^= 0x55
@@ -148,30 +184,53 @@ def _wrap(data, how, cut):
         return base64.b64encode(data)
     if how == "base64-broken":
         encoded = base64.encodebytes(p7m_der(data))
-        return encoded[:len(encoded) - 1 - cut % 50]
+        return encoded[: len(encoded) - 1 - cut % 50]
     return data
 
 
 if st is not None:
-    TEXT = st.sampled_from(JUNK) | st.text(st.characters(blacklist_categories=("Cc", "Cs")),
-                                            max_size=20)
-    TREE_OPS = st.lists(st.tuples(
-        st.sampled_from(["delete", "duplicate", "junk", "junk", "swap", "encoding"]),
-        st.integers(0, 10_000), st.integers(0, 10_000), TEXT), max_size=5)
-    BYTE_OPS = st.lists(st.tuples(
-        st.sampled_from(["truncate", "flip", "cut", "splice"]),
-        st.integers(0, 1_000_000), st.integers(0, 1_000_000)), max_size=3)
-    WRAPS = st.sampled_from(["none", "none", "none", "p7m", "p7m-ber-broken", "p7m-broken",
-                             "base64", "base64-broken"])
+    TEXT = st.sampled_from(JUNK) | st.text(
+        st.characters(blacklist_categories=("Cc", "Cs")), max_size=20
+    )
+    TREE_OPS = st.lists(
+        st.tuples(
+            st.sampled_from(["delete", "duplicate", "junk", "junk", "swap", "encoding"]),
+            st.integers(0, 10_000),
+            st.integers(0, 10_000),
+            TEXT,
+        ),
+        max_size=5,
+    )
+    BYTE_OPS = st.lists(
+        st.tuples(
+            st.sampled_from(["truncate", "flip", "cut", "splice"]),
+            st.integers(0, 1_000_000),
+            st.integers(0, 1_000_000),
+        ),
+        max_size=3,
+    )
+    WRAPS = st.sampled_from(
+        ["none", "none", "none", "p7m", "p7m-ber-broken", "p7m-broken", "base64", "base64-broken"]
+    )
 
 
 class TestFuzzing(PureCase):
-
     if st is not None:
-        @settings(max_examples=300, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-        @given(seed=st.integers(0, len(SEEDS) - 1), tree_ops=TREE_OPS, byte_ops=BYTE_OPS,
-               wrap=WRAPS, cut=st.integers(0, 10_000))
+
+        @settings(
+            max_examples=300,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        )
+        @given(
+            seed=st.integers(0, len(SEEDS) - 1),
+            tree_ops=TREE_OPS,
+            byte_ops=BYTE_OPS,
+            wrap=WRAPS,
+            cut=st.integers(0, 10_000),
+        )
         def test_fuzz_never_raises(self, seed, tree_ops, byte_ops, wrap, cut):
             data = SEEDS[seed]
             if tree_ops:
@@ -187,6 +246,7 @@ class TestFuzzing(PureCase):
         def test_fuzz_random_bytes(self, data):
             assert_sound(read_bytes(data, "random.bin", today=TODAY))
     else:
+
         def test_fuzz_never_raises(self):
             self.skipTest("hypothesis is not installed")
 
@@ -211,29 +271,44 @@ def _replace(xml, tag, value, count=1):
 
 
 class TestFuzzRegressions(PureCase):
-
     def test_absurd_amount_is_a_bad_value_not_a_crash(self):
         """Decimal('1e999999999') used to raise Overflow/InvalidOperation (not
         caught) in the checks: a figure of 10^15 or more is now a bad value."""
         for value in ["1e999999999", "-1E+999999", "99999999999999999999.00"]:
-            for tag in ["PrezzoTotale", "ImponibileImporto", "Imposta", "PrezzoUnitario",
-                        "Quantita", "ImportoPagamento", "ImportoTotaleDocumento"]:
+            for tag in [
+                "PrezzoTotale",
+                "ImponibileImporto",
+                "Imposta",
+                "PrezzoUnitario",
+                "Quantita",
+                "ImportoPagamento",
+                "ImportoTotaleDocumento",
+            ]:
                 with self.subTest(tag=tag, value=value):
-                    result = read_bytes(_replace(build_xml(InvoiceSpec()), tag, value),
-                                        today=TODAY)
+                    result = read_bytes(_replace(build_xml(InvoiceSpec()), tag, value), today=TODAY)
                     assert_sound(result)
                     if result.ok:
-                        assert any(w.startswith("bad_value:") and "is not a number" in w
-                                   for w in result.invoices[0].warnings)
+                        assert any(
+                            w.startswith("bad_value:") and "is not a number" in w
+                            for w in result.invoices[0].warnings
+                        )
                     else:
                         assert result.error_code == BAD_VALUE
 
     def test_large_but_valid_amounts_do_not_break_the_checks(self):
         """14-digit amounts whose products exceed Decimal's 28 digits: rounding
         to cents used to raise InvalidOperation."""
-        xml = build_xml(InvoiceSpec(lines=[LineSpec(price_unit=D("99999999999999.99"),
-                                                    quantity=D("99999999999999.99"),
-                                                    price_total=D("1.00"))]))
+        xml = build_xml(
+            InvoiceSpec(
+                lines=[
+                    LineSpec(
+                        price_unit=D("99999999999999.99"),
+                        quantity=D("99999999999999.99"),
+                        price_total=D("1.00"),
+                    )
+                ]
+            )
+        )
         result = read_bytes(xml, today=TODAY)
         assert_sound(result)
         assert result.ok
@@ -243,8 +318,9 @@ class TestFuzzRegressions(PureCase):
         """int(Decimal('1e999999999')) of a NumeroLinea would build a
         billion-digit integer."""
         start = time.perf_counter()
-        result = read_bytes(_replace(build_xml(InvoiceSpec()), "NumeroLinea", "1e999999999"),
-                            today=TODAY)
+        result = read_bytes(
+            _replace(build_xml(InvoiceSpec()), "NumeroLinea", "1e999999999"), today=TODAY
+        )
         assert time.perf_counter() - start < 2
         assert result.ok
         assert result.invoices[0].lines[0].number is None
@@ -255,12 +331,14 @@ class TestFuzzRegressions(PureCase):
         2^40 of them for 40 repeated blocks."""
         xml = build_xml(InvoiceSpec(pension_funds=[PensionFundSpec()]))
         root = etree.fromstring(xml)
-        fund = next(el for el in root.iter() if etree.QName(el).localname ==
-                    "DatiCassaPrevidenziale")
+        fund = next(
+            el for el in root.iter() if etree.QName(el).localname == "DatiCassaPrevidenziale"
+        )
         for index in range(40):
             clone = copy.deepcopy(fund)
-            next(el for el in clone.iter() if etree.QName(el).localname ==
-                 "ImportoContributoCassa").text = f"{index + 1}.{index:02d}"
+            next(
+                el for el in clone.iter() if etree.QName(el).localname == "ImportoContributoCassa"
+            ).text = f"{index + 1}.{index:02d}"
             fund.addnext(clone)
         start = time.perf_counter()
         result = read_bytes(etree.tostring(root), today=TODAY)
@@ -274,8 +352,9 @@ class TestFuzzRegressions(PureCase):
             with self.subTest(content=content):
                 xml = build_xml(InvoiceSpec(attachments=[AttachmentSpec(data=b"ABCDEFGH")]))
                 root = etree.fromstring(xml)
-                next(el for el in root.iter()
-                     if etree.QName(el).localname == "Attachment").text = content.decode()
+                next(
+                    el for el in root.iter() if etree.QName(el).localname == "Attachment"
+                ).text = content.decode()
                 result = read_bytes(etree.tostring(root), today=TODAY)
                 assert result.ok
                 data = result.invoices[0].attachments[0].data()

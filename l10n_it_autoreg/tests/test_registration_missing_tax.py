@@ -1,12 +1,20 @@
 """registration.missing_tax without a database: the key of the tax a
 tax_not_found refusal waits for, what that tax is (kind, rate, name) and the
 company's taxes "Create this tax" copies it from."""
+
 from decimal import Decimal as D
 
 from odoo.addons.l10n_it_autoreg.registration.missing_tax import MissingTax, nearest_taxes
 from odoo.addons.l10n_it_autoreg.registration.outcome import Refusal
 from odoo.addons.l10n_it_autoreg.registration.taxes import (
-    EXEMPT, NORMAL, REVERSE_CHARGE, SPLIT_PAYMENT, choose_vat_tax, tax_key, vat_key)
+    EXEMPT,
+    NORMAL,
+    REVERSE_CHARGE,
+    SPLIT_PAYMENT,
+    choose_vat_tax,
+    tax_key,
+    vat_key,
+)
 from odoo.addons.l10n_it_autoreg.tests.registration_case import RegistrationCase
 from odoo.addons.l10n_it_autoreg.tests.test_registration_taxes import CHART, tax
 
@@ -22,7 +30,6 @@ def waits_for(rate, nature=None, due=None, taxes=(), rc_tag=None):
 
 
 class TestMissingTaxKey(RegistrationCase):
-
     def test_every_creatable_refusal_carries_its_key(self):
         self.assertEqual(waits_for("22", due="S"), "22.00|S")
         self.assertEqual(waits_for("15.55"), "15.55|")
@@ -44,7 +51,6 @@ class TestMissingTaxKey(RegistrationCase):
 
 
 class TestMissingTax(RegistrationCase):
-
     def test_kinds_rates_and_names_like_the_chart(self):
         cases = {
             "22.00|S": (SPLIT_PAYMENT, D("22.00"), "22% SP", True),
@@ -57,8 +63,9 @@ class TestMissingTax(RegistrationCase):
         }
         for key, expected in cases.items():
             missing = MissingTax.from_key(key)
-            self.assertEqual((missing.kind, missing.amount, missing.name, missing.negative),
-                             expected, key)
+            self.assertEqual(
+                (missing.kind, missing.amount, missing.name, missing.negative), expected, key
+            )
 
     def test_split_payment_copies_the_rate_and_the_reverse_charge_minus(self):
         model, negative = nearest_taxes(MissingTax.from_key("22.00|S"), CHART)
@@ -80,6 +87,5 @@ class TestMissingTax(RegistrationCase):
     def test_plain_rate_copies_the_closest_rate_active_first(self):
         self.assertEqual(nearest_taxes(MissingTax.from_key("15.55|"), CHART)[0].id, 2)
         self.assertEqual(nearest_taxes(MissingTax.from_key("21.00|"), CHART)[0].id, 1)
-        self.assertEqual(nearest_taxes(MissingTax.from_key("21.00|"), [tax(30, "10.00")])[0].id,
-                         30)
+        self.assertEqual(nearest_taxes(MissingTax.from_key("21.00|"), [tax(30, "10.00")])[0].id, 30)
         self.assertEqual(nearest_taxes(MissingTax.from_key("21.00|"), []), (None, None))

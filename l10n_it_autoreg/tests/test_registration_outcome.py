@@ -2,6 +2,7 @@
 anywhere is in the one table (REASONS) with a template its parameters fill,
 README and readme/REASON_CODES.md show that table, and registration/ stays
 pure Python (no odoo import)."""
+
 import ast
 import os
 import re
@@ -10,7 +11,13 @@ from odoo.addons.l10n_it_autoreg.fatturapa import errors
 from odoo.addons.l10n_it_autoreg.registration import outcome
 from odoo.addons.l10n_it_autoreg.registration.outcome import Refusal, Text
 from odoo.addons.l10n_it_autoreg.registration.reasons import (
-    FAMILIES, REASON_CODES, REASONS, VARIANTS, reason_codes_markdown, template_of)
+    FAMILIES,
+    REASON_CODES,
+    REASONS,
+    VARIANTS,
+    reason_codes_markdown,
+    template_of,
+)
 from odoo.addons.l10n_it_autoreg.tests.registration_case import RegistrationCase
 
 ADDON = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -45,9 +52,14 @@ def refusal_calls():
             variant = keywords.pop("text", None)
             keywords.pop("missing_tax", None)  # stored on the bill, not in the sentence
             keywords.pop("focus", None)  # (likewise)
-            calls.append(("%s:%s" % (path, node.lineno), node.args[0].value,
-                          variant.value if isinstance(variant, ast.Constant) else variant,
-                          None if None in keywords else set(keywords)))
+            calls.append(
+                (
+                    f"{path}:{node.lineno}",
+                    node.args[0].value,
+                    variant.value if isinstance(variant, ast.Constant) else variant,
+                    None if None in keywords else set(keywords),
+                )
+            )
     return calls
 
 
@@ -62,9 +74,8 @@ def readme_tables(case, section, fragment):
         return None, folder
     with open(path, encoding="utf-8") as handle:
         readme = handle.read()
-    match = re.search(r"<!-- %s.*?-->(.*?)<!-- end of %s -->" % (section, section), readme,
-                      re.DOTALL)
-    case.assertTrue(match, "README.md lost its %s markers" % section)
+    match = re.search(rf"<!-- {section}.*?-->(.*?)<!-- end of {section} -->", readme, re.DOTALL)
+    case.assertTrue(match, f"README.md lost its {section} markers")
     return table_of(match.group(1)), folder
 
 
@@ -74,14 +85,15 @@ def table_of(markdown):
 
 
 class TestReasonCodes(RegistrationCase):
-
     def test_every_refusal_code_raised_is_a_reason_code(self):
         calls = refusal_calls()
-        textual = sum(len(re.findall(r'\bRefusal\(\s*"', text))
-                      for _path, text in sources("registration", "models"))
-        self.assertEqual(len(calls), textual, "a Refusal(\"...\") the AST scan missed")
+        textual = sum(
+            len(re.findall(r'\bRefusal\(\s*"', text))
+            for _path, text in sources("registration", "models")
+        )
+        self.assertEqual(len(calls), textual, 'a Refusal("...") the AST scan missed')
         self.assertGreater(len(calls), 30)
-        unknown = ["%s %s" % (where, code) for where, code, _v, _k in calls if code not in REASONS]
+        unknown = [f"{where} {code}" for where, code, _v, _k in calls if code not in REASONS]
         self.assertEqual(unknown, [])
 
     def test_every_refusal_gives_the_parameters_of_its_template(self):
@@ -90,9 +102,9 @@ class TestReasonCodes(RegistrationCase):
             if keywords is None or code not in REASONS:
                 continue
             template = template_of(Refusal(code, text=variant))
-            if set(PLACEHOLDER.findall(template)) != keywords:
-                wrong.append("%s %s: %s != %s" % (where, code, sorted(keywords),
-                                                 sorted(set(PLACEHOLDER.findall(template)))))
+            found = set(PLACEHOLDER.findall(template))
+            if found != keywords:
+                wrong.append(f"{where} {code}: {sorted(keywords)} != {sorted(found)}")
         self.assertEqual(wrong, [])
 
     def test_every_text_variant_raised_is_a_variant_of_its_code(self):
@@ -105,8 +117,9 @@ class TestReasonCodes(RegistrationCase):
         self.assertTrue(errors.MESSAGES)
         for code in errors.MESSAGES:
             self.assertIn(code, REASONS)
-            self.assertEqual(set(PLACEHOLDER.findall(REASONS[code].template)) - {"detail"},
-                             set(), code)
+            self.assertEqual(
+                set(PLACEHOLDER.findall(REASONS[code].template)) - {"detail"}, set(), code
+            )
 
     def test_reasons_grouped_by_family_in_order(self):
         self.assertEqual(REASON_CODES, tuple(REASONS))
@@ -128,14 +141,17 @@ class TestReasonCodes(RegistrationCase):
 
     def test_template_of_variant_and_unknown_code(self):
         self.assertEqual(template_of(Refusal("duplicate")), REASONS["duplicate"].template)
-        self.assertEqual(template_of(Refusal("self_invoice", text="self_invoice_by_buyer")),
-                         VARIANTS["self_invoice_by_buyer"][1])
+        self.assertEqual(
+            template_of(Refusal("self_invoice", text="self_invoice_by_buyer")),
+            VARIANTS["self_invoice_by_buyer"][1],
+        )
         self.assertEqual(template_of(Refusal("no_such_code")), REASONS["internal_error"].template)
 
     def test_markdown_table_has_one_row_per_reason(self):
         rows = reason_codes_markdown().splitlines()
-        self.assertEqual(rows[:2], ["| Code | Meaning | What the user does |",
-                                    "| --- | --- | --- |"])
+        self.assertEqual(
+            rows[:2], ["| Code | Meaning | What the user does |", "| --- | --- | --- |"]
+        )
         self.assertEqual([row.split("|")[1].strip(" `") for row in rows[2:]], list(REASON_CODES))
 
     def test_readme_and_readme_folder_reason_code_tables_are_reason_codes_markdown(self):
@@ -147,7 +163,6 @@ class TestReasonCodes(RegistrationCase):
 
 
 class TestOutcomeValues(RegistrationCase):
-
     def test_text_equality_by_template_and_parameters(self):
         self.assertEqual(Text("a %s", 1), Text("a %s", 1))
         self.assertNotEqual(Text("a %s", 1), Text("a %s", 2))
@@ -161,18 +176,19 @@ class TestOutcomeValues(RegistrationCase):
 
     def test_refusal_keeps_code_variant_and_parameters(self):
         refusal = Refusal("self_invoice", text="self_invoice_by_buyer", type="TD01")
-        self.assertEqual((refusal.code, refusal.text, refusal.params, refusal.args),
-                         ("self_invoice", "self_invoice_by_buyer", {"type": "TD01"},
-                          ("self_invoice",)))
-        self.assertEqual(repr(Refusal("duplicate", number="1")),
-                         "Refusal('duplicate', {'number': '1'})")
+        self.assertEqual(
+            (refusal.code, refusal.text, refusal.params, refusal.args),
+            ("self_invoice", "self_invoice_by_buyer", {"type": "TD01"}, ("self_invoice",)),
+        )
+        self.assertEqual(
+            repr(Refusal("duplicate", number="1")), "Refusal('duplicate', {'number': '1'})"
+        )
 
     def test_lt_marks_without_translating(self):
         self.assertEqual(outcome._lt("Rounding"), "Rounding")
 
 
 class TestPurePython(RegistrationCase):
-
     def test_registration_never_imports_odoo(self):
         found = []
         for path, text in sources("registration"):
@@ -185,11 +201,17 @@ class TestPurePython(RegistrationCase):
                     elif node.level == 1:
                         continue  # registration's own modules
                     else:  # ..x: only the pure reader beside it
-                        names = [] if (node.module or "").split(".")[0] == "fatturapa" \
-                            else ["%s%s" % ("." * node.level, node.module or "")]
+                        names = (
+                            []
+                            if (node.module or "").split(".")[0] == "fatturapa"
+                            else ["{}{}".format("." * node.level, node.module or "")]
+                        )
                 else:
                     continue
-                found += ["%s:%s %s" % (path, node.lineno, name) for name in names
-                          if name == "odoo" or name.startswith(("odoo.", "."))]
+                found += [
+                    f"{path}:{node.lineno} {name}"
+                    for name in names
+                    if name == "odoo" or name.startswith(("odoo.", "."))
+                ]
         self.assertEqual(found, [])
         self.assertTrue(list(sources("registration")))

@@ -3,16 +3,35 @@ rule (supplier, document type, words of the description, article code,
 AltriDatiGestionali type / text, VAT rate, Natura), the order of the rules,
 the outcomes (review, never automatically, a rule that cannot be applied)
 and the split of an amount by percentage, to the cent."""
+
 from decimal import Decimal as D
 
 from odoo.addons.l10n_it_autoreg.fatturapa.model import ArticleCode, Line, OtherData
 from odoo.addons.l10n_it_autoreg.registration.lines import (
-    DETAIL_LINES, DETAIL_PER_RATE, bill_lines, items_of)
+    DETAIL_LINES,
+    DETAIL_PER_RATE,
+    bill_lines,
+    items_of,
+)
 from odoo.addons.l10n_it_autoreg.registration.outcome import Text
 from odoo.addons.l10n_it_autoreg.registration.reviews import Review
 from odoo.addons.l10n_it_autoreg.registration.rules import (
-    OUTCOME_MANUAL, OUTCOME_REVIEW, Share, applied, codes_of, compact, document_matches,
-    line_matches, make_rule, phrases_of, review_of, rule_for, split_amounts, split_problem, words)
+    OUTCOME_MANUAL,
+    OUTCOME_REVIEW,
+    Share,
+    applied,
+    codes_of,
+    compact,
+    document_matches,
+    line_matches,
+    make_rule,
+    phrases_of,
+    review_of,
+    rule_for,
+    split_amounts,
+    split_problem,
+    words,
+)
 from odoo.addons.l10n_it_autoreg.tests.builder import LineSpec
 from odoo.addons.l10n_it_autoreg.tests.registration_case import RegistrationCase, T, read
 
@@ -21,32 +40,38 @@ SUPPLIER, OTHER = 7, 8
 
 def line(description="Servizio", vat_rate="22.00", nature=None, codes=(), other=()):
     return Line(
-        number=1, description=description, price_total=D("100.00"), vat_rate=D(vat_rate),
-        vat_nature=nature, article_codes=[ArticleCode("Codice", c) for c in codes],
-        other_data=[OtherData(t, x) for t, x in other])
+        number=1,
+        description=description,
+        price_total=D("100.00"),
+        vat_rate=D(vat_rate),
+        vat_nature=nature,
+        article_codes=[ArticleCode("Codice", c) for c in codes],
+        other_data=[OtherData(t, x) for t, x in other],
+    )
 
 
 def rule(rule_id=1, **kw):
     kw.setdefault("account_id", 100)
-    return make_rule(rule_id, "Regola %s" % rule_id, **kw)
+    return make_rule(rule_id, f"Regola {rule_id}", **kw)
 
 
 class TestTexts(RegistrationCase):
-
     def test_words_ignore_capitals_accents_and_punctuation(self):
-        self.assertEqual(words("Attività: ENERGIA elettrica (F1)"),
-                         ("attivita", "energia", "elettrica", "f1"))
+        self.assertEqual(
+            words("Attività: ENERGIA elettrica (F1)"), ("attivita", "energia", "elettrica", "f1")
+        )
         self.assertEqual(words(Text("a reading's line")), ())
 
     def test_phrases_and_codes_are_separated_by_commas(self):
-        self.assertEqual(phrases_of("Energia elettrica, gas;\nacqua, "),
-                         (("energia", "elettrica"), ("gas",), ("acqua",)))
+        self.assertEqual(
+            phrases_of("Energia elettrica, gas;\nacqua, "),
+            (("energia", "elettrica"), ("gas",), ("acqua",)),
+        )
         self.assertEqual(codes_of(" it001e 123 , pdr-9 "), ("IT001E123", "PDR-9"))
         self.assertEqual(compact(None), "")
 
 
 class TestConditions(RegistrationCase):
-
     def test_no_condition_holds_for_every_line(self):
         self.assertTrue(line_matches(rule(), line()))
         self.assertTrue(document_matches(rule(), {SUPPLIER}, "TD01"))
@@ -103,7 +128,6 @@ class TestConditions(RegistrationCase):
 
 
 class TestOrder(RegistrationCase):
-
     def test_the_first_rule_in_order_decides(self):
         general = rule(1, partner_ids=[SUPPLIER])
         specific = rule(2, partner_ids=[SUPPLIER], words_text="gas")
@@ -114,7 +138,6 @@ class TestOrder(RegistrationCase):
 
 
 class TestOutcomes(RegistrationCase):
-
     def test_register_and_review(self):
         plain = rule()
         self.assertIs(applied(plain, True, "x"), plain)
@@ -134,12 +157,10 @@ class TestOutcomes(RegistrationCase):
         broken = rule(problem=Text("account %s is deprecated", "6001"))
         for automatic in (True, False):
             params = self.assertRefusal("rule_invalid", applied, broken, automatic, "x")
-            self.assertEqual(params, {"rule": "Regola 1",
-                                      "detail": T("deprecated", "6001")})
+            self.assertEqual(params, {"rule": "Regola 1", "detail": T("deprecated", "6001")})
 
 
 class TestSplit(RegistrationCase):
-
     def test_shares_add_up_to_the_cent_the_last_takes_the_remainder(self):
         thirds = [Share(1, D("33.33")), Share(2, D("33.33")), Share(3, D("33.34"))]
         parts = split_amounts(D("100.00"), thirds)
@@ -157,10 +178,10 @@ class TestSplit(RegistrationCase):
     def test_percentages_must_add_up_to_100(self):
         self.assertIsNone(split_problem([Share(1, 60.0), Share(2, 40.0)]))
         self.assertIsNone(split_problem([]))
-        self.assertEqual(split_problem([Share(1, 60.0), Share(2, 30.0)]),
-                         T("add up to", "90.00"))
-        self.assertEqual(split_problem([Share(1, 110.0), Share(2, -10.0)]),
-                         T("add up to", "100.00"))
+        self.assertEqual(split_problem([Share(1, 60.0), Share(2, 30.0)]), T("add up to", "90.00"))
+        self.assertEqual(
+            split_problem([Share(1, 110.0), Share(2, -10.0)]), T("add up to", "100.00")
+        )
 
 
 class TestSplitBillLines(RegistrationCase):
@@ -169,12 +190,17 @@ class TestSplitBillLines(RegistrationCase):
     travel with the lines."""
 
     def items(self):
-        invoice = read(lines=[LineSpec("Canone", price_unit=D("100.01")),
-                              LineSpec("Extra", price_unit=D("50.00"))])
+        invoice = read(
+            lines=[
+                LineSpec("Canone", price_unit=D("100.01")),
+                LineSpec("Extra", price_unit=D("50.00")),
+            ]
+        )
         items = items_of(invoice)
         shares = [Share(1, D("60")), Share(2, D("40"))]
-        items[0].shares = [(s.account_id, a, s.percent)
-                           for s, a in split_amounts(items[0].amount, shares)]
+        items[0].shares = [
+            (s.account_id, a, s.percent) for s, a in split_amounts(items[0].amount, shares)
+        ]
         items[0].account_id = 1
         items[1].account_id, items[1].analytic = 2, {"9": 100.0}
         return invoice, items
@@ -182,14 +208,21 @@ class TestSplitBillLines(RegistrationCase):
     def test_full_lines(self):
         invoice, items = self.items()
         lines, built = bill_lines(invoice, items, DETAIL_LINES, -1, 2)
-        self.assertEqual([(l.name, l.account_id, l.price_unit, l.analytic) for l in lines], [
-            ("Canone (60%)", 1, -60.01, None), ("Canone (40%)", 2, -40.0, None),
-            ("Extra", 2, -50.0, {"9": 100.0})])
+        self.assertEqual(
+            [(bl.name, bl.account_id, bl.price_unit, bl.analytic) for bl in lines],
+            [
+                ("Canone (60%)", 1, -60.01, None),
+                ("Canone (40%)", 2, -40.0, None),
+                ("Extra", 2, -50.0, {"9": 100.0}),
+            ],
+        )
         self.assertEqual(built[(D("22.00"), None)], D("150.01"))
 
     def test_one_line_per_rate_and_account_and_analytic(self):
         invoice, items = self.items()
         lines, built = bill_lines(invoice, items, DETAIL_PER_RATE, 1, 2)
-        self.assertEqual(sorted((l.account_id, l.price_unit, str(l.analytic)) for l in lines), [
-            (1, 60.01, "None"), (2, 40.0, "None"), (2, 50.0, "{'9': 100.0}")])
+        self.assertEqual(
+            sorted((bl.account_id, bl.price_unit, str(bl.analytic)) for bl in lines),
+            [(1, 60.01, "None"), (2, 40.0, "None"), (2, 50.0, "{'9': 100.0}")],
+        )
         self.assertEqual(built[(D("22.00"), None)], D("150.01"))

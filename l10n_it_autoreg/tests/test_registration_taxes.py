@@ -1,23 +1,43 @@
 """registration.taxes without a database: which purchase tax a VAT summary
 key, a DatiRitenuta or a DatiCassaPrevidenziale takes among the company's
 taxes (plain TaxInfo); a rate is never replaced by another one."""
+
 from decimal import Decimal as D
 
 from odoo.addons.l10n_it_autoreg.fatturapa.model import PensionFund, Withholding
+from odoo.addons.l10n_it_autoreg.registration.missing_taxes import (
+    ENASARCO,
+    PENSION_FUND,
+    WITHHOLDING,
+    NewTax,
+    closest,
+    needs_pension_tax,
+    new_pension_tax,
+    new_withholding_tax,
+    percent,
+    subject_to_withholding,
+    unique_name,
+    withheld_rate,
+)
 from odoo.addons.l10n_it_autoreg.registration.outcome import Refusal
 from odoo.addons.l10n_it_autoreg.registration.taxes import (
-    EXEMPT, NORMAL, REVERSE_CHARGE, SPLIT_PAYMENT, TaxInfo, choose_pension_tax,
-    choose_vat_tax, choose_withholding_tax, pick, vat_key)
-from odoo.addons.l10n_it_autoreg.registration.missing_taxes import (
-    ENASARCO, PENSION_FUND, WITHHOLDING, NewTax, closest, needs_pension_tax, new_pension_tax,
-    new_withholding_tax, percent, subject_to_withholding, unique_name, withheld_rate)
-from odoo.addons.l10n_it_autoreg.tests.builder import (
-    LineSpec, PensionFundSpec, WithholdingSpec)
+    EXEMPT,
+    NORMAL,
+    REVERSE_CHARGE,
+    SPLIT_PAYMENT,
+    TaxInfo,
+    choose_pension_tax,
+    choose_vat_tax,
+    choose_withholding_tax,
+    pick,
+    vat_key,
+)
+from odoo.addons.l10n_it_autoreg.tests.builder import LineSpec, PensionFundSpec, WithholdingSpec
 from odoo.addons.l10n_it_autoreg.tests.registration_case import RegistrationCase, T, read
 
 
-def tax(id, amount, **kw):  # noqa: A002
-    return TaxInfo(id=id, name=kw.pop("name", "T%s" % id), amount=D(amount), **kw)
+def tax(tax_id, amount, **kw):
+    return TaxInfo(id=tax_id, name=kw.pop("name", f"T{tax_id}"), amount=D(amount), **kw)
 
 
 # The purchase taxes of an Italian company, as the engine describes them.
@@ -44,7 +64,6 @@ def key(rate, nature=None):
 
 
 class TestPick(RegistrationCase):
-
     def test_active_tax_before_archived_one(self):
         active, archived = tax(1, "22.00"), tax(2, "22.00", active=False, default=True)
         self.assertIs(pick([archived, active]), active)
@@ -69,8 +88,8 @@ class TestPick(RegistrationCase):
 
 
 class TestVatTax(RegistrationCase):
-
-    def assertRefused(self, vat_key_, due=None, taxes=CHART, rc_tag=None):
+    def assertRefused(self, vat_key_, due=None, taxes=None, rc_tag=None):
+        taxes = CHART if taxes is None else taxes
         with self.assertRaises(Refusal) as caught:
             choose_vat_tax(vat_key_, due, taxes, rc_tag)
         self.assertEqual(caught.exception.code, "tax_not_found")
@@ -89,19 +108,23 @@ class TestVatTax(RegistrationCase):
         self.assertEqual(choose_vat_tax(key("22"), "I", taxes)[0].id, 20)
 
     def test_rate_never_replaced_by_another(self):
-        self.assertEqual(self.assertRefused(key("15.55")),
-                         {"rate": "15.55", "nature": "", "hint": ""})
+        self.assertEqual(
+            self.assertRefused(key("15.55")), {"rate": "15.55", "nature": "", "hint": ""}
+        )
         self.assertEqual(self.assertRefused(key("4")), {"rate": "4.00", "nature": "", "hint": ""})
 
     def test_zero_rate_without_natura_refused(self):
-        self.assertEqual(self.assertRefused(key("0")),
-                         {"rate": "0.00", "nature": T("without Natura"), "hint": ""})
+        self.assertEqual(
+            self.assertRefused(key("0")),
+            {"rate": "0.00", "nature": T("without Natura"), "hint": ""},
+        )
 
     def test_exempt_nature_takes_its_zero_tax(self):
         self.assertEqual(choose_vat_tax(key("0", "N4"), None, CHART), (CHART[3], EXEMPT))
-        self.assertEqual(self.assertRefused(key("0", "N3.5")),
-                         {"rate": "0.00", "nature": "N3.5",
-                          "hint": T("exoneration", "N3.5")})
+        self.assertEqual(
+            self.assertRefused(key("0", "N3.5")),
+            {"rate": "0.00", "nature": "N3.5", "hint": T("exoneration", "N3.5")},
+        )
 
     def test_generic_n2_legacy_takes_the_one_sub_code_tax(self):
         self.assertEqual(choose_vat_tax(key("0", "N2"), None, CHART), (CHART[4], EXEMPT))
@@ -112,8 +135,7 @@ class TestVatTax(RegistrationCase):
     def test_generic_n2_with_several_sub_code_taxes_refused(self):
         taxes = CHART + [tax(22, "0.00", nature="N2.1")]
         self.assertEqual(self.assertRefused(key("0", "N2"), taxes=taxes)["nature"], "N2")
-        self.assertEqual(self.assertRefused(key("0", "N3"))["hint"],
-                         T("exoneration", "N3"))
+        self.assertEqual(self.assertRefused(key("0", "N3"))["hint"], T("exoneration", "N3"))
 
     def test_generic_n2_prefers_an_exact_n2_tax(self):
         taxes = CHART + [tax(22, "0.00", nature="N2.1"), tax(23, "0.00", nature="N2")]
@@ -122,8 +144,9 @@ class TestVatTax(RegistrationCase):
     def test_reverse_charge_n6_picks_22_by_report_grid(self):
         # N6.3 at 0% in the document: the buyer integrates the standard rate
         # (tax 6 by its VAT report grid, over tax 7 at 10% by its nature)
-        self.assertEqual(choose_vat_tax(key("0", "N6.3"), None, CHART, "VJ3"),
-                         (CHART[5], REVERSE_CHARGE))
+        self.assertEqual(
+            choose_vat_tax(key("0", "N6.3"), None, CHART, "VJ3"), (CHART[5], REVERSE_CHARGE)
+        )
 
     def test_reverse_charge_other_rate_when_only_one_configured(self):
         self.assertEqual(choose_vat_tax(key("0", "N6.3"), None, CHART, None)[0].id, 7)
@@ -133,8 +156,9 @@ class TestVatTax(RegistrationCase):
 
     def test_reverse_charge_without_tax_refused(self):
         params = self.assertRefused(key("0", "N6.1"), rc_tag="VJ6")
-        self.assertEqual(params, {"rate": "0.00", "nature": "N6.1",
-                                  "hint": T("reverse charge", "N6.1")})
+        self.assertEqual(
+            params, {"rate": "0.00", "nature": "N6.1", "hint": T("reverse charge", "N6.1")}
+        )
 
     def test_reverse_charge_never_takes_a_positive_only_tax(self):
         taxes = [tax(1, "22.00", nature="N6.2"), tax(2, "22.00", rc_tags=frozenset({"VJ2"}))]
@@ -146,16 +170,22 @@ class TestVatTax(RegistrationCase):
     def test_split_payment_never_takes_a_reverse_charge_tax(self):
         taxes = [t for t in CHART if t.id != 8]
         params = self.assertRefused(key("22"), "S", taxes)
-        self.assertEqual(params, {"rate": "22.00", "nature": T("split payment"),
-                                  "hint": T("split payment", "22.00", "22.00")})
+        self.assertEqual(
+            params,
+            {
+                "rate": "22.00",
+                "nature": T("split payment"),
+                "hint": T("split payment", "22.00", "22.00"),
+            },
+        )
 
     def test_split_payment_rate_never_replaced(self):
         self.assertEqual(self.assertRefused(key("10"), "S")["rate"], "10.00")
 
 
 class TestWithholdingTax(RegistrationCase):
-
-    def assertRefused(self, withholding, taxes=CHART):
+    def assertRefused(self, withholding, taxes=None):
+        taxes = CHART if taxes is None else taxes
         with self.assertRaises(Refusal) as caught:
             choose_withholding_tax(withholding, taxes)
         self.assertEqual(caught.exception.code, "withholding_not_configured")
@@ -166,28 +196,37 @@ class TestWithholdingTax(RegistrationCase):
         self.assertEqual(chosen.id, 10)
 
     def test_withholding_without_reason_takes_any_reason(self):
-        self.assertEqual(choose_withholding_tax(Withholding("rt01", D("20"), D("20")), CHART).id,
-                         10)
+        self.assertEqual(
+            choose_withholding_tax(Withholding("rt01", D("20"), D("20")), CHART).id, 10
+        )
 
     def test_withholding_zo_takes_the_half_rate_tax(self):
-        self.assertEqual(choose_withholding_tax(
-            Withholding("RT01", D("115.00"), D("23.00"), "ZO"), CHART).id, 11)
+        self.assertEqual(
+            choose_withholding_tax(Withholding("RT01", D("115.00"), D("23.00"), "ZO"), CHART).id, 11
+        )
 
     def test_withholding_23_percent_takes_the_half_rate_tax_of_its_reason(self):
         taxes = CHART + [tax(30, "-11.50", withholding_type="RT01", withholding_reason="A")]
-        self.assertEqual(choose_withholding_tax(
-            Withholding("RT01", D("115.00"), D("23.00"), "A"), taxes).id, 30)
+        self.assertEqual(
+            choose_withholding_tax(Withholding("RT01", D("115.00"), D("23.00"), "A"), taxes).id, 30
+        )
 
     def test_withholding_other_reason_refused(self):
         detail = self.assertRefused(Withholding("RT01", D("20.00"), D("20.00"), "B"))
         self.assertEqual(detail, T("%s %s%% %s", "RT01", "20.00", T("reason", "B")))
 
     def test_withholding_half_rate_only_for_zo_or_23(self):
-        self.assertRefused(Withholding("RT01", D("10.00"), D("20.00"), "ZO"),
-                           [tax(1, "-20.00", withholding_type="RT01", withholding_reason="A")])
-        self.assertEqual(choose_withholding_tax(
+        self.assertRefused(
             Withholding("RT01", D("10.00"), D("20.00"), "ZO"),
-            [tax(1, "-10.00", withholding_type="RT01", withholding_reason="ZO")]).id, 1)
+            [tax(1, "-20.00", withholding_type="RT01", withholding_reason="A")],
+        )
+        self.assertEqual(
+            choose_withholding_tax(
+                Withholding("RT01", D("10.00"), D("20.00"), "ZO"),
+                [tax(1, "-10.00", withholding_type="RT01", withholding_reason="ZO")],
+            ).id,
+            1,
+        )
 
     def test_rt04_enasarco_takes_the_tc07_pension_fund_tax(self):
         chosen = choose_withholding_tax(Withholding("RT04", D("85.00"), D("8.50")), CHART)
@@ -204,8 +243,10 @@ class TestWithholdingTax(RegistrationCase):
     def test_pension_fund_at_another_rate_refused(self):
         with self.assertRaises(Refusal) as caught:
             choose_pension_tax(PensionFund("tc22", D("2"), D("20.00")), CHART)
-        self.assertEqual((caught.exception.code, caught.exception.params),
-                         ("pension_fund_not_configured", {"detail": "TC22 2.00%"}))
+        self.assertEqual(
+            (caught.exception.code, caught.exception.params),
+            ("pension_fund_not_configured", {"detail": "TC22 2.00%"}),
+        )
 
 
 # The codes Odoo's tax fields accept (l10n_it_edi_withholding), in part.
@@ -217,12 +258,30 @@ CODES = {
 # The withholding and pension fund purchase taxes of the Italian chart (and
 # of the addon), with their sequences.
 FUNDS = [
-    tax(40, "-20.00", withholding_type="RT01", withholding_reason="A", sequence=10,
-        name="20% RIT PF"),
-    tax(41, "-20.00", withholding_type="RT02", withholding_reason="A", sequence=11,
-        name="20% RIT PG"),
-    tax(42, "-11.50", withholding_type="RT02", withholding_reason="ZO", sequence=12,
-        name="23% RIT AG"),
+    tax(
+        40,
+        "-20.00",
+        withholding_type="RT01",
+        withholding_reason="A",
+        sequence=10,
+        name="20% RIT PF",
+    ),
+    tax(
+        41,
+        "-20.00",
+        withholding_type="RT02",
+        withholding_reason="A",
+        sequence=11,
+        name="20% RIT PG",
+    ),
+    tax(
+        42,
+        "-11.50",
+        withholding_type="RT02",
+        withholding_reason="ZO",
+        sequence=12,
+        name="23% RIT AG",
+    ),
     tax(43, "-8.50", pension_type="TC07", sequence=13, name="ENASARCO"),
     tax(44, "4.00", pension_type="TC22", sequence=5, name="4% INPS"),
     tax(45, "4.00", pension_type="TC01", sequence=20, name="4% F.Pens."),
@@ -233,15 +292,20 @@ FUNDS = [
 
 def parcella(withholdings=(), funds=(), amount="1000.00"):
     """A professional's fee of ``amount`` flagged Ritenuta SI, as read."""
-    return read(document_type="TD06", lines=[LineSpec(price_unit=D(amount), withholding=True)],
-                withholdings=list(withholdings), pension_funds=list(funds))
+    return read(
+        document_type="TD06",
+        lines=[LineSpec(price_unit=D(amount), withholding=True)],
+        withholdings=list(withholdings),
+        pension_funds=list(funds),
+    )
 
 
 class TestMissingTaxNames(RegistrationCase):
-
     def test_percent_writes_the_rate_as_a_tax_name_does(self):
-        self.assertEqual([percent(D(v)) for v in ("20.00", "8.50", "11.5", "0", "8.25")],
-                         ["20", "8.5", "11.5", "0", "8.25"])
+        self.assertEqual(
+            [percent(D(v)) for v in ("20.00", "8.50", "11.5", "0", "8.25")],
+            ["20", "8.5", "11.5", "0", "8.25"],
+        )
 
     def test_unique_name_among_the_company_taxes(self):
         taxes = [tax(1, "4", name="4% TC08"), tax(2, "4", name="4% TC08 (2)")]
@@ -249,8 +313,11 @@ class TestMissingTaxNames(RegistrationCase):
         self.assertEqual(unique_name("4% TC08", taxes), "4% TC08 (3)")
 
     def test_closest_active_then_default_then_oldest(self):
-        archived, later, default = (tax(1, "4", active=False), tax(3, "4"),
-                                    tax(5, "4", default=True))
+        archived, later, default = (
+            tax(1, "4", active=False),
+            tax(3, "4"),
+            tax(5, "4", default=True),
+        )
         self.assertIs(closest([archived, later, default], lambda t: ()), default)
         self.assertIs(closest([archived, later], lambda t: ()), later)
         self.assertIs(closest([archived, later], lambda t: (t.id != 1,)), archived)
@@ -264,19 +331,26 @@ class TestMissingTaxNames(RegistrationCase):
 
 
 class TestMissingWithholdingTax(RegistrationCase):
-
-    def new(self, wtype="RT01", rate="20.00", reason="B", amount=None, taxes=FUNDS,
-            invoice=None):
+    def new(self, wtype="RT01", rate="20.00", reason="B", amount=None, taxes=None, invoice=None):
+        taxes = FUNDS if taxes is None else taxes
         rate = D(rate)
         invoice = invoice or parcella()
         amount = D(amount) if amount is not None else (rate * 10).quantize(D("0.01"))
-        return new_withholding_tax(Withholding(wtype, amount, rate, reason), invoice, taxes,
-                                   CODES)
+        return new_withholding_tax(Withholding(wtype, amount, rate, reason), invoice, taxes, CODES)
 
     def test_same_type_other_reason_copies_the_type(self):
-        self.assertEqual(self.new(), NewTax(
-            WITHHOLDING, D("-20.00"), "20% RIT RT01 B", "20% Ritenuta RT01 B", 40,
-            withholding_type="RT01", withholding_reason="B"))
+        self.assertEqual(
+            self.new(),
+            NewTax(
+                WITHHOLDING,
+                D("-20.00"),
+                "20% RIT RT01 B",
+                "20% Ritenuta RT01 B",
+                40,
+                withholding_type="RT01",
+                withholding_reason="B",
+            ),
+        )
 
     def test_same_type_and_reason_first(self):
         self.assertEqual(self.new("RT02", "30", "ZO").template_id, 42)
@@ -288,16 +362,24 @@ class TestMissingWithholdingTax(RegistrationCase):
         self.assertEqual(self.new("RT03", "10", "ZO").template_id, 42)
 
     def test_nothing_guessed(self):
-        self.assertIsNone(self.new(reason=None))        # no CausalePagamento
-        self.assertIsNone(self.new(reason="K9"))        # a reason Odoo does not know
+        self.assertIsNone(self.new(reason=None))  # no CausalePagamento
+        self.assertIsNone(self.new(reason="K9"))  # a reason Odoo does not know
         self.assertIsNone(self.new(wtype="RT09"))
         self.assertIsNone(self.new(rate="0"))
         self.assertIsNone(self.new(taxes=[t for t in FUNDS if not t.withholding_type]))
 
     def test_rt04_is_an_enasarco_tc07_tax(self):
-        self.assertEqual(self.new("RT04", "8.25", "R"), NewTax(
-            ENASARCO, D("-8.25"), "8.25% ENASARCO", "8.25% Ritenuta ENASARCO", 43,
-            pension_type="TC07"))
+        self.assertEqual(
+            self.new("RT04", "8.25", "R"),
+            NewTax(
+                ENASARCO,
+                D("-8.25"),
+                "8.25% ENASARCO",
+                "8.25% Ritenuta ENASARCO",
+                43,
+                pension_type="TC07",
+            ),
+        )
         self.assertIsNone(self.new("RT04", "8.25", taxes=[t for t in FUNDS if t.id != 43]))
 
     def test_name_already_taken(self):
@@ -320,16 +402,19 @@ class TestMissingWithholdingTax(RegistrationCase):
 
 
 class TestMissingPensionFundTax(RegistrationCase):
-
-    def new(self, ftype="TC08", rate="4.00", withholding=False, taxes=FUNDS, withheld=True):
+    def new(self, ftype="TC08", rate="4.00", withholding=False, taxes=None, withheld=True):
+        taxes = FUNDS if taxes is None else taxes
         fund = PensionFundSpec(ftype, D(rate), withholding=withholding)
         invoice = parcella([WithholdingSpec()] if withheld else [], [fund])
         return new_pension_tax(invoice.pension_funds[0], invoice, taxes, CODES)
 
     def test_not_subject_copies_a_fund_after_the_withholdings(self):
-        self.assertEqual(self.new(), NewTax(
-            PENSION_FUND, D("4.00"), "4% TC08", "4% Contributo TC08", 45,
-            pension_type="TC08"))
+        self.assertEqual(
+            self.new(),
+            NewTax(
+                PENSION_FUND, D("4.00"), "4% TC08", "4% Contributo TC08", 45, pension_type="TC08"
+            ),
+        )
 
     def test_subject_copies_a_fund_before_the_withholdings(self):
         self.assertEqual(self.new(withholding=True).template_id, 44)
@@ -347,8 +432,9 @@ class TestMissingPensionFundTax(RegistrationCase):
 
     def test_without_withholding_only_inps_is_in_its_base(self):
         invoice = parcella([], [PensionFundSpec("TC22", D("4")), PensionFundSpec("TC09", D("2"))])
-        self.assertEqual([subject_to_withholding(f, invoice) for f in invoice.pension_funds],
-                         [True, False])
+        self.assertEqual(
+            [subject_to_withholding(f, invoice) for f in invoice.pension_funds], [True, False]
+        )
         self.assertEqual(self.new("TC22", "2", withheld=False).template_id, 44)
 
     def test_nothing_guessed(self):
@@ -365,7 +451,6 @@ class TestMissingPensionFundTax(RegistrationCase):
 
 
 class TestGenericReverseCharge(RegistrationCase):
-
     def test_generic_n6_is_the_company_decision(self):
         with self.assertRaises(Refusal) as caught:
             choose_vat_tax(key("0", "N6"), None, CHART, None)
@@ -375,5 +460,6 @@ class TestGenericReverseCharge(RegistrationCase):
 
     def test_generic_n6_with_the_company_tax(self):
         taxes = CHART + [tax(60, "22.00", negative=True, nature="N6", name="22% RC N6")]
-        self.assertEqual(choose_vat_tax(key("0", "N6"), None, taxes, None),
-                         (taxes[-1], REVERSE_CHARGE))
+        self.assertEqual(
+            choose_vat_tax(key("0", "N6"), None, taxes, None), (taxes[-1], REVERSE_CHARGE)
+        )

@@ -25,11 +25,8 @@ retries a batch that met a concurrency error in a new transaction, and after
 five failing tries leaves its documents pending and says so (the worker's
 ``cron`` mode: the database raises the real error on a statement run before
 posting).  One e-invoice uploaded by two processes at the same moment makes
-one bill: the second takes the repeat path (``receive`` mode).
+one bill: the second takes the repeat path (``receive`` mode)."""
 
-TestRecordingFailures (one process, a trigger of the real database refusing
-a row): writing a document's outcome, or its failure, fails -- the batch
-goes on, nothing is lost, the transaction stays usable."""
 import hashlib
 import json
 import os
@@ -37,14 +34,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from decimal import Decimal
 
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import SQL, config, mute_logger
+from odoo.tools import config
 
-from odoo.addons.l10n_it_autoreg.tests.builder import InvoiceSpec, LineSpec, PartySpec, build_xml
-from odoo.addons.l10n_it_autoreg.tests.common import COMPANY_CF, COMPANY_VAT, AutoregCommon
+from odoo.addons.l10n_it_autoreg.tests.builder import InvoiceSpec, PartySpec, build_xml
+from odoo.addons.l10n_it_autoreg.tests.common import COMPANY_CF, COMPANY_VAT
 
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "concurrency_worker.py")
 GATE_LOCK, GATE_COMMIT, GATE_CREATE = 7_315_001, 7_315_002, 7_315_003
@@ -53,7 +49,6 @@ TIMEOUT = 240
 
 @tagged("post_install_l10n", "post_install", "-at_install")
 class TestReliabilityConcurrency(TransactionCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -63,20 +58,30 @@ class TestReliabilityConcurrency(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             company = env["res.company"].search([("name", "=", "Autoreg Concorrenza Srl")])
             if not company:
-                company = env["res.company"].create({
-                    "name": "Autoreg Concorrenza Srl",
-                    "country_id": env.ref("base.it").id,
-                    "currency_id": env.ref("base.EUR").id,
-                })
+                company = env["res.company"].create(
+                    {
+                        "name": "Autoreg Concorrenza Srl",
+                        "country_id": env.ref("base.it").id,
+                        "currency_id": env.ref("base.EUR").id,
+                    }
+                )
                 env["account.chart.template"].try_loading("it", company, install_demo=False)
-            company.write({"vat": COMPANY_VAT, "l10n_it_codice_fiscale": COMPANY_CF,
-                           "l10n_it_autoreg_enabled": False})
+            company.write(
+                {
+                    "vat": COMPANY_VAT,
+                    "l10n_it_codice_fiscale": COMPANY_CF,
+                    "l10n_it_autoreg_enabled": False,
+                }
+            )
             admin = env.ref("base.user_admin")
             admin.company_ids |= company
             cls.admin_id = admin.id
             cls.company_id = company.id
-            cls.journal_id = env["account.journal"].search(
-                [("company_id", "=", company.id), ("type", "=", "purchase")], limit=1).id
+            cls.journal_id = (
+                env["account.journal"]
+                .search([("company_id", "=", company.id), ("type", "=", "purchase")], limit=1)
+                .id
+            )
             cr.execute("SELECT COALESCE(max(id), 0) FROM res_partner")
             cls.partner_floor = cr.fetchone()[0]
         cls.addClassCleanup(cls._cleanup)
@@ -87,15 +92,20 @@ class TestReliabilityConcurrency(TransactionCase):
             cr.execute("DELETE FROM l10n_it_autoreg_run WHERE company_id = %s", [cls.company_id])
             cr.execute("SELECT id FROM account_move WHERE company_id = %s", [cls.company_id])
             move_ids = [row[0] for row in cr.fetchall()] or [0]
-            cr.execute("DELETE FROM ir_attachment WHERE res_model = 'account.move' AND res_id IN %s",
-                       [tuple(move_ids)])
+            cr.execute(
+                "DELETE FROM ir_attachment WHERE res_model = 'account.move' AND res_id IN %s",
+                [tuple(move_ids)],
+            )
             cr.execute("DELETE FROM account_move WHERE company_id = %s", [cls.company_id])
-            cr.execute("SELECT id FROM res_partner WHERE id > %s AND vat LIKE 'IT0999%%'",
-                       [cls.partner_floor])
+            cr.execute(
+                "SELECT id FROM res_partner WHERE id > %s AND vat LIKE 'IT0999%%'",
+                [cls.partner_floor],
+            )
             partner_ids = [row[0] for row in cr.fetchall()]
             if partner_ids:
-                cr.execute("DELETE FROM res_partner_bank WHERE partner_id IN %s",
-                           [tuple(partner_ids)])
+                cr.execute(
+                    "DELETE FROM res_partner_bank WHERE partner_id IN %s", [tuple(partner_ids)]
+                )
                 cr.execute("DELETE FROM res_partner WHERE id IN %s", [tuple(partner_ids)])
 
     # ------------------------------------------------------------------
@@ -110,18 +120,32 @@ class TestReliabilityConcurrency(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             journal = env["account.journal"].browse(self.journal_id).with_company(self.company_id)
             for i in range(count):
-                xml = build_xml(InvoiceSpec(number="C%s-%s" % (self.serial, i), seller=seller))
-                attachment = env["ir.attachment"].create({
-                    "name": "IT01234567890_C%s%04d.xml" % (self.serial, i), "raw": xml})
-                moves = journal.with_context(default_move_type="in_invoice") \
-                    ._create_document_from_attachment(attachment.ids)
+                xml = build_xml(InvoiceSpec(number=f"C{self.serial}-{i}", seller=seller))
+                attachment = env["ir.attachment"].create(
+                    {"name": "IT01234567890_C%s%04d.xml" % (self.serial, i), "raw": xml}
+                )
+                moves = journal.with_context(
+                    default_move_type="in_invoice"
+                )._create_document_from_attachment(attachment.ids)
                 ids += moves.ids
         return ids
 
     def _start(self, ids, *options):
-        cmd = [sys.executable, WORKER, "-c", config.rcfile, "-d", self.dbname,
-               "--uid", str(self.admin_id), "--company", str(self.company_id),
-               "--ids", ",".join(map(str, ids)), *options]
+        cmd = [
+            sys.executable,
+            WORKER,
+            "-c",
+            config.rcfile,
+            "-d",
+            self.dbname,
+            "--uid",
+            str(self.admin_id),
+            "--company",
+            str(self.company_id),
+            "--ids",
+            ",".join(map(str, ids)),
+            *options,
+        ]
         return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     @staticmethod
@@ -152,22 +176,28 @@ class TestReliabilityConcurrency(TransactionCase):
         deadline = time.monotonic() + timeout
         with self.registry.cursor() as cr:
             while time.monotonic() < deadline:
-                cr.execute("""SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+                cr.execute(
+                    """SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
                                WHERE NOT l.granted AND l.locktype = %s
-                                 AND a.datname = %s""", [locktype, self.dbname])
+                                 AND a.datname = %s""",
+                    [locktype, self.dbname],
+                )
                 if cr.fetchone()[0] >= count:
                     return
                 if worker is not None and worker.poll() is not None:
-                    self.fail("worker ended early: %s" % worker.communicate()[1][-3000:])
+                    self.fail(f"worker ended early: {worker.communicate()[1][-3000:]}")
                 cr.rollback()
                 time.sleep(0.2)
-        self.fail("no worker waiting after %s s" % timeout)
+        self.fail(f"no worker waiting after {timeout} s")
 
     def _moves(self, ids):
         with self.registry.cursor() as cr:
-            cr.execute("""SELECT id, state, l10n_it_autoreg_state, l10n_it_autoreg_reason_code,
+            cr.execute(
+                """SELECT id, state, l10n_it_autoreg_state, l10n_it_autoreg_reason_code,
                                  partner_id
-                            FROM account_move WHERE id IN %s ORDER BY id""", [tuple(ids)])
+                            FROM account_move WHERE id IN %s ORDER BY id""",
+                [tuple(ids)],
+            )
             return cr.dictfetchall()
 
     def _max_move_id(self):
@@ -181,9 +211,11 @@ class TestReliabilityConcurrency(TransactionCase):
 
     def assertRegisteredOnce(self, ids, *results):
         rows = self._moves(ids)
-        self.assertEqual([(r["state"], r["l10n_it_autoreg_state"]) for r in rows],
-                         [("posted", "registered")] * len(ids),
-                         [r["l10n_it_autoreg_reason_code"] for r in rows])
+        self.assertEqual(
+            [(r["state"], r["l10n_it_autoreg_state"]) for r in rows],
+            [("posted", "registered")] * len(ids),
+            [r["l10n_it_autoreg_reason_code"] for r in rows],
+        )
         runs, counted = self._run_counts(*results)
         recognized = [i for run in runs for i in run["recognized"]]
         self.assertEqual(sorted(recognized), sorted(ids), "each bill counted by one run")
@@ -196,20 +228,32 @@ class TestReliabilityConcurrency(TransactionCase):
         nothing else counted."""
         rows = self._moves(ids)
         with self.registry.cursor() as cr:
-            cr.execute("""SELECT count(*) FROM account_move m JOIN account_move d
+            cr.execute(
+                """SELECT count(*) FROM account_move m JOIN account_move d
                                  ON d.company_id = m.company_id
                                 AND d.l10n_it_autoreg_document_key = m.l10n_it_autoreg_document_key
-                           WHERE m.id IN %s""", [tuple(ids)])
+                           WHERE m.id IN %s""",
+                [tuple(ids)],
+            )
             self.assertEqual(cr.fetchone()[0], len(ids), "one bill per document")
-            cr.execute("""SELECT count(*), count(DISTINCT name) FROM account_move
-                           WHERE id IN %s AND state = 'posted'""", [tuple(ids)])
+            cr.execute(
+                """SELECT count(*), count(DISTINCT name) FROM account_move
+                           WHERE id IN %s AND state = 'posted'""",
+                [tuple(ids)],
+            )
             posted, names = cr.fetchone()
             self.assertEqual(names, posted, "posted bills numbered apart")
-            cr.execute("""SELECT move_id, count(*) FROM l10n_it_autoreg_run_recognized_rel
-                           WHERE move_id IN %s GROUP BY move_id""", [tuple(ids)])
+            cr.execute(
+                """SELECT move_id, count(*) FROM l10n_it_autoreg_run_recognized_rel
+                           WHERE move_id IN %s GROUP BY move_id""",
+                [tuple(ids)],
+            )
             counted = dict(cr.fetchall())
-        self.assertEqual(counted, {row["id"]: 1 for row in rows if row["state"] == "posted"},
-                         "each posted bill counted by one run")
+        self.assertEqual(
+            counted,
+            {row["id"]: 1 for row in rows if row["state"] == "posted"},
+            "each posted bill counted by one run",
+        )
 
     # ------------------------------------------------------------------
     # Tests
@@ -221,7 +265,7 @@ class TestReliabilityConcurrency(TransactionCase):
         gates = self._hold(GATE_COMMIT)
         try:
             first = self._start(ids, "--gate-commit", str(GATE_COMMIT))
-            self._wait_for_waiters(1, first)          # registered, waiting to commit
+            self._wait_for_waiters(1, first)  # registered, waiting to commit
             second = self._result(self._start(ids))
         finally:
             self._release(gates, GATE_COMMIT)
@@ -242,8 +286,8 @@ class TestReliabilityConcurrency(TransactionCase):
         gates = self._hold(GATE_LOCK)
         try:
             second = self._start(ids, "--gate-lock", str(GATE_LOCK))
-            self._wait_for_waiters(1, second)         # run made, waiting to lock
-            first = self._result(self._start(ids))   # not blocked by the second's links
+            self._wait_for_waiters(1, second)  # run made, waiting to lock
+            first = self._result(self._start(ids))  # not blocked by the second's links
         finally:
             self._release(gates, GATE_LOCK)
             gates.close()
@@ -263,9 +307,9 @@ class TestReliabilityConcurrency(TransactionCase):
         gates = self._hold(GATE_COMMIT)
         try:
             first = self._start(ids[:2], "--gate-commit", str(GATE_COMMIT))
-            self._wait_for_waiters(1, first)          # supplier created, not committed
+            self._wait_for_waiters(1, first)  # supplier created, not committed
             second = self._start(ids[2:])
-            self._wait_for_waiters(2, second)         # waiting for the supplier's lock
+            self._wait_for_waiters(2, second)  # waiting for the supplier's lock
         finally:
             self._release(gates, GATE_COMMIT)
             gates.close()
@@ -298,13 +342,19 @@ class TestReliabilityConcurrency(TransactionCase):
         (so 5 documents make batches of 2, 2 and 1).  It works through every
         run in progress: one a failed test left running is closed after it."""
         self.addCleanup(self._close_running_runs)
-        return self._result(self._start(ids, "--mode", "cron", "--batch-size", "2",
-                                        "--retry-wait", "0.01", *options))
+        return self._result(
+            self._start(
+                ids, "--mode", "cron", "--batch-size", "2", "--retry-wait", "0.01", *options
+            )
+        )
 
     def _close_running_runs(self):
         with self.registry.cursor() as cr:
-            cr.execute("""UPDATE l10n_it_autoreg_run SET state = 'failed'
-                           WHERE company_id = %s AND state = 'running'""", [self.company_id])
+            cr.execute(
+                """UPDATE l10n_it_autoreg_run SET state = 'failed'
+                           WHERE company_id = %s AND state = 'running'""",
+                [self.company_id],
+            )
 
     def test_cron_retries_a_batch_in_a_new_transaction(self):
         """The second batch meets a concurrency error once (a serialization
@@ -320,8 +370,10 @@ class TestReliabilityConcurrency(TransactionCase):
                 # one post per batch: the second batch twice, the others once
                 self.assertEqual(result["posts"], 4)
                 [run] = result["runs"]
-                self.assertEqual((run["state"], run["outcome"], run["left"], run["busy"]),
-                                 ("done", "success", 0, 0))
+                self.assertEqual(
+                    (run["state"], run["outcome"], run["left"], run["busy"]),
+                    ("done", "success", 0, 0),
+                )
                 self.assertEqual(run["errors"], "")
                 self.assertRegisteredOnce(ids, result)
                 self.assertBillsCountedOnce(ids)
@@ -339,20 +391,30 @@ class TestReliabilityConcurrency(TransactionCase):
         rows = {row["id"]: row for row in self._moves(ids)}
         left = [i for i in ids if rows[i]["state"] == "draft"]
         self.assertEqual(len(left), 2)
-        self.assertEqual({(rows[i]["l10n_it_autoreg_state"], rows[i]["l10n_it_autoreg_reason_code"])
-                          for i in left}, {("pending", None)})
+        self.assertEqual(
+            {
+                (rows[i]["l10n_it_autoreg_state"], rows[i]["l10n_it_autoreg_reason_code"])
+                for i in left
+            },
+            {("pending", None)},
+        )
         [run] = result["runs"]
         self.assertEqual(sorted(run["recognized"]), sorted(set(ids) - set(left)))
-        self.assertEqual((run["state"], run["outcome"], run["left"], run["unrecognized"]),
-                         ("done", "partial", 2, []))
-        self.assertIn("2 documents were not registered: other transactions kept changing the "
-                      "same records (5 tries). They are still waiting to be registered.",
-                      run["note"])
+        self.assertEqual(
+            (run["state"], run["outcome"], run["left"], run["unrecognized"]),
+            ("done", "partial", 2, []),
+        )
+        self.assertIn(
+            "2 documents were not registered: other transactions kept changing the "
+            "same records (5 tries). They are still waiting to be registered.",
+            run["note"],
+        )
         with self.registry.cursor() as cr:
             cr.execute("SELECT count(*) FROM account_move_line WHERE move_id IN %s", [tuple(left)])
             self.assertEqual(cr.fetchone()[0], 0, "nothing half written")
-            cr.execute("SELECT run_id FROM l10n_it_autoreg_run_move_rel WHERE move_id IN %s",
-                       [tuple(left)])
+            cr.execute(
+                "SELECT run_id FROM l10n_it_autoreg_run_move_rel WHERE move_id IN %s", [tuple(left)]
+            )
             self.assertEqual(cr.fetchall(), [], "they left the run")
         self.assertBillsCountedOnce(ids)
         second = self._cron(left)
@@ -369,9 +431,13 @@ class TestReliabilityConcurrency(TransactionCase):
         process receives again in a new transaction and takes the repeat path
         (the existing bill, a note on it).  One pending bill, one file."""
         type(self).serial += 1
-        number = "R%s" % self.serial
-        data = build_xml(InvoiceSpec(number=number, seller=PartySpec(
-            vat="IT0999%07d" % (self.serial * 1000), name="Conc Srl")))
+        number = f"R{self.serial}"
+        data = build_xml(
+            InvoiceSpec(
+                number=number,
+                seller=PartySpec(vat="IT0999%07d" % (self.serial * 1000), name="Conc Srl"),
+            )
+        )
         with tempfile.NamedTemporaryFile("wb", suffix=".xml", delete=False) as file:
             file.write(data)
         self.addCleanup(os.unlink, file.name)
@@ -380,11 +446,23 @@ class TestReliabilityConcurrency(TransactionCase):
         floor = self._max_move_id()
         gates = self._hold(GATE_CREATE, GATE_COMMIT)
         try:
-            workers = [self._start([], "--mode", "receive", "--file", file.name,
-                                   "--name", "IT01234567890_R%04d.xml" % self.serial,
-                                   "--gate-create", str(GATE_CREATE),
-                                   "--gate-commit", str(GATE_COMMIT)) for _i in range(2)]
-            self._wait_for_waiters(2, workers[0])     # both looked up the identity
+            workers = [
+                self._start(
+                    [],
+                    "--mode",
+                    "receive",
+                    "--file",
+                    file.name,
+                    "--name",
+                    "IT01234567890_R%04d.xml" % self.serial,
+                    "--gate-create",
+                    str(GATE_CREATE),
+                    "--gate-commit",
+                    str(GATE_COMMIT),
+                )
+                for _i in range(2)
+            ]
+            self._wait_for_waiters(2, workers[0])  # both looked up the identity
             self._release(gates, GATE_CREATE)
             # one made its bill and waits to commit, the other's insert waits for it
             self._wait_for_waiters(1, workers[1], locktype="transactionid")
@@ -399,117 +477,34 @@ class TestReliabilityConcurrency(TransactionCase):
         self.assertEqual(first["files"], [first["attachment"]])
         self.assertEqual(second["files"], [first["attachment"]])
         with self.registry.cursor() as cr:
-            cr.execute("""SELECT id, state, l10n_it_autoreg_state FROM account_move
-                           WHERE company_id = %s AND id > %s""", [self.company_id, floor])
+            cr.execute(
+                """SELECT id, state, l10n_it_autoreg_state FROM account_move
+                           WHERE company_id = %s AND id > %s""",
+                [self.company_id, floor],
+            )
             self.assertEqual(cr.fetchall(), [(bill, "draft", "pending")], "one bill, no shell")
-            cr.execute("""SELECT res_model, res_id, store_fname FROM ir_attachment
-                           WHERE checksum = %s ORDER BY id""", [checksum])
+            cr.execute(
+                """SELECT res_model, res_id, store_fname FROM ir_attachment
+                           WHERE checksum = %s ORDER BY id""",
+                [checksum],
+            )
             files = cr.fetchall()
-            self.assertEqual([(f[0], f[1]) for f in files if f[0] == "account.move"],
-                             [("account.move", bill)], "the file is on the bill once")
+            self.assertEqual(
+                [(f[0], f[1]) for f in files if f[0] == "account.move"],
+                [("account.move", bill)],
+                "the file is on the bill once",
+            )
             self.assertEqual(len({f[2] for f in files}), 1, "one copy in the filestore")
-            cr.execute("""SELECT count(*) FROM mail_message WHERE model = 'account.move'
+            cr.execute(
+                """SELECT count(*) FROM mail_message WHERE model = 'account.move'
                              AND res_id = %s AND body::text LIKE %s""",
-                       [bill, "%received again%"])
+                [bill, "%received again%"],
+            )
             self.assertEqual(cr.fetchone()[0], 1, "the repeat is noted on the bill")
 
     def _delete_uploads(self, checksum):
         """The upload the repeat path left unused (not on a bill)."""
         with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM ir_attachment WHERE checksum = %s AND res_model IS NULL",
-                       [checksum])
-
-
-@tagged("post_install_l10n", "post_install", "-at_install")
-class TestRecordingFailures(AutoregCommon):
-    """Writing the outcome of a document fails -- here a trigger of the real
-    database refuses the row, as a constraint of another addon, a full disk
-    or a lost lock would: the other documents of the batch go on, the
-    document keeps a state it can be registered from (nothing half written,
-    nothing lost), and the transaction is usable afterwards (never left in
-    InFailedSqlTransaction)."""
-
-    # the batch itself is the point (the trigger on given rows): no companions
-    autoreg_twin_batch = False
-
-    def refuse(self, table, event, condition):
-        """Until the end of the test (its transaction is rolled back), the
-        database refuses the rows of ``table`` (``event``: INSERT, UPDATE)
-        for which ``condition`` (an SQL on NEW) holds."""
-        self.env.flush_all()
-        self.env.cr.execute(SQL("""
-            CREATE OR REPLACE FUNCTION autoreg_test_refuse() RETURNS trigger LANGUAGE plpgsql AS
-            $$ BEGIN RAISE EXCEPTION 'refused by the test' USING ERRCODE = 'check_violation';
-            END $$;
-            CREATE TRIGGER autoreg_test_refuse BEFORE %s ON %s FOR EACH ROW WHEN (%s)
-                EXECUTE FUNCTION autoreg_test_refuse()""",
-            SQL(event), SQL.identifier(table), condition))
-
-    def three(self, middle):
-        """A valid document, ``middle``, a valid one (one supplier)."""
-        return (self.receive(InvoiceSpec(number="W-1")), self.receive(middle),
-                self.receive(InvoiceSpec(number="W-3")))
-
-    def register_failing(self, moves):
-        with mute_logger("odoo.sql_db", "odoo.addons.l10n_it_autoreg.models.l10n_it_autoreg_run",
-                         "odoo.addons.l10n_it_autoreg.models.l10n_it_autoreg_engine"):
-            run = moves.action_l10n_it_autoreg_register()
-        self.env.cr.execute("SELECT 1")  # not InFailedSqlTransaction
-        self.env.flush_all()
-        self.env.invalidate_all()
-        return run
-
-    def assertLeftPending(self, run, move):
-        self.assertEqual((move.state, move.l10n_it_autoreg_state, move.l10n_it_autoreg_reason_code),
-                         ("draft", "pending", False))
-        self.assertFalse(move.line_ids, "nothing half written")
-        self.assertNotIn(move, run.move_ids | run.recognized_move_ids | run.unrecognized_move_ids)
-        self.assertIn(move.display_name, run.error_message)
-        self.assertEqual((run.state, run.outcome), ("done", "partial"))
-
-    def again(self, move):
-        """The trigger gone, the document registers as if nothing happened."""
-        self.env.cr.execute("DROP TRIGGER autoreg_test_refuse ON account_move")
-        return move.action_l10n_it_autoreg_register()
-
-    def test_refusal_that_cannot_be_written(self):
-        good, bad, other = self.three(InvoiceSpec(number="W-2", lines=[LineSpec(
-            vat_rate=Decimal("13.13"))]))
-        self.refuse("account_move", "UPDATE", SQL(
-            "NEW.id = %s AND NEW.l10n_it_autoreg_state = 'unrecognized'", bad.id))
-        run = self.register_failing(good | bad | other)
-        self.assertRegistered(good, 100, 22, 122)
-        self.assertRegistered(other, 100, 22, 122)
-        self.assertEqual(run.recognized_move_ids, good | other)
-        # the refusal, then the internal_error of recording it, both refused
-        self.assertLeftPending(run, bad)
-        self.assertIn("CheckViolation", run.error_message)
-        self.again(bad)
-        self.assertRefused(bad, "tax_not_found")
-
-    def test_outcome_that_cannot_be_written(self):
-        good, bad, other = self.three(InvoiceSpec(number="W-4"))
-        self.refuse("account_move", "UPDATE", SQL(
-            "NEW.id = %s AND NEW.l10n_it_autoreg_state IN ('registered', 'unrecognized')",
-            bad.id))
-        run = self.register_failing(good | bad | other)
-        self.assertRegistered(good, 100, 22, 122)
-        self.assertRegistered(other, 100, 22, 122)
-        self.assertEqual(run.recognized_move_ids, good | other)
-        self.assertLeftPending(run, bad)  # not posted: its posting was rolled back
-        self.again(bad)
-        self.assertRegistered(bad, 100, 22, 122)
-
-    def test_count_of_the_run_that_cannot_be_written(self):
-        good, bad, other = self.three(InvoiceSpec(number="W-5"))
-        self.refuse("l10n_it_autoreg_run_recognized_rel", "INSERT", SQL("NEW.move_id = %s",
-                                                                       bad.id))
-        run = self.register_failing(good | bad | other)
-        self.assertRegistered(good, 100, 22, 122)
-        self.assertRegistered(other, 100, 22, 122)
-        # never posted without being counted: rolled back, recorded as an error
-        self.assertRefused(bad, "internal_error", "CheckViolation")
-        self.assertFalse(bad.line_ids)
-        self.assertEqual(run.recognized_move_ids, good | other)
-        self.assertEqual(run.unrecognized_move_ids, bad)
-        self.assertEqual((run.state, run.outcome), ("done", "partial"))
+            cr.execute(
+                "DELETE FROM ir_attachment WHERE checksum = %s AND res_model IS NULL", [checksum]
+            )

@@ -2,12 +2,13 @@
 registration, and the documents it could not register reaching the
 accounting managers: one activity each, kept up to date, or a daily e-mail
 digest; nothing for a clean run nor for a person's run."""
+
 from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
-from .common import D, AutoregCommon, InvoiceSpec, LineSpec
+from .common import AutoregCommon, D, InvoiceSpec, LineSpec
 
 ACTIVITY_TYPE = "l10n_it_autoreg.mail_activity_type_l10n_it_autoreg_failures"
 
@@ -19,7 +20,6 @@ def refused_spec(number):
 
 @tagged("post_install", "-at_install")
 class TestAutopostAndNotices(AutoregCommon):
-
     # the point is the scheduled action's run itself: companion documents
     # received around the test's ones would be taken (and counted) by it
     autoreg_twin_batch = False
@@ -28,12 +28,19 @@ class TestAutopostAndNotices(AutoregCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Run = cls.env["l10n_it_autoreg.run"]
-        cls.supplier = cls.env["res.partner"].with_context(no_vat_validation=True).create({
-            "name": "Fornitore (anagrafica)", "vat": "IT01234567890", "is_company": True})
+        cls.supplier = (
+            cls.env["res.partner"]
+            .with_context(no_vat_validation=True)
+            .create({"name": "Fornitore (anagrafica)", "vat": "IT01234567890", "is_company": True})
+        )
         cls.manager = new_test_user(
-            cls.env, login="responsabile", email="responsabile@example.com",
+            cls.env,
+            login="responsabile",
+            email="responsabile@example.com",
             groups="account.group_account_manager,base.group_user",
-            company_id=cls.company.id, company_ids=[cls.company.id])
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
         cls.other_managers = cls.Run._accounting_managers(cls.company) - cls.manager
 
     def setUp(self):
@@ -46,8 +53,10 @@ class TestAutopostAndNotices(AutoregCommon):
         self.env.invalidate_all()
 
     def activities(self, user=None):
-        domain = [("activity_type_id", "=", self.env.ref(ACTIVITY_TYPE).id),
-                  ("res_model", "=", "l10n_it_autoreg.run")]
+        domain = [
+            ("activity_type_id", "=", self.env.ref(ACTIVITY_TYPE).id),
+            ("res_model", "=", "l10n_it_autoreg.run"),
+        ]
         if user:
             domain.append(("user_id", "=", user.id))
         return self.env["mail.activity"].search(domain)
@@ -65,7 +74,7 @@ class TestAutopostAndNotices(AutoregCommon):
     def test_ask_and_always_suppliers_are_registered_by_the_scheduled_action(self):
         for setting in ("ask", "always"):
             self.supplier.autopost_bills = setting
-            move = self.receive(InvoiceSpec(number="AP-%s" % setting))
+            move = self.receive(InvoiceSpec(number=f"AP-{setting}"))
             self.cron()
             self.assertRegistered(move, 100, 22, 122)
 
@@ -79,12 +88,16 @@ class TestAutopostAndNotices(AutoregCommon):
             self.assertFalse(move.is_manually_modified)
         # a third bill of this supplier validated by a person: Odoo proposes
         # to post its bills automatically (three validations without edits)
-        bill = self.env["account.move"].create({
-            "move_type": "in_invoice", "partner_id": self.supplier.id,
-            "invoice_date": fields.Date.today(),
-            "invoice_line_ids": [Command.create({"name": "Servizio", "price_unit": 100.0,
-                                                 "is_imported": True})],
-        })
+        bill = self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": self.supplier.id,
+                "invoice_date": fields.Date.today(),
+                "invoice_line_ids": [
+                    Command.create({"name": "Servizio", "price_unit": 100.0, "is_imported": True})
+                ],
+            }
+        )
         action = bill.action_post()
         self.assertEqual(action and action.get("res_model"), "account.autopost.bills.wizard")
         wizard = self.env["account.autopost.bills.wizard"].browse(action["res_id"])

@@ -2,27 +2,30 @@
 (a supplier created from the e-invoice, a rounding within the tolerance)
 is posted with review codes and notes, listed in To review and in its run,
 until a billing user presses Reviewed (said in the chatter)."""
+
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import D, AutoregCommon, InvoiceSpec, PartySpec
+from .common import AutoregCommon, D, InvoiceSpec, PartySpec
 
-NEW_SELLER = PartySpec(vat="IT07643520567", name="Nuovo Fornitore Srl",
-                       fiscal_code="07643520567")
+NEW_SELLER = PartySpec(vat="IT07643520567", name="Nuovo Fornitore Srl", fiscal_code="07643520567")
 
 
 @tagged("post_install", "-at_install")
 class TestRegisteredToReview(AutoregCommon):
-
     def existing_supplier(self, vat="IT01234567890"):
-        return self.env["res.partner"].with_context(no_vat_validation=True).create({
-            "name": "Fornitore (anagrafica)", "vat": vat, "is_company": True})
+        return (
+            self.env["res.partner"]
+            .with_context(no_vat_validation=True)
+            .create({"name": "Fornitore (anagrafica)", "vat": vat, "is_company": True})
+        )
 
     def to_review(self):
         action = self.env.ref("l10n_it_autoreg.action_l10n_it_autoreg_to_review")
         return self.env["account.move"].search(
-            safe_eval(action.domain) + [("l10n_it_autoreg_to_review", "=", True)])
+            safe_eval(action.domain) + [("l10n_it_autoreg_to_review", "=", True)]
+        )
 
     def test_supplier_created_is_registered_to_review(self):
         move = self.receive(InvoiceSpec(seller=NEW_SELLER))
@@ -68,13 +71,17 @@ class TestRegisteredToReview(AutoregCommon):
         self.env["ir.module.module"]._load_module_terms(["l10n_it_autoreg"], ["it_IT"])
         self.company.partner_id.lang = "it_IT"
         move = self.receive_and_register(InvoiceSpec(seller=NEW_SELLER))
-        self.assertIn("è stato creato da questa fattura elettronica",
-                      move.l10n_it_autoreg_review)
+        self.assertIn("è stato creato da questa fattura elettronica", move.l10n_it_autoreg_review)
 
     def test_reviewed_clears_the_notes_and_says_who_in_the_chatter(self):
         move = self.receive_and_register(InvoiceSpec(seller=NEW_SELLER))
-        user = new_test_user(self.env, login="revisore", groups="account.group_account_invoice",
-                             company_id=self.company.id, company_ids=[self.company.id])
+        user = new_test_user(
+            self.env,
+            login="revisore",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
         move.with_user(user).action_l10n_it_autoreg_reviewed()
         self.assertFalse(move.l10n_it_autoreg_to_review)
         self.assertFalse(move.l10n_it_autoreg_review)
@@ -87,8 +94,13 @@ class TestRegisteredToReview(AutoregCommon):
 
     def test_only_billing_users_mark_reviewed(self):
         move = self.receive_and_register(InvoiceSpec(seller=NEW_SELLER))
-        reader = new_test_user(self.env, login="lettore", groups="account.group_account_readonly",
-                               company_id=self.company.id, company_ids=[self.company.id])
+        reader = new_test_user(
+            self.env,
+            login="lettore",
+            groups="account.group_account_readonly",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
         with self.assertRaises(UserError):
             move.with_user(reader).action_l10n_it_autoreg_reviewed()
         self.assertTrue(move.l10n_it_autoreg_to_review)

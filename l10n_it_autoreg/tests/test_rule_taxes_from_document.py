@@ -1,80 +1,34 @@
-"""Taxes from the document (issue 12).
+"""Withholding and pension fund taxes from the document (issue 12).
 
-1. A DatiRitenuta or a DatiCassaPrevidenziale no purchase tax matches: with
-   the company option *Create missing withholding and pension fund taxes*
-   (default on) the tax is created as l10n_it_edi_withholding models it,
-   copied from the chart's own tax of the same kind; the bill is still
-   verified against the document, marked to review (tax_created), and the
-   run says which taxes it created.  A document refused after its tax was
-   created leaves no tax; the next documents of a batch use it.
-2. Every Natura, current and legacy: the 0% purchase taxes of N1-N5, N7 and
-   the generic N2 / N3 of documents before 2021 are made with the chart;
-   reverse charge N6.x takes the chart's reverse charge taxes; the generic
-   N6 (before 2021) is the company's decision and stays tax_not_found."""
-import importlib.util
-import os
+A DatiRitenuta or a DatiCassaPrevidenziale no purchase tax matches: with the
+company option *Create missing withholding and pension fund taxes* (default
+on) the tax is created as l10n_it_edi_withholding models it, copied from
+the chart's own tax of the same kind; the bill is still verified against
+the document, marked to review (tax_created), and the run says which taxes
+it created.  A document refused after its tax was created leaves no tax;
+the next documents of a batch use it.
 
-from odoo.tests import tagged
+The taxes of every Natura (issue 12 too) are tested with the VAT taxes
+(test_rule_vat_taxes.py::TestEveryNatura)."""
 
 from .common import (
-    D, AutoregCommon, InvoiceSpec, LineSpec, PensionFundSpec, WithholdingSpec, date,
+    D,
+    InvoiceSpec,
+    LineSpec,
+    PensionFundSpec,
+    WithholdingSpec,
+    date,
 )
-
-PARCELLA = "Prestazione professionale"
-
-
-@tagged("post_install_l10n", "post_install", "-at_install")
-class TaxesCase(AutoregCommon):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # the supplier exists: the only review note is the tax's
-        cls.env["res.partner"].with_context(no_vat_validation=True).create({
-            "name": "Fornitore Srl", "vat": "IT01234567890", "is_company": True})
-
-    def purchase_taxes(self, **domain):
-        Tax = self.env["account.tax"].with_context(active_test=False)
-        return Tax.search([
-            *Tax._check_company_domain(self.company), ("type_tax_use", "=", "purchase"),
-            *[(name, "=", value) for name, value in domain.items()]])
-
-    def repartition(self, tax):
-        """What a tax's repartition lines do: (document, type, factor,
-        account, tags)."""
-        return sorted(
-            (line.document_type, line.repartition_type, line.factor_percent,
-             line.account_id.code or "", tuple(sorted(line.tag_ids.mapped("name"))))
-            for line in tax.repartition_line_ids)
-
-    def assertCopiedFrom(self, tax, template):
-        """Accounts, tax group, repartition and computation of ``template``."""
-        for name in ("tax_group_id", "tax_exigibility", "cash_basis_transition_account_id",
-                     "include_base_amount", "is_base_affected", "price_include",
-                     "amount_type", "type_tax_use", "company_id"):
-            self.assertEqual(tax[name], template[name], name)
-        self.assertEqual(self.repartition(tax), self.repartition(template))
-        self.assertTrue(tax.active)
-
-    def account(self, xmlid):
-        """The code of the chart's account ``xmlid`` (codes are padded)."""
-        return self.tax(xmlid).code
-
-    def trace(self, move):
-        return " ".join(move.message_ids.mapped("body"))
-
-    def parcella(self, number="PARC-1", amount=D("1000.00"), **kw):
-        return InvoiceSpec(document_type="TD06", number=number, lines=[
-            LineSpec(PARCELLA, price_unit=amount, withholding=True)], **kw)
+from .rule_cases import PARCELLA, TaxesCase
 
 
 class TestWithholdingTaxesFromDocument(TaxesCase):
-
     def test_withholding_of_another_reason_is_created(self):
         template = self.tax("20awi")  # 20% RT01 reason A
         self.assertFalse(self.purchase_taxes(l10n_it_withholding_reason="B"))
-        move = self.receive(self.parcella(withholdings=[
-            WithholdingSpec(type="RT01", rate=D("20"), reason="B")]))
+        move = self.receive(
+            self.parcella(withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="B")])
+        )
         run = self.register(move)
         # 1000 + 220 VAT = 1220, withholding 20% of 1000 = 200: 1020 due
         self.assertRegistered(move, 1000, 20, 1020)
@@ -83,20 +37,30 @@ class TestWithholdingTaxesFromDocument(TaxesCase):
         self.assertEqual(self.payable_schedule(move)[0][1], 1020.0)
         tax = self.purchase_taxes(l10n_it_withholding_reason="B")
         self.assertEqual(len(tax), 1)
-        self.assertEqual((tax.name, tax.amount, tax.l10n_it_withholding_type,
-                          tax.l10n_it_withholding_reason, tax.l10n_it_pension_fund_type),
-                         ("20% RIT RT01 B", -20.0, "RT01", "B", False))
+        self.assertEqual(
+            (
+                tax.name,
+                tax.amount,
+                tax.l10n_it_withholding_type,
+                tax.l10n_it_withholding_reason,
+                tax.l10n_it_pension_fund_type,
+            ),
+            ("20% RIT RT01 B", -20.0, "RT01", "B", False),
+        )
         self.assertEqual(tax.invoice_label, "20% Ritenuta RT01 B")
         self.assertEqual(tax.sequence, template.sequence)
         self.assertCopiedFrom(tax, template)
         self.assertEqual(tax.tax_exigibility, "on_payment")
-        self.assertEqual(self.repartition(tax), [
-            ("invoice", "base", 100.0, "", ()),
-            ("invoice", "tax", 100.0, self.account("2602"), ("+RITA",)),
-            ("refund", "base", 100.0, "", ()),
-            ("refund", "tax", 100.0, self.account("2602"), ("-RITA",)),
-        ])
-        line = move.invoice_line_ids.filtered(lambda l: l.name == PARCELLA)
+        self.assertEqual(
+            self.repartition(tax),
+            [
+                ("invoice", "base", 100.0, "", ()),
+                ("invoice", "tax", 100.0, self.account("2602"), ("+RITA",)),
+                ("refund", "base", 100.0, "", ()),
+                ("refund", "tax", 100.0, self.account("2602"), ("-RITA",)),
+            ],
+        )
+        line = move.invoice_line_ids.filtered(lambda aml: aml.name == PARCELLA)
         self.assertIn(tax, line.tax_ids)
         # said on the bill (to review), in its trace and in the run
         self.assertEqual(move.l10n_it_autoreg_review_codes, "tax_created")
@@ -108,16 +72,18 @@ class TestWithholdingTaxesFromDocument(TaxesCase):
 
     def test_option_off_leaves_the_withholding_not_configured(self):
         self.company.l10n_it_autoreg_create_taxes = False
-        move = self.receive(self.parcella(withholdings=[
-            WithholdingSpec(type="RT01", rate=D("20"), reason="B")]))
+        move = self.receive(
+            self.parcella(withholdings=[WithholdingSpec(type="RT01", rate=D("20"), reason="B")])
+        )
         run = self.register(move)
         self.assertRefused(move, "withholding_not_configured", "RT01 20.00%", "B")
         self.assertFalse(self.purchase_taxes(l10n_it_withholding_reason="B"))
         self.assertFalse(run.created_tax_ids)
 
     def test_other_rate_of_an_existing_type_and_reason(self):
-        move = self.receive_and_register(self.parcella(withholdings=[
-            WithholdingSpec(type="RT02", rate=D("30"), reason="A")]))
+        move = self.receive_and_register(
+            self.parcella(withholdings=[WithholdingSpec(type="RT02", rate=D("30"), reason="A")])
+        )
         # 1220 - 300 withheld
         self.assertRegistered(move, 1000, -80, 920)
         tax = self.purchase_taxes(l10n_it_withholding_type="RT02", amount=-30)
@@ -126,24 +92,34 @@ class TestWithholdingTaxesFromDocument(TaxesCase):
 
     def test_contribution_withholdings_rt03_rt05_rt06(self):
         for number, wtype, rate, reason, withheld in (
-                ("INPS-1", "RT03", D("10.00"), "M2", D("100.00")),
-                ("ENPAM-1", "RT05", D("2.00"), "A", D("20.00")),
-                ("ALTRO-1", "RT06", D("1.50"), "Q", D("15.00"))):
-            move = self.receive_and_register(self.parcella(number, withholdings=[
-                WithholdingSpec(type=wtype, rate=rate, reason=reason)]))
+            ("INPS-1", "RT03", D("10.00"), "M2", D("100.00")),
+            ("ENPAM-1", "RT05", D("2.00"), "A", D("20.00")),
+            ("ALTRO-1", "RT06", D("1.50"), "Q", D("15.00")),
+        ):
+            move = self.receive_and_register(
+                self.parcella(
+                    number, withholdings=[WithholdingSpec(type=wtype, rate=rate, reason=reason)]
+                )
+            )
             self.assertRegistered(move, 1000, 220 - withheld, 1220 - withheld)
             self.assertAlmostEqual(move.l10n_it_amount_withholding_signed, float(withheld))
             tax = self.purchase_taxes(l10n_it_withholding_type=wtype)
-            self.assertEqual((tax.amount, tax.l10n_it_withholding_reason),
-                             (-float(rate), reason), wtype)
+            self.assertEqual(
+                (tax.amount, tax.l10n_it_withholding_reason), (-float(rate), reason), wtype
+            )
             self.assertEqual(tax.tax_group_id, self.tax("20awi").tax_group_id)
             self.assertEqual(self.repartition(tax), self.repartition(self.tax("20awi")))
             self.assertEqual(move.l10n_it_autoreg_review_codes, "tax_created")
 
     def test_agents_23_percent_on_half_the_commissions(self):
         # RT01 23% ZO: the chart has the RT02 one; 23% of half of 1000 = 115
-        move = self.receive_and_register(self.parcella(withholdings=[
-            WithholdingSpec(type="RT01", rate=D("23"), reason="ZO", amount=D("115.00"))]))
+        move = self.receive_and_register(
+            self.parcella(
+                withholdings=[
+                    WithholdingSpec(type="RT01", rate=D("23"), reason="ZO", amount=D("115.00"))
+                ]
+            )
+        )
         self.assertRegistered(move, 1000, 105, 1105)
         tax = self.purchase_taxes(l10n_it_withholding_type="RT01", l10n_it_withholding_reason="ZO")
         self.assertEqual((tax.name, tax.amount), ("23% RIT RT01 ZO (50%)", -11.5))
@@ -151,9 +127,12 @@ class TestWithholdingTaxesFromDocument(TaxesCase):
 
     def test_enasarco_rt04_at_another_rate_is_a_tc07_tax(self):
         # the 2019 ENASARCO rate: 8.25% of 1000 withheld
-        spec = InvoiceSpec(number="AG-2019-1", date=date(2019, 6, 15), lines=[
-            LineSpec("Provvigioni", price_unit=D("1000.00"), withholding=True)],
-            withholdings=[WithholdingSpec(type="RT04", rate=D("8.25"), reason="R")])
+        spec = InvoiceSpec(
+            number="AG-2019-1",
+            date=date(2019, 6, 15),
+            lines=[LineSpec("Provvigioni", price_unit=D("1000.00"), withholding=True)],
+            withholdings=[WithholdingSpec(type="RT04", rate=D("8.25"), reason="R")],
+        )
         move = self.receive_and_register(spec)
         self.assertRegistered(move, 1000, D("137.50"), D("1137.50"))
         tax = self.purchase_taxes(l10n_it_pension_fund_type="TC07", amount=-8.25)
@@ -173,13 +152,19 @@ class TestWithholdingTaxesFromDocument(TaxesCase):
     @staticmethod
     def _xml_without_reason(spec):
         from .common import build_xml
+
         return build_xml(spec).replace(b"<CausalePagamento>A</CausalePagamento>", b"")
 
     def test_created_tax_never_makes_wrong_figures_pass(self):
         # 20% of 1000 is 200, the document withholds 150: not registered,
         # and the tax created for it is gone
-        move = self.receive_and_register(self.parcella(withholdings=[
-            WithholdingSpec(type="RT01", rate=D("20"), reason="B", amount=D("150.00"))]))
+        move = self.receive_and_register(
+            self.parcella(
+                withholdings=[
+                    WithholdingSpec(type="RT01", rate=D("20"), reason="B", amount=D("150.00"))
+                ]
+            )
+        )
         self.assertRefused(move, "totals_mismatch", "150.00")
         self.assertFalse(self.purchase_taxes(l10n_it_withholding_reason="B"))
 
@@ -211,10 +196,17 @@ class TestWithholdingTaxesFromDocument(TaxesCase):
         created the tax first; the good document after them creates it
         again and is the one to review."""
         withholding = WithholdingSpec(type="RT01", rate=D("20"), reason="B")
-        wrong = self.parcella("R-1", withholdings=[
-            WithholdingSpec(type="RT01", rate=D("20"), reason="B", amount=D("150.00"))])
-        mixed = self.parcella("R-2", withholdings=[withholding], pension_funds=[
-            PensionFundSpec(type="TC22", rate=D("4"), withholding=True)])
+        wrong = self.parcella(
+            "R-1",
+            withholdings=[
+                WithholdingSpec(type="RT01", rate=D("20"), reason="B", amount=D("150.00"))
+            ],
+        )
+        mixed = self.parcella(
+            "R-2",
+            withholdings=[withholding],
+            pension_funds=[PensionFundSpec(type="TC22", rate=D("4"), withholding=True)],
+        )
         mixed.lines.append(LineSpec("Spese", price_unit=D("100.00"), vat_rate=D("10")))
         good = self.parcella("R-3", withholdings=[withholding])
         moves = self.receive(wrong) | self.receive(mixed) | self.receive(good)
@@ -230,8 +222,13 @@ class TestWithholdingTaxesFromDocument(TaxesCase):
         self.assertEqual(run.created_tax_ids, tax)
 
     def test_all_refused_leaves_no_tax_and_the_run_says_none(self):
-        move = self.receive(self.parcella(withholdings=[
-            WithholdingSpec(type="RT02", rate=D("12"), reason="A", amount=D("99.00"))]))
+        move = self.receive(
+            self.parcella(
+                withholdings=[
+                    WithholdingSpec(type="RT02", rate=D("12"), reason="A", amount=D("99.00"))
+                ]
+            )
+        )
         run = self.register(move)
         self.assertRefused(move, "totals_mismatch")
         self.assertFalse(self.purchase_taxes(l10n_it_withholding_type="RT02", amount=-12))
@@ -240,12 +237,12 @@ class TestWithholdingTaxesFromDocument(TaxesCase):
 
 
 class TestPensionFundTaxesFromDocument(TaxesCase):
-
     def test_pension_fund_not_subject_to_withholding(self):
         # ENPACL 4% (TC08), withholding 20% on the fee only
         spec = self.parcella(
             pension_funds=[PensionFundSpec(type="TC08", rate=D("4"), withholding=False)],
-            withholdings=[WithholdingSpec()])
+            withholdings=[WithholdingSpec()],
+        )
         move = self.receive_and_register(spec)
         # 1000 + 40 cassa + 228.80 VAT - 200 withheld = 1068.80
         self.assertRegistered(move, 1000, D("68.80"), D("1068.80"))
@@ -253,23 +250,31 @@ class TestPensionFundTaxesFromDocument(TaxesCase):
         self.assertAlmostEqual(move.l10n_it_amount_withholding_signed, 200.0)
         self.assertAlmostEqual(move.l10n_it_amount_vat_signed, -228.80)
         tax = self.purchase_taxes(l10n_it_pension_fund_type="TC08")
-        self.assertEqual((tax.name, tax.amount, tax.invoice_label), ("4% TC08", 4.0,
-                                                                     "4% Contributo TC08"))
+        self.assertEqual(
+            (tax.name, tax.amount, tax.invoice_label), ("4% TC08", 4.0, "4% Contributo TC08")
+        )
         template = self.tax("4acp")  # TC01, after the withholding taxes
         self.assertCopiedFrom(tax, template)
         self.assertEqual(tax.sequence, template.sequence)
         self.assertTrue(tax.include_base_amount)
         cassa = self.account("4402")
-        self.assertEqual(self.repartition(tax), [
-            ("invoice", "base", 100.0, "", ()), ("invoice", "tax", 100.0, cassa, ()),
-            ("refund", "base", 100.0, "", ()), ("refund", "tax", 100.0, cassa, ())])
+        self.assertEqual(
+            self.repartition(tax),
+            [
+                ("invoice", "base", 100.0, "", ()),
+                ("invoice", "tax", 100.0, cassa, ()),
+                ("refund", "base", 100.0, "", ()),
+                ("refund", "tax", 100.0, cassa, ()),
+            ],
+        )
         self.assertEqual(move.l10n_it_autoreg_review_codes, "tax_created")
 
     def test_pension_fund_subject_to_withholding(self):
         # ENPAM 2% (TC09) flagged Ritenuta SI: withholding 20% of 1020
         spec = self.parcella(
             pension_funds=[PensionFundSpec(type="TC09", rate=D("2"), withholding=True)],
-            withholdings=[WithholdingSpec()])
+            withholdings=[WithholdingSpec()],
+        )
         move = self.receive_and_register(spec)
         # 1000 + 20 + 224.40 VAT - 204 withheld = 1040.40
         self.assertRegistered(move, 1000, D("40.40"), D("1040.40"))
@@ -281,128 +286,36 @@ class TestPensionFundTaxesFromDocument(TaxesCase):
 
     def test_existing_fund_at_another_rate(self):
         # Inarcassa TC04 at 5%: copied from the TC04 4% tax made with the chart
-        move = self.receive_and_register(InvoiceSpec(
-            number="ING-1", pension_funds=[PensionFundSpec(type="TC04", rate=D("5"))]))
+        move = self.receive_and_register(
+            InvoiceSpec(number="ING-1", pension_funds=[PensionFundSpec(type="TC04", rate=D("5"))])
+        )
         # 100 + 5 cassa + 23.10 VAT
         self.assertRegistered(move, 100, D("28.10"), D("128.10"))
         tax = self.purchase_taxes(l10n_it_pension_fund_type="TC04", amount=5)
         self.assertEqual(tax.name, "5% TC04")
-        self.assertCopiedFrom(tax, self.purchase_taxes(l10n_it_pension_fund_type="TC04",
-                                                       amount=4))
+        self.assertCopiedFrom(tax, self.purchase_taxes(l10n_it_pension_fund_type="TC04", amount=4))
 
     def test_option_off_leaves_the_pension_fund_not_configured(self):
         self.company.l10n_it_autoreg_create_taxes = False
-        move = self.receive_and_register(InvoiceSpec(
-            number="ENPACL-OFF", pension_funds=[PensionFundSpec(type="TC08", rate=D("4"))]))
+        move = self.receive_and_register(
+            InvoiceSpec(
+                number="ENPACL-OFF", pension_funds=[PensionFundSpec(type="TC08", rate=D("4"))]
+            )
+        )
         self.assertRefused(move, "pension_fund_not_configured", "TC08 4.00%")
         self.assertFalse(self.purchase_taxes(l10n_it_pension_fund_type="TC08"))
 
     def test_zero_percent_fund_needs_no_tax(self):
         for create in (True, False):
             self.company.l10n_it_autoreg_create_taxes = create
-            move = self.receive_and_register(InvoiceSpec(
-                number="CASSA-0-%s" % create,
-                pension_funds=[PensionFundSpec(type="TC01", rate=D("0"))]))
+            move = self.receive_and_register(
+                InvoiceSpec(
+                    number=f"CASSA-0-{create}",
+                    pension_funds=[PensionFundSpec(type="TC01", rate=D("0"))],
+                )
+            )
             self.assertRegistered(move, 100, 22, 122)
             self.assertFalse(move.l10n_it_autoreg_review_codes)
             self.assertIn("TC01", self.trace(move))
             self.assertFalse(move.line_ids.tax_line_id.filtered("l10n_it_pension_fund_type"))
         self.assertFalse(self.purchase_taxes(l10n_it_pension_fund_type="TC01", amount=0))
-
-
-class TestEveryNatura(TaxesCase):
-
-    EXEMPT = ("N1", "N2.1", "N2.2", "N3.1", "N3.2", "N3.3", "N3.4", "N3.5", "N3.6", "N4",
-              "N5", "N7")
-
-    def exempt_spec(self, number, natures, day=date(2025, 1, 15)):
-        lines = [LineSpec()] + [
-            LineSpec("Operazione %s" % nature, price_unit=D("10.00"), vat_rate=D("0"),
-                     nature=nature) for nature in natures]
-        return InvoiceSpec(number=number, date=day, lines=lines)
-
-    def test_every_current_natura_registers_with_its_zero_tax(self):
-        for create in (True, False):  # the taxes come with the chart, not the option
-            self.company.l10n_it_autoreg_create_taxes = create
-            move = self.receive_and_register(self.exempt_spec("NAT-%s" % create, self.EXEMPT))
-            self.assertRegistered(move, 220, 22, 242)
-            for nature in self.EXEMPT:
-                line = move.invoice_line_ids.filtered(lambda l, n=nature: l.name.endswith(n))
-                self.assertEqual(line.tax_ids.mapped("amount"), [0.0], nature)
-                self.assertEqual(line.tax_ids.l10n_it_exempt_reason, nature)
-            self.assertFalse(move.l10n_it_autoreg_review_codes)
-
-    def test_generic_n2_and_n3_of_a_2019_document(self):
-        move = self.receive_and_register(
-            self.exempt_spec("2019-OLD", ("N2", "N3"), day=date(2019, 3, 1)))
-        self.assertRegistered(move, 120, 22, 142)
-        for nature in ("N2", "N3"):
-            line = move.invoice_line_ids.filtered(lambda l, n=nature: l.name.endswith(n))
-            self.assertEqual(line.tax_ids.l10n_it_exempt_reason, nature)
-            self.assertEqual(line.tax_ids.amount, 0.0)
-
-    def test_generic_taxes_made_with_the_chart_like_the_others(self):
-        n1 = self.tax("00am")
-        for nature, law in (("N2", "[N2] Non soggette"), ("N3", "[N3] Non imponibili"),
-                            ("N7", "[N7] IVA assolta in altro stato UE")):
-            tax = self.purchase_taxes(l10n_it_exempt_reason=nature)
-            self.assertEqual((tax.name, tax.amount), ("0%% %s" % nature, 0.0))
-            self.assertTrue(tax.l10n_it_law_reference.startswith(law), tax.l10n_it_law_reference)
-            self.assertEqual(self.repartition(tax), self.repartition(n1))
-            self.assertEqual(tax.tax_group_id, n1.tax_group_id)
-
-    def test_upgrade_makes_the_natura_taxes_a_company_lacks(self):
-        """A database upgraded from 18.0.1.1.0 (its companies made the 0%
-        taxes of N2.1-N5 only) gets the generic N2, N3 and N7 ones."""
-        path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations",
-                            "18.0.1.2.0", "post-migrate.py")
-        spec = importlib.util.spec_from_file_location("l10n_it_autoreg_post_migrate_1_2", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
-        self.purchase_taxes(l10n_it_exempt_reason="N7").unlink()
-        self.purchase_taxes(l10n_it_exempt_reason="N2").unlink()
-        n4 = self.purchase_taxes(l10n_it_exempt_reason="N4")
-        migration.migrate(self.env.cr, "18.0.1.1.0")
-        self.env.invalidate_all()
-        for nature in ("N2", "N7"):
-            tax = self.purchase_taxes(l10n_it_exempt_reason=nature)
-            self.assertEqual((tax.name, tax.amount), ("0%% %s" % nature, 0.0))
-        self.assertEqual(self.purchase_taxes(l10n_it_exempt_reason="N4"), n4)
-        move = self.receive_and_register(self.exempt_spec("UPG-1", ("N7",)))
-        self.assertRegistered(move, 110, 22, 132)
-
-    def test_reverse_charge_sub_codes_integrate_the_vat(self):
-        natures = ["N6.%d" % i for i in range(1, 9)]
-        lines = [LineSpec("Inversione %s" % n, price_unit=D("100.00"), vat_rate=D("0"),
-                          nature=n) for n in natures]
-        move = self.receive_and_register(InvoiceSpec(number="RC-ALL", lines=lines))
-        self.assertRegistered(move, 800, 0, 800)
-        tags = self.env["account.move"]._l10n_it_edi_exempt_reason_tag_mapping()
-        for nature in natures:
-            line = move.invoice_line_ids.filtered(lambda l, n=nature: l.name.endswith(n))
-            self.assertEqual(line.tax_ids.amount, 22.0, nature)
-            base_tags = line.tax_ids.invoice_repartition_line_ids.tag_ids.mapped("name")
-            self.assertIn("+" + tags[nature].lower(), [t.lower() for t in base_tags], nature)
-        tax_lines = move.line_ids.filtered(lambda l: l.display_type == "tax")
-        self.assertAlmostEqual(sum(b for b in tax_lines.mapped("balance") if b > 0), 176.0)
-        self.assertAlmostEqual(sum(tax_lines.mapped("balance")), 0.0)
-
-    def test_n6_9_without_a_tax_is_not_found(self):
-        move = self.receive_and_register(InvoiceSpec(number="RC-69", lines=[
-            LineSpec("Altri casi", price_unit=D("100.00"), vat_rate=D("0"), nature="N6.9")]))
-        self.assertRefused(move, "tax_not_found", "N6.9")
-
-    def test_generic_n6_of_2019_is_the_company_decision(self):
-        spec = InvoiceSpec(number="RC-2019", date=date(2019, 5, 10), lines=[
-            LineSpec("Pulizie", price_unit=D("100.00"), vat_rate=D("0"), nature="N6")])
-        for create in (True, False):
-            self.company.l10n_it_autoreg_create_taxes = create
-            spec.number = "RC-2019-%s" % create
-            move = self.receive_and_register(spec)
-            self.assertRefused(move, "tax_not_found", "N6", "2021")
-        # the company decides: its reverse charge tax with exoneration N6
-        rc = self.tax("22rc_n67").copy({"name": "22% RC N6 (ante 2021)", "active": True,
-                                        "l10n_it_exempt_reason": "N6"})
-        self.register(move)
-        self.assertRegistered(move, 100, 0, 100)
-        self.assertEqual(move.invoice_line_ids.tax_ids, rc)

@@ -10,6 +10,7 @@ anyway (rows written in the database behind the ORM's back) leaves them
 untouched when the cron processes it: B's bills stay draft and pending.
 The real engine runs (no fake): the bills here carry no file, so a bill the
 engine took would become not recognized (``file_missing``), which shows."""
+
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -22,7 +23,6 @@ from odoo.addons.l10n_it_autoreg.tests.test_ux_automation import make_received_b
 
 @tagged("post_install_l10n", "post_install", "-at_install")
 class TestSecurityRuns(AccountTestInvoicingHttpCommon):
-
     @classmethod
     @AccountTestInvoicingHttpCommon.setup_country("it")
     def setUpClass(cls):
@@ -36,13 +36,19 @@ class TestSecurityRuns(AccountTestInvoicingHttpCommon):
             company.write({"l10n_it_autoreg_enabled": True})
             company.l10n_it_autoreg_enabled_since = cls.since
         cls.billing_a = new_test_user(
-            cls.env, login="autoreg_sec_billing_a", password="autoreg_sec_billing_a",
-            company_id=cls.company_a.id, company_ids=[Command.set(cls.company_a.ids)],
+            cls.env,
+            login="autoreg_sec_billing_a",
+            password="autoreg_sec_billing_a",
+            company_id=cls.company_a.id,
+            company_ids=[Command.set(cls.company_a.ids)],
             groups="base.group_user,account.group_account_invoice",
         )
         cls.manager_a = new_test_user(
-            cls.env, login="autoreg_sec_manager_a", password="autoreg_sec_manager_a",
-            company_id=cls.company_a.id, company_ids=[Command.set(cls.company_a.ids)],
+            cls.env,
+            login="autoreg_sec_manager_a",
+            password="autoreg_sec_manager_a",
+            company_id=cls.company_a.id,
+            company_ids=[Command.set(cls.company_a.ids)],
             groups="base.group_user,account.group_account_manager",
         )
 
@@ -50,15 +56,24 @@ class TestSecurityRuns(AccountTestInvoicingHttpCommon):
         return make_received_bill(self.env, company, self.partner_a, ref, self.after)
 
     def _rpc(self, model, method, *args, **kwargs):
-        return self.make_jsonrpc_request("/web/dataset/call_kw", {
-            "model": model, "method": method, "args": list(args), "kwargs": kwargs,
-        })
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {
+                "model": model,
+                "method": method,
+                "args": list(args),
+                "kwargs": kwargs,
+            },
+        )
 
     def assertUntouched(self, bills):
         bills.invalidate_recordset()
         for bill in bills:
-            self.assertEqual((bill.state, bill.l10n_it_autoreg_state), ("draft", "pending"),
-                             bill.l10n_it_autoreg_reason)
+            self.assertEqual(
+                (bill.state, bill.l10n_it_autoreg_state),
+                ("draft", "pending"),
+                bill.l10n_it_autoreg_reason,
+            )
 
     # ------------------------------------------------------------------
     # RPC
@@ -69,24 +84,39 @@ class TestSecurityRuns(AccountTestInvoicingHttpCommon):
         run_a = self.Run.sudo().create({"company_id": self.company_a.id, "state": "done"})
         for login in ("autoreg_sec_billing_a", "autoreg_sec_manager_a"):
             self.authenticate(login, login)
-            for company, moves in ((self.company_b, bill_b), (self.company_a, bill_b),
-                                   (self.company_a, mine)):
+            for company, moves in (
+                (self.company_b, bill_b),
+                (self.company_a, bill_b),
+                (self.company_a, mine),
+            ):
                 with self.assertRaisesRegex(JsonRpcException, "AccessError"):
-                    self._rpc("l10n_it_autoreg.run", "create", [{
-                        "company_id": company.id, "move_ids": [Command.set(moves.ids)]}])
-            for vals in ({"move_ids": [Command.link(bill_b.id)], "state": "running"},
-                         {"company_id": self.company_b.id},
-                         {"recognized_move_ids": [Command.link(mine.id)]}):
+                    self._rpc(
+                        "l10n_it_autoreg.run",
+                        "create",
+                        [{"company_id": company.id, "move_ids": [Command.set(moves.ids)]}],
+                    )
+            for vals in (
+                {"move_ids": [Command.link(bill_b.id)], "state": "running"},
+                {"company_id": self.company_b.id},
+                {"recognized_move_ids": [Command.link(mine.id)]},
+            ):
                 with self.assertRaisesRegex(JsonRpcException, "AccessError"):
                     self._rpc("l10n_it_autoreg.run", "write", run_a.ids, vals)
             with self.assertRaisesRegex(JsonRpcException, "AccessError"):
                 self._rpc("l10n_it_autoreg.run", "unlink", run_a.ids)
             # reading the runs of the company still works (list, form)
-            read = self._rpc("l10n_it_autoreg.run", "web_read", run_a.ids,
-                             specification={"state": {}, "company_id": {}})
+            read = self._rpc(
+                "l10n_it_autoreg.run",
+                "web_read",
+                run_a.ids,
+                specification={"state": {}, "company_id": {}},
+            )
             self.assertEqual(read[0]["state"], "done")
-        self.assertEqual(self.Run.sudo().search([("company_id", "=", self.company_b.id)]),
-                         self.Run, "no run of B was created")
+        self.assertEqual(
+            self.Run.sudo().search([("company_id", "=", self.company_b.id)]),
+            self.Run,
+            "no run of B was created",
+        )
         self.assertFalse(run_a.move_ids)
         # the scheduled action leaves B's bill to B
         self.company_b.l10n_it_autoreg_enabled = False
@@ -98,11 +128,18 @@ class TestSecurityRuns(AccountTestInvoicingHttpCommon):
         action = self.env.ref("l10n_it_autoreg.action_server_l10n_it_autoreg_register")
         self.authenticate("autoreg_sec_billing_a", "autoreg_sec_billing_a")
         with self.assertRaisesRegex(JsonRpcException, "AccessError"):
-            self.make_jsonrpc_request("/web/action/run", {
-                "action_id": action.id,
-                "context": {"active_model": "account.move", "active_ids": bill_b.ids,
-                            "active_id": bill_b.id, "allowed_company_ids": self.company_a.ids},
-            })
+            self.make_jsonrpc_request(
+                "/web/action/run",
+                {
+                    "action_id": action.id,
+                    "context": {
+                        "active_model": "account.move",
+                        "active_ids": bill_b.ids,
+                        "active_id": bill_b.id,
+                        "allowed_company_ids": self.company_a.ids,
+                    },
+                },
+            )
         self.assertUntouched(bill_b)
         self.assertFalse(self.Run.sudo().search([("company_id", "=", self.company_b.id)]))
 
@@ -113,17 +150,31 @@ class TestSecurityRuns(AccountTestInvoicingHttpCommon):
         mine = self._bill(self.company_a, "A-3")
         action = self.env.ref("l10n_it_autoreg.action_server_l10n_it_autoreg_register")
         self.authenticate("autoreg_sec_billing_a", "autoreg_sec_billing_a")
-        result = self.make_jsonrpc_request("/web/action/run", {
-            "action_id": action.id,
-            "context": {"active_model": "account.move", "active_ids": mine.ids,
-                        "active_id": mine.id, "allowed_company_ids": self.company_a.ids},
-        })
+        result = self.make_jsonrpc_request(
+            "/web/action/run",
+            {
+                "action_id": action.id,
+                "context": {
+                    "active_model": "account.move",
+                    "active_ids": mine.ids,
+                    "active_id": mine.id,
+                    "allowed_company_ids": self.company_a.ids,
+                },
+            },
+        )
         self.assertEqual(result["res_model"], "l10n_it_autoreg.run")
         run = self.Run.sudo().browse(result["res_id"])
-        self.assertRecordValues(run, [{
-            "company_id": self.company_a.id, "user_id": self.billing_a.id, "state": "done",
-            "unrecognized_count": 1,
-        }])
+        self.assertRecordValues(
+            run,
+            [
+                {
+                    "company_id": self.company_a.id,
+                    "user_id": self.billing_a.id,
+                    "state": "done",
+                    "unrecognized_count": 1,
+                }
+            ],
+        )
         mine.invalidate_recordset()
         self.assertEqual(mine.l10n_it_autoreg_reason_code, "file_missing")
         details = self._rpc("l10n_it_autoreg.run", "action_view_details", run.ids)
@@ -138,8 +189,9 @@ class TestSecurityRuns(AccountTestInvoicingHttpCommon):
     def test_run_refuses_documents_of_another_company(self):
         bill_b = self._bill(self.company_b, "B-4")
         with self.assertRaisesRegex(ValidationError, "another company"):
-            self.Run.sudo().create({"company_id": self.company_a.id,
-                                    "move_ids": [Command.set(bill_b.ids)]})
+            self.Run.sudo().create(
+                {"company_id": self.company_a.id, "move_ids": [Command.set(bill_b.ids)]}
+            )
         run = self.Run.sudo().create({"company_id": self.company_a.id})
         with self.assertRaisesRegex(ValidationError, "another company"):
             run.move_ids = [Command.link(bill_b.id)]
@@ -154,18 +206,21 @@ class TestSecurityRuns(AccountTestInvoicingHttpCommon):
         bill_b = self._bill(self.company_b, "B-5")
         done_a = self._bill(self.company_a, "A-5")
         done_a.l10n_it_autoreg_state = "registered"
-        run = self.Run.sudo().create({"company_id": self.company_a.id, "trigger": "cron",
-                                      "user_id": False})
+        run = self.Run.sudo().create(
+            {"company_id": self.company_a.id, "trigger": "cron", "user_id": False}
+        )
         self.env.flush_all()
         self.env.cr.execute(
             "INSERT INTO l10n_it_autoreg_run_move_rel (run_id, move_id) VALUES (%s, %s), (%s, %s)",
-            [run.id, bill_b.id, run.id, done_a.id])
+            [run.id, bill_b.id, run.id, done_a.id],
+        )
         run.invalidate_recordset()
         self.assertEqual(run.move_ids, bill_b | done_a)
         self.company_b.l10n_it_autoreg_enabled = False  # the cron must not take it for B
         self.Run._process_running_runs()
         self.assertUntouched(bill_b)
         self.assertEqual(done_a.l10n_it_autoreg_state, "registered")
-        self.assertRecordValues(run, [{"state": "done", "recognized_count": 0,
-                                       "unrecognized_count": 0}])
+        self.assertRecordValues(
+            run, [{"state": "done", "recognized_count": 0, "unrecognized_count": 0}]
+        )
         self.assertFalse(run.move_ids)

@@ -2,6 +2,7 @@
 open the outcome with both tabs, open a not recognized bill, register a
 document received before the activation from the list; create the missing
 split payment tax of a not recognized bill from its form (Create this tax)."""
+
 from datetime import timedelta
 
 import odoo.http
@@ -27,7 +28,8 @@ def warm_up(env):
     the first static request).  The asset bundles the page loads are
     built here too: on a loaded machine, building them on the browser's
     first request can outlast the tour's 60 s to get ready."""
-    odoo.http.root.statics  # noqa: B018 -- compute the lazy property here
+    # compute the lazy property here
+    odoo.http.root.statics  # pylint: disable=pointless-statement  # noqa: B018
     env = env(user=env.ref("base.user_admin"))
     for name in ("web.assets_web", "web.assets_tests"):
         bundle = env["ir.qweb"]._get_asset_bundle(name)
@@ -38,23 +40,26 @@ def warm_up(env):
     action = env.ref("l10n_it_autoreg.action_l10n_it_autoreg_to_register")
     env["account.move"].get_views(
         [(v.view_id.id, v.view_mode) for v in action.view_ids]
-        + [(action.search_view_id.id, "search")])
+        + [(action.search_view_id.id, "search")]
+    )
     env["l10n_it_autoreg.run"].get_views([(False, "form"), (False, "list"), (False, "search")])
     env["account.tax"].get_views(
-        [(env.ref("l10n_it_autoreg.view_tax_form_l10n_it_autoreg_missing").id, "form")])
+        [(env.ref("l10n_it_autoreg.view_tax_form_l10n_it_autoreg_missing").id, "form")]
+    )
 
 
 def make_admin_accountant(company):
-    company.env.ref("base.user_admin").write({
-        "company_id": company.id,
-        "company_ids": [Command.link(company.id)],
-        "groups_id": [Command.link(company.env.ref("account.group_account_manager").id)],
-    })
+    company.env.ref("base.user_admin").write(
+        {
+            "company_id": company.id,
+            "company_ids": [Command.link(company.id)],
+            "groups_id": [Command.link(company.env.ref("account.group_account_manager").id)],
+        }
+    )
 
 
 @tagged("post_install_l10n", "post_install", "-at_install")
 class TestTourAutoreg(AccountTestInvoicingHttpCommon):
-
     @classmethod
     @AccountTestInvoicingHttpCommon.setup_country("it")
     def setUpClass(cls):
@@ -67,8 +72,11 @@ class TestTourAutoreg(AccountTestInvoicingHttpCommon):
         warm_up(self.env)
         to_register = TO_REGISTER
         with patched_engine(self.env):
-            self.start_tour("/odoo/action-account.action_account_config",
-                            "l10n_it_autoreg_tour_settings", login="admin")
+            self.start_tour(
+                "/odoo/action-account.action_account_config",
+                "l10n_it_autoreg_tour_settings",
+                login="admin",
+            )
             self.company.invalidate_recordset()
             self.assertTrue(self.company.l10n_it_autoreg_enabled)
             since = self.company.l10n_it_autoreg_enabled_since
@@ -76,15 +84,17 @@ class TestTourAutoreg(AccountTestInvoicingHttpCommon):
 
             # documents arrive (and one had arrived before the activation)
             for i, ref in enumerate(("OK-TOUR-1", "OK-TOUR-2", "KO-TOUR-3"), start=1):
-                make_received_bill(self.env, self.company, self.partner_a, ref,
-                                   since + timedelta(minutes=i))
-            old = make_received_bill(self.env, self.company, self.partner_a, "OK-TOUR-OLD",
-                                     since - timedelta(days=2))
-            run = Run._cron_enqueue()                 # the cron took them...
+                make_received_bill(
+                    self.env, self.company, self.partner_a, ref, since + timedelta(minutes=i)
+                )
+            old = make_received_bill(
+                self.env, self.company, self.partner_a, "OK-TOUR-OLD", since - timedelta(days=2)
+            )
+            run = Run._cron_enqueue()  # the cron took them...
             self.assertEqual(run.remaining_count, 3)
             self.start_tour(to_register, "l10n_it_autoreg_tour_banner", login="admin")
 
-            Run._process_running_runs()               # ...and is done
+            Run._process_running_runs()  # ...and is done
             self.assertEqual(run.outcome, "partial")
             self.start_tour(to_register, "l10n_it_autoreg_tour_outcome", login="admin")
         self.assertEqual(old.l10n_it_autoreg_state, "registered")
@@ -100,8 +110,9 @@ class TestTourCreateMissingTax(AutoregCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         make_admin_accountant(cls.company)
-        cls.env["res.partner"].with_context(no_vat_validation=True).create({
-            "name": "Fornitore (anagrafica)", "vat": "IT01234567890", "is_company": True})
+        cls.env["res.partner"].with_context(no_vat_validation=True).create(
+            {"name": "Fornitore (anagrafica)", "vat": "IT01234567890", "is_company": True}
+        )
 
     def test_create_missing_tax_tour(self):
         move = self.receive_and_register(InvoiceSpec(number="SP-TOUR-1", vat_due="S"))
@@ -112,5 +123,7 @@ class TestTourCreateMissingTax(AutoregCommon, HttpCase):
         self.assertRegistered(move, 100, 0, 100)
         tax = move.invoice_line_ids.tax_ids
         self.assertEqual((tax.name, tax.amount, tax.type_tax_use), ("22% SP", 22.0, "purchase"))
-        self.assertEqual(sorted(tax.invoice_repartition_line_ids.mapped("factor_percent")),
-                         [-100.0, 100.0, 100.0])
+        self.assertEqual(
+            sorted(tax.invoice_repartition_line_ids.mapped("factor_percent")),
+            [-100.0, 100.0, 100.0],
+        )

@@ -1,4 +1,5 @@
 """The UI speaks Italian: i18n/it.po is complete and loads."""
+
 import io
 import os
 
@@ -12,7 +13,6 @@ I18N = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n")
 
 @tagged("post_install", "-at_install")
 class TestUxI18n(TransactionCase):
-
     def test_every_term_translated(self):
         with open(os.path.join(I18N, "it.po"), "rb") as po:
             entries = list(PoFileReader(po))
@@ -34,7 +34,8 @@ class TestUxI18n(TransactionCase):
         for entry in po:
             if entry.msgstr and not entry.obsolete and "fuzzy" not in entry.flags:
                 translated.setdefault(entry.msgid, set()).update(
-                    file for file, _line in entry.occurrences)
+                    file for file, _line in entry.occurrences
+                )
         missing = []
         for entry in template:
             places = translated.get(entry.msgid)
@@ -43,21 +44,26 @@ class TestUxI18n(TransactionCase):
                 continue
             for file, _line in entry.occurrences:
                 if not file.startswith("code:") and file not in places:
-                    missing.append("%s (%s)" % (entry.msgid, file))
+                    missing.append(f"{entry.msgid} ({file})")
         self.assertFalse(missing, "terms missing from i18n/it.po or untranslated")
 
     def test_italian_ui(self):
         self.env["res.lang"]._activate_lang("it_IT")
-        self.env["ir.module.module"]._load_module_terms(["l10n_it_autoreg"], ["it_IT"], overwrite=True)
+        self.env["ir.module.module"]._load_module_terms(
+            ["l10n_it_autoreg"], ["it_IT"], overwrite=True
+        )
         it = self.env(context={"lang": "it_IT"})
-        self.assertEqual(it.ref("l10n_it_autoreg.menu_l10n_it_autoreg_to_register").name,
-                         "Da registrare")
+        self.assertEqual(
+            it.ref("l10n_it_autoreg.menu_l10n_it_autoreg_to_register").name, "Da registrare"
+        )
         self.assertEqual(
             it.ref("l10n_it_autoreg.action_server_l10n_it_autoreg_register").name,
-            "Registra automaticamente")
+            "Registra automaticamente",
+        )
         run = it["l10n_it_autoreg.run"].create({"state": "done"})
         self.assertEqual(run.outcome_message, "Nessun documento è stato registrato")
-        fields_it = it["l10n_it_autoreg.run"].fields_get(["recognized_move_ids",
-                                                          "unrecognized_move_ids"])
+        fields_it = it["l10n_it_autoreg.run"].fields_get(
+            ["recognized_move_ids", "unrecognized_move_ids"]
+        )
         self.assertEqual(fields_it["recognized_move_ids"]["string"], "Riconosciuti")
         self.assertEqual(fields_it["unrecognized_move_ids"]["string"], "Non riconosciuti")
