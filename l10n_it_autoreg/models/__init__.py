@@ -10,6 +10,7 @@ from . import account_move_review
 from . import account_move_missing_tax
 from . import account_tax
 from . import account_move_receive
+from . import account_move_receive_bills
 from . import account_move_receive_zip
 from . import account_move_receive_mail
 from . import l10n_it_autoreg_preview

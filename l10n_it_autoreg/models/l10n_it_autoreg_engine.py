@@ -219,9 +219,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                 refusals[move] = Refusal("file_missing")
                 continue
             if attachment.id not in results:
-                results[attachment.id] = Move._l10n_it_autoreg_read(
-                    attachment.raw or b"", attachment.name
-                )
+                results[attachment.id] = Move._l10n_it_autoreg_read_attachment(attachment)
             result = results[attachment.id]
             if not result.ok:
                 refusals[move] = Refusal(
