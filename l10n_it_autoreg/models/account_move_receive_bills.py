@@ -204,6 +204,9 @@ class AccountMove(models.Model):
         result, invoice, key = entry[4], entry[5], entry[6]
         vals = {
             "journal_id": journal.id,
+            # numbered when posted (a draft's number costs a look-up of the
+            # journal's last one per bill)
+            "name": "/",
             "l10n_it_autoreg_state": "pending",
             "l10n_it_autoreg_received_date": self.env.cr.now(),
             "l10n_it_autoreg_document_key": key,
