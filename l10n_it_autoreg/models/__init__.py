@@ -25,3 +25,4 @@ from . import l10n_it_autoreg_engine_lines
 from . import l10n_it_autoreg_engine_totals
 from . import l10n_it_autoreg_engine_texts
 from . import account_chart_template
+from . import account_analytic_distribution_model
