@@ -17,6 +17,7 @@ from . import l10n_it_autoreg_preview
 from . import account_journal
 from . import l10n_it_autoreg_engine
 from . import l10n_it_autoreg_engine_lock
+from . import l10n_it_autoreg_engine_write
 from . import l10n_it_autoreg_engine_document
 from . import l10n_it_autoreg_engine_supplier
 from . import l10n_it_autoreg_engine_taxes
