@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import resource
 import sys
+import time
 from decimal import Decimal
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -20,6 +21,7 @@ def load_odoo(config, database=None, log_level="warn"):
     """Odoo configured from ``config`` (the addon importable from this
     checkout); returns the ``odoo`` package."""
     import odoo
+
     import odoo.addons
 
     if REPO not in odoo.addons.__path__:
@@ -104,7 +106,7 @@ def bench_suppliers(env, vats):
         created = Partner.create(
             [
                 {
-                    "name": "Fornitore Bench %s" % vat[2:],
+                    "name": f"Fornitore Bench {vat[2:]}",
                     "vat": vat,
                     "is_company": True,
                     "country_id": env.ref("base.it").id,
@@ -129,7 +131,7 @@ def einvoice_specs(tag, count, lines, supplier_vats, buyer_vat, buyer_name, bodi
             b.InvoiceSpec(
                 number="%s-%06d" % (tag, i),
                 date=dt.date(2025, 1, 1) + dt.timedelta(days=i % 300),
-                seller=b.PartySpec(vat=vat, name="Fornitore Bench %s" % vat[2:]),
+                seller=b.PartySpec(vat=vat, name=f"Fornitore Bench {vat[2:]}"),
                 buyer=buyer,
                 lines=[
                     b.LineSpec(
@@ -155,7 +157,7 @@ def einvoice_files(specs, bodies=1, prefix="A"):
     for start in range(0, len(specs), bodies):
         group = specs[start : start + bodies]
         seller = group[0].seller
-        name = "%s_%s%s.xml" % (seller.vat, prefix, base36(start, 4))
+        name = f"{seller.vat}_{prefix}{base36(start, 4)}.xml"
         files.append((name, b.build_xml(*group), [expected(s) for s in group]))
     return files
 
@@ -192,12 +194,41 @@ def check_bills(moves, documents):
             abs(got - want) > 0.001 for got, want in zip(figures, wanted, strict=True)
         ):
             wrong.append(
-                "%s %s: %s %s, expected %s" % (doc["vat"], doc["number"], move.move_type,
-                                                figures, wanted)
+                "{} {}: {} {}, expected {}".format(
+                    doc["vat"], doc["number"], move.move_type, figures, wanted
+                )
             )
             continue
         right += 1
     return right, wrong
+
+
+class Meter:
+    """Wall time, CPU time of this process and SQL queries of a block;
+    with ``profile_path``, a cProfile of it written there (pstats)."""
+
+    def __init__(self, odoo, profile_path=None):
+        self.odoo, self.profile_path = odoo, profile_path
+
+    def __enter__(self):
+        self.profiler = None
+        if self.profile_path:
+            import cProfile
+
+            self.profiler = cProfile.Profile()
+            self.profiler.enable()
+        self.queries = self.odoo.sql_db.sql_counter
+        self.cpu = time.process_time()
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.start
+        self.cpu = time.process_time() - self.cpu
+        self.queries = self.odoo.sql_db.sql_counter - self.queries
+        if self.profiler:
+            self.profiler.disable()
+            self.profiler.dump_stats(self.profile_path)
 
 
 def peak_rss_mib():

@@ -65,6 +65,9 @@ def parse(argv=None):
     )
     parser.add_argument("--sides", default="addon,stock")
     parser.add_argument("--profile", metavar="DIR", help="cProfile of each phase into DIR")
+    parser.add_argument(
+        "--timeout", type=int, help="stop a side after this many seconds (a lower bound)"
+    )
     parser.add_argument("--worker", choices=("addon", "stock"), help=argparse.SUPPRESS)
     parser.add_argument("--files", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -73,31 +76,6 @@ def parse(argv=None):
 # ----------------------------------------------------------------------
 # Worker: one side, in its own process
 # ----------------------------------------------------------------------
-class Phase:
-    """Times, counts queries, optionally profiles one phase."""
-
-    def __init__(self, odoo, profile_path=None):
-        self.odoo, self.profile_path = odoo, profile_path
-
-    def __enter__(self):
-        self.profiler = None
-        if self.profile_path:
-            import cProfile
-
-            self.profiler = cProfile.Profile()
-            self.profiler.enable()
-        self.queries = self.odoo.sql_db.sql_counter
-        self.start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.start
-        self.queries = self.odoo.sql_db.sql_counter - self.queries
-        if self.profiler:
-            self.profiler.disable()
-            self.profiler.dump_stats(self.profile_path)
-
-
 def load_files(folder):
     with open(os.path.join(folder, "manifest.json")) as handle:
         manifest = json.load(handle)
@@ -112,17 +90,22 @@ def upload_and_register(odoo, registry, side, ids, files, profile=None):
     """Receive ``files`` on the purchase journal (the upload: attachments,
     then ``_create_document_from_attachment``, one request), then register
     them (addon: the scheduled action, as OdooBot) or post them (stock: the
-    user's Confirm); returns the two Phases."""
+    user's Confirm); returns the two Meters."""
     company_id, journal_id, admin_id = ids
     with registry.cursor() as cr:
         env = odoo.api.Environment(
             cr, admin_id, {"allowed_company_ids": [company_id], "default_move_type": "in_invoice"}
         )
         journal = env["account.journal"].browse(journal_id)
-        with Phase(odoo, profile and profile("receive")) as receive:
+        with bc.Meter(odoo, profile and profile("receive")) as receive:
             attachments = env["ir.attachment"].create(
                 [
-                    {"name": name, "raw": data, "res_model": "account.journal", "res_id": journal_id}
+                    {
+                        "name": name,
+                        "raw": data,
+                        "res_model": "account.journal",
+                        "res_id": journal_id,
+                    }
                     for name, data in files
                 ]
             )
@@ -133,13 +116,13 @@ def upload_and_register(odoo, registry, side, ids, files, profile=None):
     with registry.cursor() as cr:
         if side == "addon":
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            with Phase(odoo, profile and profile("register")) as register:
+            with bc.Meter(odoo, profile and profile("register")) as register:
                 env["l10n_it_autoreg.run"]._cron_register(time_budget=None)
                 env.flush_all()
                 cr.commit()
         else:
             env = odoo.api.Environment(cr, admin_id, {"allowed_company_ids": [company_id]})
-            with Phase(odoo, profile and profile("register")) as register:
+            with bc.Meter(odoo, profile and profile("register")) as register:
                 env["account.move"].browse(move_ids).action_post()
                 env.flush_all()
                 cr.commit()
@@ -151,7 +134,9 @@ def outcome(odoo, registry, side, company_id, documents):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         numbers = [doc["number"] for doc in documents]
-        bills = env["account.move"].search([("company_id", "=", company_id), ("ref", "in", numbers)])
+        bills = env["account.move"].search(
+            [("company_id", "=", company_id), ("ref", "in", numbers)]
+        )
         right, wrong = bc.check_bills(bills, documents)
         states = {}
         for bill in bills:
@@ -204,6 +189,7 @@ def worker(args):
             "register_s": register.seconds,
             "receive_queries": receive.queries,
             "register_queries": register.queries,
+            "cpu_s": receive.cpu + register.cpu,
             "rss_before_mib": rss_before,
             "peak_rss_mib": bc.peak_rss_mib(),
         }
@@ -249,7 +235,13 @@ def run_side(side, folder, args):
     cmd += ["-c", args.config, "-d", args.database, "--stock-database", args.stock_database]
     if args.profile:
         cmd += ["--profile", args.profile]
-    out = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
+    try:
+        out = subprocess.run(
+            cmd, stdout=subprocess.PIPE, text=True, check=False, timeout=args.timeout
+        )
+    except subprocess.TimeoutExpired:
+        print("  %-5s did not finish in %d s (stopped)" % (side, args.timeout), flush=True)
+        return None
     if out.returncode:
         raise SystemExit(f"{side} worker failed (exit {out.returncode})")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -261,8 +253,8 @@ def report(result):
     queries = result["receive_queries"] + result["register_queries"]
     print(
         "  %-5s receive %6.1f s, %s %6.1f s: %7.2f bills/s end to end; "
-        "%6.1f queries per bill (%.1f + %.1f); peak RSS %.0f MiB (+%.0f); "
-        "posted right %d/%d %s"
+        "%6.1f queries per bill (%.1f + %.1f); %.0f ms CPU per bill; peak RSS %.0f MiB "
+        "(+%.0f); posted right %d/%d %s"
         % (
             result["side"],
             result["receive_s"],
@@ -272,6 +264,7 @@ def report(result):
             queries / docs,
             result["receive_queries"] / docs,
             result["register_queries"] / docs,
+            1000 * result["cpu_s"] / docs,
             result["peak_rss_mib"],
             result["peak_rss_mib"] - result["rss_before_mib"],
             result["right"],
@@ -304,7 +297,7 @@ def main():
     ratios, ok = [], True
     for round_no in range(args.rounds):
         with tempfile.TemporaryDirectory(prefix="bench_e2e_") as folder:
-            tag = "E%s%s" % (stamp, bc.BASE36[round_no % 36])
+            tag = f"E{stamp}{bc.BASE36[round_no % 36]}"
             size = write_round(folder, tag, args, supplier_vats)
             print(
                 "round %d (%s, %.1f MiB of files; %s):"
@@ -316,16 +309,18 @@ def main():
             rates = {}
             for side in order:
                 result = run_side(side, folder, args)
+                if result is None:
+                    continue
                 rates[side] = report(result)
                 if side == "addon":
                     ok = ok and result["right"] == result["documents"]
             if rates.get("stock") and "addon" in rates:
                 ratios.append(rates["addon"] / rates["stock"])
-                print("  ratio addon / stock: %.1f×" % ratios[-1], flush=True)
+                print(f"  ratio addon / stock: {ratios[-1]:.1f}×", flush=True)
     if ratios:
         print(
             "ratio over %d round(s): %s (%s)"
-            % (len(ratios), " ".join("%.1f×" % r for r in ratios), bc.machine_load())
+            % (len(ratios), " ".join(f"{r:.1f}×" for r in ratios), bc.machine_load())
         )
     return 0 if ok else 1
 
