@@ -174,3 +174,55 @@ class TestThroughput(AutoregCommon):
         self.assertEqual(self.env["ir.attachment"].search_count([]), count)
         self.register(made)
         self.assertRegistered(made, 100, 22, 122)
+
+    def test_core_never_decodes_the_files_the_addon_receives(self):
+        """Upload, the SdI download's empty move, the mail alias: core's
+        FatturaPA decoding (ir.attachment's l10n_it_edi decoder, the move's
+        import) never runs on an e-invoice the addon receives; a file that
+        is no e-invoice is still core's."""
+        Attachment = type(self.env["ir.attachment"])
+        Move = type(self.env["account.move"])
+        calls = []
+
+        def spy(cls, name):
+            real = getattr(cls, name)
+
+            def wrapper(records, *args, **kwargs):
+                calls.append(name)
+                return real(records, *args, **kwargs)
+            return patch.object(cls, name, wrapper)
+
+        data = build_xml(InvoiceSpec(number="D-1"))
+        with spy(Attachment, "_decode_edi_l10n_it_edi"), \
+                spy(Move, "_l10n_it_edi_import_invoice"):
+            upload = self.receive_bytes(data, "IT01234567890_D0001.xml")
+            # the SdI download: an empty move with the file, then extended
+            move = self.env["account.move"].with_company(self.company).create({})
+            attachment = self.env["ir.attachment"].create({
+                "name": "IT01234567890_D0002.xml",
+                "raw": build_xml(InvoiceSpec(number="D-2")), "res_model": "account.move",
+                "res_id": move.id, "res_field": "l10n_it_edi_attachment_file"})
+            move._extend_with_attachments(attachment, new=True)
+            # the purchase journal's mail alias
+            Alias = self.env["account.move"].with_context(
+                default_move_type="in_invoice", default_journal_id=self.journal.id)
+            mailed = Alias.message_new(
+                {"from": "fornitore@example.com", "subject": "Fattura", "body": "<p>x</p>",
+                 "attachments": [("IT01234567890_D0003.xml",
+                                  build_xml(InvoiceSpec(number="D-3")), {})]},
+                {"move_type": "in_invoice", "journal_id": self.journal.id,
+                 "company_id": self.company.id})
+            mailed.with_context(from_alias=True).message_post(
+                body="mail", attachments=[("IT01234567890_D0003.xml",
+                                           build_xml(InvoiceSpec(number="D-3")))])
+        self.assertEqual(calls, [])
+        received = self.env["account.move"].search([("ref", "in", ("D-1", "D-2", "D-3"))])
+        self.assertEqual(sorted(received.mapped("ref")), ["D-1", "D-2", "D-3"])
+        self.assertEqual(set(received.mapped("l10n_it_autoreg_state")), {"pending"})
+        self.assertIn(upload, received)
+        # a PDF is left to core (its own decoders, no e-invoice bill)
+        pdf = self.env["ir.attachment"].create({"name": "preventivo.pdf",
+                                                "raw": b"%PDF-1.4\n%%EOF\n"})
+        other = self.journal.with_context(default_move_type="in_invoice") \
+            ._create_document_from_attachment(pdf.ids)
+        self.assertFalse(other.l10n_it_autoreg_state)
