@@ -27,53 +27,35 @@ import subprocess
 import sys
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_common as bc  # noqa: E402
+
+REPO = bc.REPO
 WORKER = os.path.join(REPO, "l10n_it_autoreg", "tests", "concurrency_worker.py")
 GATE = 7_315_101
 COMPANY = "Bench Concorrenza Srl"
-BUYER_VAT, BUYER_CF = "IT07654321004", "07654321004"
+BUYER_VAT = "IT07654321004"
 
 
 def setup_company(env):
     """The company (with its chart) and the admin allowed in it."""
-    company = env["res.company"].search([("name", "=", COMPANY)])
-    if not company:
-        company = env["res.company"].create(
-            {
-                "name": COMPANY,
-                "country_id": env.ref("base.it").id,
-                "currency_id": env.ref("base.EUR").id,
-            }
-        )
-        env["account.chart.template"].try_loading("it", company, install_demo=False)
-    company.write(
-        {"vat": BUYER_VAT, "l10n_it_codice_fiscale": BUYER_CF, "l10n_it_autoreg_enabled": False}
-    )
-    admin = env.ref("base.user_admin")
-    admin.company_ids |= company
-    return company, admin
+    company, _journal = bc.bench_company(env, COMPANY, BUYER_VAT, autoreg=False)
+    return company, env.ref("base.user_admin")
 
 
 def setup_documents(env, company, args):
     """N pending bills of ``args.suppliers`` new suppliers: ids, VAT numbers."""
-    from stdnum.it import iva
-
-    from odoo.addons.l10n_it_autoreg.tests import builder as b
-
-    suppliers, number = [], random.randrange(10**8, 9 * 10**8) * 10
-    while len(suppliers) < args.suppliers:
-        candidate = "0%010d" % number
-        number += 1
-        if iva.is_valid(candidate):
-            suppliers.append(b.PartySpec(vat="IT" + candidate, name=f"Bench Conc {candidate}"))
+    b = bc.builder()
+    suppliers = [
+        b.PartySpec(vat=vat, name=f"Bench Conc {vat[2:]}")
+        for vat in bc.valid_vats(random.randrange(10**8, 9 * 10**8) * 10, args.suppliers)
+    ]
     tag = "%06d" % random.randrange(10**6)
     files = []
     for i in range(args.count):
         spec = b.InvoiceSpec(number="BC%s-%05d" % (tag, i), seller=suppliers[i % len(suppliers)])
         files.append(("IT%s_C%05d.xml" % (spec.seller.vat[2:], i), b.build_xml(spec)))
-    journal = env["account.journal"].search(
-        [("company_id", "=", company.id), ("type", "=", "purchase")], limit=1
-    )
+    journal = env["account.move"]._l10n_it_autoreg_purchase_journal(company)
     moves = (
         env["account.move"]
         .with_company(company)
@@ -85,7 +67,7 @@ def setup_documents(env, company, args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("-d", "--database", default=os.environ.get("BENCH_DB"))
     parser.add_argument("-n", "--count", type=int, default=200)
     parser.add_argument("--suppliers", type=int, default=5)
     parser.add_argument(
@@ -94,11 +76,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep what was made")
     args = parser.parse_args()
 
-    import odoo.addons
-
-    if REPO not in odoo.addons.__path__:
-        odoo.addons.__path__.append(REPO)
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
+    odoo = bc.load_odoo(args.config, args.database)
     from odoo.modules.registry import Registry
 
     registry = Registry(args.database)

@@ -20,7 +20,8 @@ import sys
 import time
 from decimal import Decimal
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_common as bc  # noqa: E402
 
 
 def main():
@@ -37,26 +38,12 @@ def main():
     )
     args = parser.parse_args()
 
-    import odoo
-
-    import odoo.addons
-
-    if REPO not in odoo.addons.__path__:
-        odoo.addons.__path__.append(REPO)
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    from stdnum.it import iva
-
-    from odoo.addons.l10n_it_autoreg.tests import builder as b
-
-    suppliers = []
-    number = 3100000000
-    while len(suppliers) < args.suppliers:
-        candidate = "0%010d" % number
-        number += 1
-        if iva.is_valid(candidate):
-            suppliers.append(
-                b.PartySpec(vat="IT" + candidate, name="Bench Supplier %d" % len(suppliers))
-            )
+    odoo = bc.load_odoo(args.config, args.database, log_level="info")
+    b = bc.builder()
+    suppliers = [
+        b.PartySpec(vat=vat, name="Bench Supplier %d" % n)
+        for n, vat in enumerate(bc.valid_vats(3100000000, args.suppliers))
+    ]
 
     registry = odoo.registry(args.database)
     with registry.cursor() as cr:

@@ -13,6 +13,7 @@ from . import account_move_einvoice
 from . import report_einvoice
 from . import account_tax
 from . import account_move_receive
+from . import account_move_receive_bills
 from . import account_move_receive_zip
 from . import account_move_receive_mail
 from . import l10n_it_autoreg_preview
@@ -20,6 +21,7 @@ from . import l10n_it_autoreg_rule
 from . import account_journal
 from . import l10n_it_autoreg_engine
 from . import l10n_it_autoreg_engine_lock
+from . import l10n_it_autoreg_engine_write
 from . import l10n_it_autoreg_engine_document
 from . import l10n_it_autoreg_engine_supplier
 from . import l10n_it_autoreg_engine_taxes
@@ -29,3 +31,4 @@ from . import l10n_it_autoreg_engine_rules
 from . import l10n_it_autoreg_engine_totals
 from . import l10n_it_autoreg_engine_texts
 from . import account_chart_template
+from . import account_analytic_distribution_model

@@ -26,10 +26,7 @@ class AccountJournal(models.Model):
         if not candidates:
             return super()._create_document_from_attachment(attachment_ids)
         outcome = Move._l10n_it_autoreg_receive(candidates, journal=journal or None)
-        for move in outcome["moves"]:
-            move.with_context(no_new_invoice=True, l10n_it_autoreg_no_receive=True).message_post(
-                attachment_ids=move.l10n_it_autoreg_attachment_id.ids
-            )
+        Move._l10n_it_autoreg_log_files(outcome["moves"])
         result = outcome["moves"] | outcome["duplicates"]
         rest = attachments - candidates + outcome["not_ours"]
         if rest:

@@ -91,7 +91,7 @@ class AccountMove(models.Model):
         attachment = self.l10n_it_autoreg_attachment_id
         if not attachment:
             return None
-        result = self._l10n_it_autoreg_read(attachment.raw or b"", attachment.name)
+        result = self._l10n_it_autoreg_read_attachment(attachment)
         index = self.l10n_it_autoreg_body_index or 0
         if not result.ok or index >= len(result.invoices):
             return None

@@ -4,22 +4,14 @@ an empty draft bill).  A FatturaPA file (or a ZIP of them) is read by the
 project's reader and becomes one pending bill per body, the file kept byte
 for byte; a document received again makes no second bill."""
 
-import hashlib
 import logging
 import re
 from dataclasses import dataclass
 
-import psycopg2
-from markupsafe import Markup
+from odoo import api, models
 
-from odoo import _, api, fields, models
-
-from ..db_errors import ConcurrentUpdate
-from ..fatturapa import read_bytes
-from ..fatturapa.codes import PAYMENT_METHODS
-from ..registration.document import move_type as document_move_type
+from ..read_cache import READ_CACHE
 from ..registration.identity import document_key, file_identity, identity_hash
-from ..registration.outcome import Refusal
 
 _logger = logging.getLogger(__name__)
 
@@ -145,7 +137,20 @@ class AccountMove(models.Model):
 
     @api.model
     def _l10n_it_autoreg_read(self, data, filename):
-        return read_bytes(data, filename)
+        """The reader's result of a received file (``fatturapa.read_bytes``):
+        read once in this process (read_cache.py)."""
+        return READ_CACHE.read(data, filename)
+
+    @api.model
+    def _l10n_it_autoreg_read_attachment(self, attachment):
+        """The reader's result of a received file's attachment: what its
+        read when it was received gave, when this process received it (the
+        file is then not even loaded), else the file read again."""
+        if attachment.checksum:
+            result = READ_CACHE.get(attachment.checksum, attachment.name)
+            if result is not None:
+                return result
+        return self._l10n_it_autoreg_read(attachment.raw or b"", attachment.name)
 
     def _l10n_it_autoreg_receive(self, attachments, shell=None, journal=None):
         """Turn received files into pending bills.
@@ -164,7 +169,6 @@ class AccountMove(models.Model):
         journal = self._l10n_it_autoreg_purchase_journal(
             company, journal or (shell.journal_id if shell else None)
         )
-        now = fields.Datetime.now()
         Move = (
             self.env["account.move"]
             .with_company(company)
@@ -180,41 +184,27 @@ class AccountMove(models.Model):
 
         docs = self._l10n_it_autoreg_read_received(attachments, outcome)
         entries, existing = self._l10n_it_autoreg_identify(docs, Move, company)
-
-        # 3. create the pending bills
-        shell_free = shell if shell else None
-        stored = {}  # (attachment id, filename) -> ir.attachment holding the file
-        seen = {}
-        for attachment, filename, data, zip_parent, result, invoice, key in entries:
-            holder = existing.get(key) or seen.get(key)
-            move = None
-            if not holder:
-                vals = self._l10n_it_autoreg_pending_vals(result, invoice, key, journal, now)
-                move, holder = self._l10n_it_autoreg_create_pending(Move, vals, shell_free)
-            if holder:
-                # received before, or by another transaction at the same time
-                self._l10n_it_autoreg_note_duplicate(holder, filename, data)
-                outcome["duplicates"] |= holder
-                outcome["by_attachment"].setdefault(attachment, Move)
-                outcome["by_attachment"][attachment] |= holder
-                seen[key] = holder
-                continue
-            if move == shell_free:
-                shell_free = None
-                outcome["shell_used"] = True
-            seen[key] = move
-            move_att = self._l10n_it_autoreg_file_of(
-                move, attachment, filename, data, zip_parent, shell, stored
-            )
-            move.with_context(l10n_it_autoreg_no_receive=True).write(
-                {
-                    "l10n_it_autoreg_attachment_id": move_att.id,
-                    "message_main_attachment_id": move_att.id,
-                }
-            )
-            outcome["moves"] |= move
+        # the first entry of each document not received before: a new bill
+        firsts = {}
+        for entry in entries:
+            if entry[-1] not in existing:
+                firsts.setdefault(entry[-1], entry)
+        made, held, outcome["shell_used"] = Move._l10n_it_autoreg_make_bills(
+            Move, list(firsts.values()), journal, shell
+        )
+        for entry in entries:
+            attachment, filename, data, key = entry[0], entry[1], entry[2], entry[-1]
             outcome["by_attachment"].setdefault(attachment, Move)
-            outcome["by_attachment"][attachment] |= move
+            if firsts.get(key) is entry and key in made:
+                outcome["moves"] |= made[key]
+                outcome["by_attachment"][attachment] |= made[key]
+                continue
+            # received before, earlier in this receipt, or by another
+            # transaction at the same time
+            holder = existing.get(key) or held.get(key) or made[key]
+            self._l10n_it_autoreg_note_duplicate(holder, filename, data)
+            outcome["duplicates"] |= holder
+            outcome["by_attachment"][attachment] |= holder
         if outcome["moves"] and company.l10n_it_autoreg_enabled:
             # Register right away rather than at the cron's next interval.
             self.env["l10n_it_autoreg.run"]._trigger_cron()
@@ -290,148 +280,6 @@ class AccountMove(models.Model):
         return entries, existing
 
     @api.model
-    def _l10n_it_autoreg_create_pending(self, Move, vals, shell=None):
-        """(new pending bill, None) made of ``vals`` (``shell`` filled when
-        given), or (None, existing bill) when a bill with the same identity
-        already exists: the unique index (company, document key) refused it
-        because another transaction received the same document first; a
-        ConcurrentUpdate when that bill is not in this transaction's snapshot
-        (done again in a new one by ``retrying``: the repeat path)."""
-        try:
-            with self.env.cr.savepoint():
-                if shell:
-                    shell.with_context(l10n_it_autoreg_no_receive=True).write(vals)
-                    move = shell
-                else:
-                    move = Move.create(vals)
-        except psycopg2.errors.UniqueViolation as error:
-            if error.diag.constraint_name != UNIQUE_KEY:
-                raise
-            holder = Move.search(
-                [
-                    ("company_id", "=", Move.env.company.id),
-                    ("l10n_it_autoreg_document_key", "=", vals["l10n_it_autoreg_document_key"]),
-                ],
-                limit=1,
-            )
-            if not holder:
-                raise ConcurrentUpdate("received at the same time elsewhere") from error
-            _logger.info(
-                "l10n_it_autoreg: document received at the same time as bill %s", holder.id
-            )
-            return None, holder
-        return move, None
-
-    @api.model
-    def _l10n_it_autoreg_file_of(self, move, attachment, filename, data, zip_parent, shell, stored):
-        """The attachment holding ``move``'s received file: the channel's
-        attachment for the first bill, a copy (same bytes, same stored blob)
-        for the others; a ZIP member is stored as its own attachment.
-        ``stored``: {(attachment id, filename): attachment} of this receipt."""
-        Attachment = self.env["ir.attachment"].sudo()
-        file_key = (attachment.id, filename)
-        copy_vals = {
-            "name": filename,
-            "raw": data,
-            "res_model": "account.move",
-            "res_id": move.id,
-            "company_id": move.company_id.id,
-        }
-        if file_key in stored:
-            return Attachment.create(copy_vals)
-        if zip_parent is not None:
-            file_att = Attachment.create(copy_vals)
-        elif move == shell:
-            file_att = attachment
-        elif attachment.res_model == "account.move" and attachment.res_id not in (
-            0,
-            False,
-            move.id,
-        ):
-            file_att = Attachment.create(copy_vals)
-        else:
-            file_att = attachment
-            if not attachment.res_id or attachment.res_model != "account.move":
-                attachment.sudo().write({"res_model": "account.move", "res_id": move.id})
-        stored[file_key] = file_att
-        return file_att
-
-    @api.model
-    def _l10n_it_autoreg_pending_vals(self, result, invoice, key, journal, now):
-        vals = {
-            "journal_id": journal.id,
-            "l10n_it_autoreg_state": "pending",
-            "l10n_it_autoreg_received_date": now,
-            "l10n_it_autoreg_document_key": key,
-            "l10n_it_autoreg_reason_code": False,
-            "l10n_it_autoreg_reason": False,
-        }
-        if invoice is None:
-            # stored text: in the company's language (see engine.register)
-            engine = self.env["l10n_it_autoreg.engine"].with_context(
-                lang=journal.company_id.partner_id.lang or self.env.lang
-            )
-            refusal = Refusal(
-                result.error_code or "unreadable",
-                detail=result.error_detail or result.error_message or "",
-            )
-            vals.update(
-                {
-                    "move_type": "in_invoice",
-                    "l10n_it_autoreg_state": "unrecognized",
-                    "l10n_it_autoreg_reason_code": result.error_code,
-                    "l10n_it_autoreg_reason": engine._reason_text(refusal),
-                    "l10n_it_autoreg_supplier_display": _bounded_name(result.filename, DISPLAY_MAX),
-                }
-            )
-            return vals
-        seller = invoice.seller
-        display = seller.display_name or ""
-        if seller.vat or seller.fiscal_code:
-            display = f"{display} ({seller.vat or seller.fiscal_code})"
-        move_type, _sign = document_move_type(invoice)
-        total = invoice.total if invoice.total is not None else invoice.amount_total
-        methods = [
-            i.method
-            for p in invoice.payments
-            for i in p.installments
-            if i.method in PAYMENT_METHODS
-        ]
-        currency = (
-            self.env["res.currency"].search([("name", "=", invoice.currency)], limit=1)
-            if invoice.currency
-            else None
-        )
-        if currency and currency.active:
-            vals["currency_id"] = currency.id
-        vals.update(
-            {
-                "l10n_it_autoreg_amount_total": abs(float(total or 0)),
-                "l10n_it_autoreg_payment_method": methods[0] if methods else False,
-                "move_type": move_type or "in_invoice",
-                "l10n_it_autoreg_body_index": invoice.body_index,
-                "l10n_it_autoreg_supplier_display": _bounded_name(display, DISPLAY_MAX),
-                "l10n_it_autoreg_document_type": (invoice.document_type or "")[:16] or False,
-                "ref": _bounded_name(invoice.number, DISPLAY_MAX),
-                "invoice_date": invoice.date,
-            }
-        )
-        return vals
-
-    @api.model
-    def _l10n_it_autoreg_note_duplicate(self, holder, filename, data):
-        holder.with_context(l10n_it_autoreg_no_receive=True).sudo().message_post(
-            body=Markup("%s")
-            % _(
-                "This e-invoice was received again (file %(file)s, %(size)s bytes, "
-                "SHA-256 %(sha)s): no second bill was created.",
-                file=filename,
-                size=len(data or b""),
-                sha=hashlib.sha256(data or b"").hexdigest()[:16],
-            ),
-        )
-
-    @api.model
     def _l10n_it_autoreg_receive_files(self, files, journal=None):
         """Receive ``[(filename, bytes)]`` (API, demo, tests): attachments
         are created and received like an upload on the purchase journal.
@@ -443,8 +291,5 @@ class AccountMove(models.Model):
         for attachment in outcome["not_ours"]:
             _logger.info("l10n_it_autoreg: %s is not an e-invoice", attachment.name)
         moves = outcome["moves"]
-        for move in moves:
-            move.with_context(no_new_invoice=True, l10n_it_autoreg_no_receive=True).message_post(
-                attachment_ids=move.l10n_it_autoreg_attachment_id.ids
-            )
+        self._l10n_it_autoreg_log_files(moves)
         return moves | outcome["duplicates"]

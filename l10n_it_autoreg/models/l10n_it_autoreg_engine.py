@@ -22,7 +22,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..db_errors import raise_if_concurrency, short_error
 from ..engine_state import BATCH_SIZE, CHUNK_SIZE, BatchContext, Plan, RegistrationResult
-from ..registration.outcome import Refusal, Text, _lt
+from ..registration.outcome import Refusal
 from ..registration.reasons import ZIP_CODES
 
 _logger = logging.getLogger(__name__)
@@ -89,13 +89,15 @@ class L10nItAutoregEngine(models.AbstractModel):
             outcomes.update(self._register_chunk(todo[start : start + CHUNK_SIZE], invoices, batch))
         registered, refused = Move, Move
         for move in moves:
-            outcome = outcomes[move]
-            if isinstance(outcome, Refusal):
+            if isinstance(outcomes[move], Refusal):
                 refused |= move
             else:
                 registered |= move
-                # a log note: no followers' notification per bill (volume)
-                move.with_context(skip_invoice_sync=True)._message_log(body=outcome)
+        if registered:
+            # log notes, in one batch: no followers' notification per bill
+            registered.with_context(skip_invoice_sync=True)._message_log_batch(
+                bodies={move.id: outcomes[move] for move in registered}
+            )
         self._write_refusals({m: outcomes[m] for m in refused})
         return RegistrationResult(registered, refused, Move, batch.surviving_taxes())
 
@@ -116,9 +118,7 @@ class L10nItAutoregEngine(models.AbstractModel):
                 refusals[move] = Refusal("file_missing")
                 continue
             if attachment.id not in results:
-                results[attachment.id] = Move._l10n_it_autoreg_read(
-                    attachment.raw or b"", attachment.name
-                )
+                results[attachment.id] = Move._l10n_it_autoreg_read_attachment(attachment)
             result = results[attachment.id]
             if not result.ok:
                 refusals[move] = Refusal(
@@ -274,74 +274,3 @@ class L10nItAutoregEngine(models.AbstractModel):
             learned=self._prefetch_learned(company, partners),
             automatic=bool(self.env.context.get("l10n_it_autoreg_automatic")),
         )
-
-    # ------------------------------------------------------------------
-    # Write, verify, post
-    # ------------------------------------------------------------------
-    @staticmethod
-    def _bill_context(records):
-        return records.with_context(l10n_it_autoreg_no_receive=True, skip_is_manually_modified=True)
-
-    def _write_bills(self, plans):
-        """Headers, then the lines of every plan in one create (Odoo computes
-        the tax and payable lines of all the bills at once), then dates."""
-        for plan in plans:
-            move = self._bill_context(plan.move)
-            if move.move_type != plan.move_type:
-                move.write({"move_type": plan.move_type})
-            move.write(plan.vals)
-        vals_list = [{**vals, "move_id": plan.move.id} for plan in plans for vals in plan.line_vals]
-        if vals_list:
-            self._bill_context(self.env["account.move.line"]).create(vals_list)
-        for plan in plans:
-            date = plan.vals.get("date")
-            if date and plan.move.date != date:
-                self._bill_context(plan.move).date = date
-
-    def _complete(self, plan, batch):
-        """Verify the written bill against the document (settling rounding),
-        set the e-invoice's due dates, attach its Allegati."""
-        self._verify(plan)
-        self._apply_schedule(plan)
-        self._attach_allegati(plan.move, plan.invoice)
-
-    def _post(self, plans):
-        """Post the bills of ``plans`` (consecutive in Odoo's number order)."""
-        moves = (
-            self.env["account.move"].browse([p.move.id for p in plans]).with_env(plans[0].move.env)
-        )
-        moves.with_context(skip_invoice_sync=True).action_post()
-        if any(m.state != "posted" for m in moves):
-            raise Refusal("posting_refused", detail=Text(_lt("the bill stayed in draft")))
-        moves.with_context(skip_invoice_sync=True).write(
-            {
-                "l10n_it_autoreg_state": "registered",
-                "l10n_it_autoreg_reason_code": False,
-                "l10n_it_autoreg_reason": False,
-                "l10n_it_autoreg_missing_tax_key": False,
-                "l10n_it_autoreg_duplicate_id": False,
-                # written from the document, not by a person: Odoo's auto-post
-                # suggestion counts it as a validation without edits
-                "is_manually_modified": False,
-            }
-        )
-
-    @staticmethod
-    def _post_groups(plans):
-        """Consecutive plans whose bills Odoo numbers in this same order when
-        posted together (it numbers them by date, reference and id): posting
-        such a group at once gives the numbers of posting one after the
-        other.  A bill whose date a lock date would move is posted alone."""
-        groups, group, last = [], [], None
-        for plan in plans:
-            move = plan.move
-            key = (move.date, move.ref or "", move.id)
-            alone = bool(move._get_violated_lock_dates(move.date, move._affect_tax_report()))
-            if group and (alone or last is None or key <= last):
-                groups.append(group)
-                group = []
-            group.append(plan)
-            last = None if alone else key
-        if group:
-            groups.append(group)
-        return groups

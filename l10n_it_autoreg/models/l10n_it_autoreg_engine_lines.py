@@ -64,7 +64,16 @@ class L10nItAutoregEngine(models.AbstractModel):
             for partner_id, account_id, tax_id, count in self.env.cr.fetchall():
                 history[(partner_id, tax_id)][account_id] += count
                 history[(partner_id, None)][account_id] += count
-        return {"supplierinfo": supplierinfo, "barcodes": barcodes, "history": history}
+        # the accounts of the history that still exist (one query)
+        accounts = self.env["account.account"].browse(
+            {account for counter in history.values() for account in counter}
+        )
+        return {
+            "supplierinfo": supplierinfo,
+            "barcodes": barcodes,
+            "history": history,
+            "history_accounts": accounts.exists(),
+        }
 
     def _supplier_lines_where(self, company, partners):
         """SQL condition on ``l`` (account_move_line) and ``m`` (its move):
@@ -120,7 +129,7 @@ class L10nItAutoregEngine(models.AbstractModel):
         )
         if counter:
             account = Account.browse(counter.most_common(1)[0][0])
-            if account.exists() and not account.deprecated:
+            if account in batch.accounting["history_accounts"] and not account.deprecated:
                 return account, Text(_lt("supplier's previous bills"))
         if company.l10n_it_autoreg_default_account_id:
             return company.l10n_it_autoreg_default_account_id, Text(_lt("company default account"))

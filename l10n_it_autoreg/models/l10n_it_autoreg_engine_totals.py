@@ -9,6 +9,7 @@ from ..registration.amounts import ZERO, D, r2
 from ..registration.outcome import Text, _lt
 from ..registration.schedule import due_date_schedule
 from ..registration.totals import BillFigures, TaxLine, check_amount_due, verify_taxes
+from .l10n_it_autoreg_engine_write import _changed_values
 
 
 class L10nItAutoregEngine(models.AbstractModel):
@@ -203,7 +204,10 @@ class L10nItAutoregEngine(models.AbstractModel):
                 "date_maturity": date,
             }
             if index < len(terms):
-                Line.browse(terms[index].id).write(vals)
+                # Odoo's payable line often has them already
+                changed = _changed_values(terms[index], vals)
+                if changed:
+                    Line.browse(terms[index].id).write(changed)
             else:
                 Line.create(
                     {

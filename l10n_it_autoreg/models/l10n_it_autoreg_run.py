@@ -308,17 +308,22 @@ class L10nItAutoregRun(models.Model):
         # the run counts what its own engine call registered, nothing else
         registered, refused = result.registered & moves, result.refused & moves
         untouched = moves - registered - refused
-        vals = {
-            "recognized_move_ids": [Command.link(m.id) for m in registered],
-            "unrecognized_move_ids": [Command.link(m.id) for m in refused],
-            "move_ids": [Command.unlink(m.id) for m in untouched],
-        }
+        # only the fields that change: writing move_ids checks the company of
+        # every document of the run (thousands for a backlog), at each batch
+        vals = {}
+        if registered:
+            vals["recognized_move_ids"] = [Command.link(m.id) for m in registered]
+        if refused:
+            vals["unrecognized_move_ids"] = [Command.link(m.id) for m in refused]
+        if untouched:
+            vals["move_ids"] = [Command.unlink(m.id) for m in untouched]
         busy = result.skipped & untouched
         if busy:
             vals["busy_count"] = run.busy_count + len(busy)
         if result.created_taxes:
             vals["created_tax_ids"] = [Command.link(t.id) for t in result.created_taxes]
-        run.write(vals)
+        if vals:
+            run.write(vals)
 
     def _record_failure(self, moves, error):
         """A document the engine could not process at all stays to register,

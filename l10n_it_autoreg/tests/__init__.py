@@ -13,6 +13,7 @@ from . import test_rule_document_types
 from . import test_rule_supplier_and_buyer
 from . import test_run_batches
 from . import test_receive
+from . import test_throughput
 from . import test_samples
 from . import test_registration_identity
 from . import test_registration_document
