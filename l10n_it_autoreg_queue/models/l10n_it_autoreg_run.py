@@ -12,7 +12,7 @@ outcome dialog, as without queue_job), when jobs are in use
 import logging
 
 import odoo
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 
 from odoo.addons.l10n_it_autoreg.db_errors import is_concurrency_error, short_error
@@ -139,7 +139,7 @@ class L10nItAutoregRun(models.Model):
                 channel=CHANNEL,
                 identity_key=chunk._identity_key(),
                 max_retries=MAX_TRIES_ON_CONCURRENCY_FAILURE,
-                description=_(
+                description=self.env._(
                     "Register %(count)s received e-invoices (%(run)s)",
                     count=len(chunk.move_ids),
                     run=run.sudo().name,
@@ -150,7 +150,7 @@ class L10nItAutoregRun(models.Model):
         finish = run.delayable(
             channel=CHANNEL,
             max_retries=MAX_TRIES_ON_CONCURRENCY_FAILURE,
-            description=_("End the registration run %(run)s", run=run.sudo().name),
+            description=self.env._("End the registration run %(run)s", run=run.sudo().name),
         )._queue_finish()
         group(*registering).on_done(finish).delay()
         jobs = [delayable._generated_job for delayable in registering]
@@ -177,7 +177,7 @@ class L10nItAutoregRun(models.Model):
         self.ensure_one()
         chunk = chunk.sudo()
         if chunk.state != "queued":
-            return _("Already done.")
+            return self.env._("Already done.")
         run = self.with_context(**{CHUNK_KEY: chunk.id})
         moves = self.env["account.move"].browse(chunk.move_ids.ids)
         try:
@@ -191,7 +191,7 @@ class L10nItAutoregRun(models.Model):
             run._leave_batch(moves, error)
         chunk.state = "done"
         outcome = chunk.outcome or {}
-        return _(
+        return self.env._(
             "%(recognized)s registered, %(unrecognized)s not recognized, %(other)s left.",
             recognized=len(outcome.get("recognized", [])),
             unrecognized=len(outcome.get("unrecognized", [])),
@@ -268,7 +268,7 @@ class L10nItAutoregRun(models.Model):
                 )
                 chunk._add_outcome(
                     dropped=chunk.move_ids,
-                    error=_(
+                    error=self.env._(
                         "The job registering %(count)s documents did not end (job %(job)s): "
                         "they are still waiting to be registered.",
                         count=len(chunk.move_ids),
