@@ -140,7 +140,7 @@ class L10nItAutoregRun(models.Model):
                 identity_key=chunk._identity_key(),
                 max_retries=MAX_TRIES_ON_CONCURRENCY_FAILURE,
                 description=self.env._(
-                    "Register %(count)s received e-invoices (%(run)s)",
+                    "%(run)s: register %(count)s e-invoices",
                     count=len(chunk.move_ids),
                     run=run.sudo().name,
                 ),
@@ -150,7 +150,7 @@ class L10nItAutoregRun(models.Model):
         finish = run.delayable(
             channel=CHANNEL,
             max_retries=MAX_TRIES_ON_CONCURRENCY_FAILURE,
-            description=self.env._("End the registration run %(run)s", run=run.sudo().name),
+            description=self.env._("%(run)s: count the outcome and end", run=run.sudo().name),
         )._queue_finish()
         group(*registering).on_done(finish).delay()
         jobs = [delayable._generated_job for delayable in registering]
@@ -192,7 +192,7 @@ class L10nItAutoregRun(models.Model):
         chunk.state = "done"
         outcome = chunk.outcome or {}
         return self.env._(
-            "%(recognized)s registered, %(unrecognized)s not recognized, %(other)s left.",
+            "%(recognized)s registered, %(unrecognized)s not recognized, %(other)s not taken.",
             recognized=len(outcome.get("recognized", [])),
             unrecognized=len(outcome.get("unrecognized", [])),
             other=len(outcome.get("dropped", [])),
