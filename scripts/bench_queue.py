@@ -14,7 +14,7 @@ so that both see the same machine:
    registry preloaded, then a warm-up batch registered through jobs (not
    timed) so that both workers have served a job;
 3. the documents are handed to jobs as "Register automatically" does on a
-   large selection (one run, chunks of 50 documents, one job each, on the
+   large selection (one run, chunks of 25 documents, one job each, on the
    channel root.l10n_it_autoreg) and committed; the time runs from that
    commit to the end of the run (the job that counts the chunks);
 4. checks: the run recognized all N, every document is a posted bill, once
@@ -43,6 +43,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from decimal import Decimal
 
@@ -66,6 +67,12 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=3, help="measurements of each configuration")
     parser.add_argument("--suppliers", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=100, help="documents of the warm-up batch")
+    parser.add_argument(
+        "--one-month",
+        action="store_true",
+        help="date every document in one month (default: over 300 days, a year's backlog): "
+        "the bills then share one number sequence, which two jobs posting at once wait on",
+    )
     parser.add_argument("--database", help="database to create (or reuse when it exists)")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     return parser.parse_args()
@@ -83,6 +90,19 @@ def addons_path():
     root = os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__)))
     paths = [os.path.join(root, "addons"), os.path.join(root, "odoo", "addons"), REPO]
     return ",".join(p for p in paths if os.path.isdir(p))
+
+
+def odoo_command():
+    """``odoo-bin`` of the Odoo python3 imports when there is one: a prefork
+    server starts its gevent process with its own ``sys.argv[0]``, which
+    ``python3 -m odoo`` makes a bare ``__main__.py`` that cannot start."""
+    import odoo
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__)))
+    odoo_bin = os.path.join(root, "odoo-bin")
+    if os.path.isfile(odoo_bin):
+        return [sys.executable, odoo_bin]
+    return [sys.executable, "-m", "odoo"]
 
 
 def write_config(database, channels=None):
@@ -133,7 +153,7 @@ def database_exists(name):
 def create_database(conf, name):
     print(f"creating database {name} ({ADDONS}): a few minutes", flush=True)
     subprocess.run(
-        [sys.executable, "-m", "odoo", "-c", conf, "-d", name, "-i", ADDONS,
+        odoo_command() + ["-c", conf, "-d", name, "-i", ADDONS,
          "--without-demo=all", "--stop-after-init", "--log-level=warn", "--no-http"],
         check=True,
     )
@@ -149,7 +169,7 @@ def drop_database(name):
 class Bench:
     """The database side, in this process: company, documents, runs, checks."""
 
-    def __init__(self, conf, database, suppliers):
+    def __init__(self, conf, database, suppliers, days=300):
         import odoo
 
         import odoo.addons
@@ -165,6 +185,7 @@ class Bench:
         self.registry = Registry(database)
         self.suppliers = self._suppliers(suppliers)
         self.serial = 0
+        self.days = days
 
     def _suppliers(self, count):
         from stdnum.it import iva
@@ -188,6 +209,8 @@ class Bench:
 
     def setup(self):
         """The Italian company, jobs switched on, the suppliers made."""
+        from odoo.modules.registry import Registry
+
         with self.registry.cursor() as cr:
             env, company = self.env(cr)
             if not company:
@@ -196,8 +219,13 @@ class Bench:
                     "country_id": env.ref("base.it").id,
                     "currency_id": env.ref("base.EUR").id,
                 })
+                # may install modules (l10n_it_edi_ndd): a new registry
                 env["account.chart.template"].try_loading("it", company, install_demo=False)
-                company.write({"vat": COMPANY_VAT, "l10n_it_codice_fiscale": COMPANY_CF})
+                cr.commit()
+        self.registry = Registry(self.registry.db_name)
+        with self.registry.cursor() as cr:
+            env, company = self.env(cr)
+            company.write({"vat": COMPANY_VAT, "l10n_it_codice_fiscale": COMPANY_CF})
             env["ir.config_parameter"].set_param("l10n_it_autoreg_queue.use_jobs", "always")
             cr.commit()
         with self.registry.cursor() as cr:
@@ -216,7 +244,7 @@ class Bench:
             seller = self.suppliers[i % len(self.suppliers)]
             spec = b.InvoiceSpec(
                 number=f"{prefix}-{os.getpid()}-{self.serial}-{i:05d}",
-                date=dt.date(2025, 1, 1) + dt.timedelta(days=i % 300),
+                date=dt.date(2025, 1, 1) + dt.timedelta(days=i % self.days),
                 seller=seller,
                 buyer=buyer,
                 lines=[
@@ -294,7 +322,16 @@ class Bench:
             if set(jobs.mapped("state")) != {"done"}:
                 problems.append(f"jobs: {sorted(jobs.mapped('state'))}")
             retries = sum(max(job.retry - 1, 0) for job in jobs)
-        return problems, len(chunks), retries
+            job_seconds = sum(
+                job.exec_time for job in jobs if job.method_name == "_queue_register_chunk")
+        return problems, len(chunks), retries, job_seconds
+
+    def backend_pids(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()")
+            return [row[0] for row in cr.fetchall()]
 
 
 class Server:
@@ -304,8 +341,7 @@ class Server:
         self.conf = write_config(database, channels=f"root:{capacity}")
         self.log = self.conf + ".log"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "odoo", "-c", self.conf, f"--logfile={self.log}",
-             "--log-level=info"],
+            odoo_command() + ["-c", self.conf, f"--logfile={self.log}", "--log-level=info"],
             start_new_session=True,
         )
 
@@ -351,12 +387,60 @@ class Server:
                 os.remove(path)
 
 
-def cpu_busy():
-    """(busy, total) jiffies of the whole machine (/proc/stat)."""
+def cpu_jiffies():
+    """(user, nice, other busy, total) jiffies of the whole machine
+    (/proc/stat): processes at nice 0 count in user, niced ones in nice."""
     with open("/proc/stat") as f:
         fields = [int(x) for x in f.readline().split()[1:]]
-    idle = fields[3] + fields[4]
-    return sum(fields) - idle, sum(fields)
+    user, nice, idle = fields[0], fields[1], fields[3] + fields[4]
+    return user, nice, sum(fields) - idle - user - nice, sum(fields)
+
+
+def backend_cpu(bench):
+    """CPU seconds of the PostgreSQL backends connected to the database now
+    ({pid: seconds}; psutil reads them as root or as their owner)."""
+    import psutil
+
+    pids = bench.backend_pids()
+    seconds = {}
+    for pid in pids:
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        seconds[pid] = times.user + times.system
+    return seconds
+
+
+class LockSampler(threading.Thread):
+    """Samples, every 0.1 s, how many backends of the database wait on a
+    lock (pg_stat_activity.wait_event_type = 'Lock'), and how many are in a
+    transaction."""
+
+    def __init__(self, bench):
+        super().__init__(daemon=True)
+        self.bench, self.samples, self.waiting, self.busy = bench, 0, 0, 0
+        self._stop_event = threading.Event()
+
+    def run(self):
+        with self.bench.registry.cursor() as cr:
+            while not self._stop_event.wait(0.1):
+                cr.execute(
+                    """SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'),
+                              count(*) FILTER (WHERE state LIKE 'idle in transaction%%'
+                                               OR state = 'active')
+                         FROM pg_stat_activity WHERE datname = current_database()
+                          AND pid <> pg_backend_pid()"""
+                )
+                waiting, busy = cr.fetchone()
+                self.samples += 1
+                self.waiting += waiting
+                self.busy += busy
+                cr.rollback()
+
+    def stop(self):
+        self._stop_event.set()
+        self.join()
 
 
 def wait_done(bench, run_id):
@@ -378,24 +462,33 @@ def measure(bench, database, capacity, count, warmup, label):
         if warm_ids:
             wait_done(bench, bench.enqueue(warm_ids))
         load_before = os.getloadavg()[0]
-        busy0, total0 = cpu_busy()
-        cpu0 = server.cpu_seconds()
+        jiffies0 = cpu_jiffies()
+        cpu0, pg0 = server.cpu_seconds(), backend_cpu(bench)
+        sampler = LockSampler(bench)
+        sampler.start()
         start = time.monotonic()
         run_id = bench.enqueue(ids)
         wait_done(bench, run_id)
         elapsed = time.monotonic() - start
-        cpu = server.cpu_seconds() - cpu0
-        busy1, total1 = cpu_busy()
+        sampler.stop()
+        cpu, pg1 = server.cpu_seconds() - cpu0, backend_cpu(bench)
+        pg = sum(pg1.values()) - sum(v for pid, v in pg0.items() if pid in pg1)
+        jiffies1 = cpu_jiffies()
         load_after = os.getloadavg()[0]
     finally:
         server.stop()
-    problems, jobs, retries = bench.check(run_id, ids)
+    problems, jobs, retries, job_seconds = bench.check(run_id, ids)
+    user, nice, other, total = (b - a for a, b in zip(jiffies0, jiffies1, strict=True))
     result = {
         "capacity": capacity,
         "seconds": elapsed,
         "rate": count / elapsed,
         "cpu": cpu,
-        "busy": 100.0 * (busy1 - busy0) / max(total1 - total0, 1),
+        "pg": pg,
+        "parallel": job_seconds / elapsed,
+        "lock_waits": sampler.waiting / max(sampler.samples, 1),
+        "busy": 100.0 * (user + nice + other) / max(total, 1),
+        "niced": 100.0 * nice / max(total, 1),
         "load": (load_before, load_after),
         "jobs": jobs,
         "retries": retries,
@@ -403,8 +496,11 @@ def measure(bench, database, capacity, count, warmup, label):
     }
     print(
         f"  {capacity} job worker(s): {count} documents in {elapsed:6.1f} s = "
-        f"{result['rate']:5.2f} bills/s; {jobs} jobs, {retries} retries; "
-        f"server CPU {cpu:5.1f} s; machine busy {result['busy']:3.0f}%, "
+        f"{result['rate']:5.2f} bills/s; {jobs} jobs, {retries} retries, "
+        f"{result['parallel']:.2f} jobs running on average, "
+        f"{result['lock_waits']:.2f} backends waiting on a lock on average; CPU: Odoo "
+        f"{cpu:5.1f} s + PostgreSQL {pg:5.1f} s = {1000 * (cpu + pg) / count:.0f} ms per bill; "
+        f"machine busy {result['busy']:3.0f}% (niced processes {result['niced']:3.0f}%), "
         f"load {load_before:.1f} -> {load_after:.1f}; "
         + ("checks OK" if not problems else "PROBLEMS: " + "; ".join(problems)),
         flush=True,
@@ -421,11 +517,12 @@ def main():
     try:
         if not reuse:
             create_database(conf, database)
-        bench = Bench(conf, database, args.suppliers)
+        bench = Bench(conf, database, args.suppliers, days=28 if args.one_month else 300)
         bench.setup()
         print(
             f"{os.cpu_count()} CPU cores; {args.count} documents of {args.suppliers} suppliers "
-            f"(5 lines each) per measurement; {HTTP_WORKERS} HTTP workers; "
+            f"(5 lines each, dated over {bench.days} days) per measurement; "
+            f"{HTTP_WORKERS} HTTP workers; "
             f"load now {os.getloadavg()[0]:.1f}",
             flush=True,
         )
@@ -447,6 +544,16 @@ def main():
             + ("every document registered once" if not problems else f"{len(problems)} PROBLEMS"),
             flush=True,
         )
+        for capacity, rs in results.items():
+            print(
+                f"  {capacity} job worker(s), medians: "
+                f"{statistics.median(r['parallel'] for r in rs):.2f} jobs running, "
+                f"{statistics.median(r['lock_waits'] for r in rs):.2f} waiting on a lock, "
+                f"{statistics.median(1000 * (r['cpu'] + r['pg']) / args.count for r in rs):.0f}"
+                f" ms CPU per bill, machine busy "
+                f"{statistics.median(r['busy'] for r in rs):.0f}%",
+                flush=True,
+            )
         return 1 if problems else 0
     finally:
         os.remove(conf)
