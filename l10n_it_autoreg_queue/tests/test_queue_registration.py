@@ -7,13 +7,18 @@ its work rolled back), or trapped (``trap_jobs``) to check what is enqueued.
 Jobs are switched on by the system parameter (``always``): the test server
 runs no job runner."""
 
+import io
+import os
 from datetime import timedelta
 from decimal import Decimal
 from unittest.mock import patch
 
+import polib
+
 from odoo import Command, fields
-from odoo.tests import new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
+from odoo.tools.translate import trans_export
 
 from odoo.addons.l10n_it_autoreg.tests.common import AutoregCommon, InvoiceSpec, LineSpec
 from odoo.addons.l10n_it_autoreg_queue.models.l10n_it_autoreg_run import (
@@ -25,6 +30,7 @@ from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 RUN_MODULE = "odoo.addons.l10n_it_autoreg.models.l10n_it_autoreg_run"
+I18N = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n")
 
 
 @tagged("post_install_l10n", "post_install", "-at_install")
@@ -389,3 +395,28 @@ class TestQueueRegistration(AutoregCommon):
         self.assertEqual(left.mapped("l10n_it_autoreg_state"), ["pending", "pending"])
         self.assertIn("did not end", run.error_message)
         self.assertFalse(run.move_ids & left)
+
+
+@tagged("post_install", "-at_install")
+class TestQueueI18n(TransactionCase):
+    """The glue speaks Italian too: its it.po covers every term it has."""
+
+    def test_po_covers_the_module(self):
+        buf = io.BytesIO()
+        trans_export(False, ["l10n_it_autoreg_queue"], buf, "po", self.env.cr)
+        template = polib.pofile(buf.getvalue().decode())
+        po = polib.pofile(os.path.join(I18N, "it.po"))
+        translated = {e.msgid for e in po if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
+        missing = [e.msgid for e in template if e.msgid not in translated]
+        self.assertFalse(missing, "terms missing from l10n_it_autoreg_queue/i18n/it.po")
+
+    def test_job_description_in_italian(self):
+        self.env["res.lang"]._activate_lang("it_IT")
+        self.env["ir.module.module"]._load_module_terms(
+            ["l10n_it_autoreg", "l10n_it_autoreg_queue"], ["it_IT"], overwrite=True
+        )
+        it = self.env(context={"lang": "it_IT"})
+        self.assertEqual(
+            it._("%(run)s: register %(count)s e-invoices", run="R", count=3),
+            "R: registra 3 fatture elettroniche",
+        )
