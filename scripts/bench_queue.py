@@ -143,9 +143,23 @@ def psql_env():
 
 def database_exists(name):
     out = subprocess.run(
-        ["psql", "-h", DB["host"], "-p", DB["port"], "-U", DB["user"], "-d", "postgres", "-tAc",
-         f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-        env=psql_env(), capture_output=True, text=True, check=True,
+        [
+            "psql",
+            "-h",
+            DB["host"],
+            "-p",
+            DB["port"],
+            "-U",
+            DB["user"],
+            "-d",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
+        ],
+        env=psql_env(),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return out.stdout.strip() == "1"
 
@@ -153,8 +167,19 @@ def database_exists(name):
 def create_database(conf, name):
     print(f"creating database {name} ({ADDONS}): a few minutes", flush=True)
     subprocess.run(
-        odoo_command() + ["-c", conf, "-d", name, "-i", ADDONS,
-         "--without-demo=all", "--stop-after-init", "--log-level=warn", "--no-http"],
+        odoo_command()
+        + [
+            "-c",
+            conf,
+            "-d",
+            name,
+            "-i",
+            ADDONS,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+            "--no-http",
+        ],
         check=True,
     )
 
@@ -162,7 +187,8 @@ def create_database(conf, name):
 def drop_database(name):
     subprocess.run(
         ["dropdb", "--if-exists", "-h", DB["host"], "-p", DB["port"], "-U", DB["user"], name],
-        env=psql_env(), check=False,
+        env=psql_env(),
+        check=False,
     )
 
 
@@ -195,8 +221,11 @@ class Bench:
             candidate = "0%010d" % number
             number += 1
             if iva.is_valid(candidate):
-                parties.append(self.builder.PartySpec(
-                    vat="IT" + candidate, name="Fornitore Coda %d Srl" % len(parties)))
+                parties.append(
+                    self.builder.PartySpec(
+                        vat="IT" + candidate, name="Fornitore Coda %d Srl" % len(parties)
+                    )
+                )
         return parties
 
     def env(self, cr):
@@ -214,25 +243,27 @@ class Bench:
         with self.registry.cursor() as cr:
             env, company = self.env(cr)
             if not company:
-                company = env["res.company"].create({
-                    "name": COMPANY_NAME,
-                    "country_id": env.ref("base.it").id,
-                    "currency_id": env.ref("base.EUR").id,
-                })
+                company = env["res.company"].create(
+                    {
+                        "name": COMPANY_NAME,
+                        "country_id": env.ref("base.it").id,
+                        "currency_id": env.ref("base.EUR").id,
+                    }
+                )
                 # may install modules (l10n_it_edi_ndd): a new registry
                 env["account.chart.template"].try_loading("it", company, install_demo=False)
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit (a script: its own transactions)
         self.registry = Registry(self.registry.db_name)
         with self.registry.cursor() as cr:
             env, company = self.env(cr)
             company.write({"vat": COMPANY_VAT, "l10n_it_codice_fiscale": COMPANY_CF})
             env["ir.config_parameter"].set_param("l10n_it_autoreg_queue.use_jobs", "always")
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit (a script: its own transactions)
         with self.registry.cursor() as cr:
             env, company = self.env(cr)
             moves = self.receive(env, company, len(self.suppliers), prefix="SETUP")
             moves.action_l10n_it_autoreg_register()
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit (a script: its own transactions)
 
     def receive(self, env, company, count, prefix):
         """``count`` pending bills received (files made by the builder)."""
@@ -260,16 +291,20 @@ class Bench:
             name = "IT%s_Q%s%04d.xml" % (seller.vat[2:], self.serial % 10, i % 10000)
             files.append((name, b.build_xml(spec)))
         journal = env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", "purchase")], limit=1)
-        return env["account.move"].with_company(company)._l10n_it_autoreg_receive_files(
-            files, journal=journal)
+            [("company_id", "=", company.id), ("type", "=", "purchase")], limit=1
+        )
+        return (
+            env["account.move"]
+            .with_company(company)
+            ._l10n_it_autoreg_receive_files(files, journal=journal)
+        )
 
     def prepare(self, count, prefix):
         """Received documents, committed: their ids."""
         with self.registry.cursor() as cr:
             env, company = self.env(cr)
             moves = self.receive(env, company, count, prefix)
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit (a script: its own transactions)
             return moves.ids
 
     def enqueue(self, ids):
@@ -282,7 +317,7 @@ class Bench:
             result = Run._action_register_moves(moves)
             assert result.get("tag") == "display_notification", result
             run = Run.search([("move_ids", "in", ids[:1])], limit=1, order="id desc")
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit (a script: its own transactions)
             return run.id
 
     def run_state(self, run_id):
@@ -300,16 +335,19 @@ class Bench:
             if (run.state, run.recognized_count, run.unrecognized_count) != ("done", len(ids), 0):
                 problems.append(
                     f"run {run.state}: {run.recognized_count} recognized, "
-                    f"{run.unrecognized_count} not recognized of {len(ids)}; {run.note or ''}")
+                    f"{run.unrecognized_count} not recognized of {len(ids)}; {run.note or ''}"
+                )
             not_posted = moves.filtered(
-                lambda m: (m.state, m.l10n_it_autoreg_state) != ("posted", "registered"))
+                lambda m: (m.state, m.l10n_it_autoreg_state) != ("posted", "registered")
+            )
             if not_posted:
                 problems.append(f"{len(not_posted)} documents not registered")
             cr.execute(
                 """SELECT ref, count(*) FROM account_move
                     WHERE company_id = %s AND state = 'posted' AND ref IN %s
                     GROUP BY ref HAVING count(*) > 1""",
-                [run.company_id.id, tuple(moves.mapped("ref"))])
+                [run.company_id.id, tuple(moves.mapped("ref"))],
+            )
             twice = cr.fetchall()
             if twice:
                 problems.append(f"{len(twice)} documents posted more than once")
@@ -323,14 +361,16 @@ class Bench:
                 problems.append(f"jobs: {sorted(jobs.mapped('state'))}")
             retries = sum(max(job.retry - 1, 0) for job in jobs)
             job_seconds = sum(
-                job.exec_time for job in jobs if job.method_name == "_queue_register_chunk")
+                job.exec_time for job in jobs if job.method_name == "_queue_register_chunk"
+            )
         return problems, len(chunks), retries, job_seconds
 
     def backend_pids(self):
         with self.registry.cursor() as cr:
             cr.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                " AND pid <> pg_backend_pid()")
+                " AND pid <> pg_backend_pid()"
+            )
             return [row[0] for row in cr.fetchall()]
 
 
@@ -532,8 +572,10 @@ def main():
             print(f"round {rnd + 1}/{args.rounds}", flush=True)
             for capacity in order:
                 results[capacity].append(
-                    measure(bench, database, capacity, args.count, args.warmup,
-                            f"R{rnd}K{capacity}"))
+                    measure(
+                        bench, database, capacity, args.count, args.warmup, f"R{rnd}K{capacity}"
+                    )
+                )
         one = statistics.median(r["rate"] for r in results[1])
         two = statistics.median(r["rate"] for r in results[2])
         ratios = [b["rate"] / a["rate"] for a, b in zip(results[1], results[2], strict=True)]

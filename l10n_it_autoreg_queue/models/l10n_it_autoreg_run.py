@@ -103,11 +103,12 @@ class L10nItAutoregRun(models.Model):
     @api.depends("move_ids", "recognized_move_ids", "unrecognized_move_ids")
     def _compute_remaining_count(self):
         """Documents of the jobs already done count as done."""
-        super()._compute_remaining_count()
+        res = super()._compute_remaining_count()
         for run in self:
             done = run.sudo().chunk_ids.filtered(lambda c: c.state == "done")
             if done:
                 run.remaining_count = len(run._remaining_moves() - done.move_ids)
+        return res
 
     # ------------------------------------------------------------------
     # Enqueuing
@@ -123,10 +124,11 @@ class L10nItAutoregRun(models.Model):
             if not todo:
                 continue
             ids = todo.sorted("id").ids
+            size = self._job_size
             chunks = Chunk.create(
                 [
-                    {"run_id": run.id, "move_ids": [fields.Command.set(ids[i : i + self._job_size])]}
-                    for i in range(0, len(ids), self._job_size)
+                    {"run_id": run.id, "move_ids": [fields.Command.set(ids[i : i + size])]}
+                    for i in range(0, len(ids), size)
                 ]
             )
             run._queue_delay(chunks)

@@ -123,15 +123,12 @@ class TestQueueRegistration(AutoregCommon):
         bills = self.env["account.move"].search(
             [("ref", "in", moves.mapped("ref")), ("state", "=", "posted")]
         )
-        return {ref: len(bills.filtered(lambda b, r=ref: b.ref == r)) for ref in moves.mapped("ref")}
+        refs = moves.mapped("ref")
+        return {ref: len(bills.filtered(lambda b, r=ref: b.ref == r)) for ref in refs}
 
     def chunks_of(self, jobs):
         """The documents of each registration job (its chunk argument)."""
-        return [
-            job.args[0].move_ids
-            for job in jobs
-            if job.method_name == "_queue_register_chunk"
-        ]
+        return [job.args[0].move_ids for job in jobs if job.method_name == "_queue_register_chunk"]
 
     # -- when jobs are used -------------------------------------------------
     def test_jobs_used_only_with_a_runner_or_when_asked(self):
@@ -162,8 +159,10 @@ class TestQueueRegistration(AutoregCommon):
     def test_cron_enqueues_one_job_per_chunk(self):
         self._enable()
         moves = self.documents(5, bad=(4,))
-        with patch.object(self.env.registry["l10n_it_autoreg.run"], "_job_size", 2), \
-                trap_jobs() as trap:
+        with (
+            patch.object(self.env.registry["l10n_it_autoreg.run"], "_job_size", 2),
+            trap_jobs() as trap,
+        ):
             self.Run._cron_register(commit=False)
             run = self.Run.search([("company_id", "=", self.company.id)])
             self.assertRecordValues(run, [{"trigger": "cron", "state": "running"}])
@@ -192,10 +191,19 @@ class TestQueueRegistration(AutoregCommon):
         for move in moves - moves[3]:
             self.assertRegistered(move, 100, 22, 122)
         self.assertRefused(moves[3], "tax_not_found", "13.13")
-        self.assertRecordValues(run, [{
-            "state": "done", "outcome": "partial", "recognized_count": 4,
-            "unrecognized_count": 1, "busy_count": 0, "left_count": 0,
-        }])
+        self.assertRecordValues(
+            run,
+            [
+                {
+                    "state": "done",
+                    "outcome": "partial",
+                    "recognized_count": 4,
+                    "unrecognized_count": 1,
+                    "busy_count": 0,
+                    "left_count": 0,
+                }
+            ],
+        )
         self.assertEqual(run.recognized_move_ids, moves - moves[3])
         self.assertEqual(run.move_ids, moves)
         self.assertEqual(run.sudo().chunk_ids.mapped("state"), ["counted"] * 3)
@@ -219,22 +227,24 @@ class TestQueueRegistration(AutoregCommon):
     def test_large_selection_enqueued_as_the_user(self):
         moves = self.documents(5, bad=(2,))
         Run = self.Run.with_user(self.billing)
-        with patch.object(self.env.registry["l10n_it_autoreg.run"], "_sync_limit", 2), \
-                patch.object(self.env.registry["l10n_it_autoreg.run"], "_job_size", 2):
+        with (
+            patch.object(self.env.registry["l10n_it_autoreg.run"], "_sync_limit", 2),
+            patch.object(self.env.registry["l10n_it_autoreg.run"], "_job_size", 2),
+        ):
             result = Run._action_register_moves(moves.with_user(self.billing))
         self.assertEqual(result["tag"], "display_notification")
         self.assertEqual(result["params"]["title"], "Processing documents…")
         run = self.Run.search([("company_id", "=", self.company.id)])
-        self.assertRecordValues(run, [{"trigger": "manual", "state": "running",
-                                       "user_id": self.billing.id}])
+        self.assertRecordValues(
+            run, [{"trigger": "manual", "state": "running", "user_id": self.billing.id}]
+        )
         jobs = self.jobs()
         self.assertEqual(sorted(jobs.mapped("state")), ["pending"] * 3 + ["wait_dependencies"])
         self.assertEqual(jobs.user_id, self.billing, "the jobs run as the user")
         self.assertEqual(Run.get_to_register_status()["remaining"], 5)
         self.perform_jobs(limit=1)
         done = self.chunks_of(self.jobs(["done"]))[0]
-        self.assertEqual(Run.get_to_register_status()["remaining"], 5 - len(done),
-                         "one job done")
+        self.assertEqual(Run.get_to_register_status()["remaining"], 5 - len(done), "one job done")
         self.assertEqual(run.state, "running")
         self.perform_jobs()
         self.assertEqual(self.jobs().mapped("state"), ["done"] * 4)
@@ -242,8 +252,17 @@ class TestQueueRegistration(AutoregCommon):
         self.assertRefused(moves[1], "tax_not_found")
         for move in moves - moves[1]:
             self.assertRegistered(move, 100, 22, 122)
-        self.assertRecordValues(run, [{"state": "done", "recognized_count": 4,
-                                       "unrecognized_count": 1, "outcome": "partial"}])
+        self.assertRecordValues(
+            run,
+            [
+                {
+                    "state": "done",
+                    "recognized_count": 4,
+                    "unrecognized_count": 1,
+                    "outcome": "partial",
+                }
+            ],
+        )
         self.assertEqual(run.unrecognized_move_ids, moves[1])
         # the user is told the outcome, once
         self.assertEqual([(n[0], n[2]["run_id"]) for n in self.notified], [(self.billing, run.id)])
@@ -291,8 +310,7 @@ class TestQueueRegistration(AutoregCommon):
         second = self.Run._create_run(self.company, moves)
         second._queue_runs()
         self.assertEqual(len(self.jobs()), 2, "one registration job, one ending the run")
-        self.assertRecordValues(second, [{"state": "done", "busy_count": 3,
-                                          "recognized_count": 0}])
+        self.assertRecordValues(second, [{"state": "done", "busy_count": 3, "recognized_count": 0}])
         self.assertIn("being registered by another process", second.note)
         self.perform_jobs()
         self.assertRecordValues(first, [{"state": "done", "recognized_count": 3}])
@@ -313,8 +331,9 @@ class TestQueueRegistration(AutoregCommon):
         self.assertEqual(self.jobs().mapped("state"), ["done"] * 4)
         self.assertEqual(set(self.bills_posted(moves).values()), {1})
         self.assertEqual(first.recognized_move_ids, moves)
-        self.assertRecordValues(second, [{"state": "done", "recognized_count": 0,
-                                          "unrecognized_count": 0}])
+        self.assertRecordValues(
+            second, [{"state": "done", "recognized_count": 0, "unrecognized_count": 0}]
+        )
         self.assertFalse(second.move_ids, "already registered: they left the second run")
 
     # -- retry on serialization failures -------------------------------------
@@ -324,8 +343,9 @@ class TestQueueRegistration(AutoregCommon):
         another transaction changed the row first; the count survives the
         rollbacks (a sequence)."""
         self.env.flush_all()
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             CREATE SEQUENCE autoreg_queue_test_failures;
             CREATE FUNCTION autoreg_queue_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
@@ -339,8 +359,9 @@ class TestQueueRegistration(AutoregCommon):
                 WHEN (NEW.state = 'posted' AND OLD.state = 'draft')
                 EXECUTE FUNCTION autoreg_queue_test_fail()
             """,
-            times,
-        ))
+                times,
+            )
+        )
 
     def test_serialization_failure_retried(self):
         moves = self.documents(2)
@@ -354,24 +375,27 @@ class TestQueueRegistration(AutoregCommon):
         for move in moves:
             self.assertRegistered(move, 100, 22, 122)
         self.assertEqual(set(self.bills_posted(moves).values()), {1})
-        self.assertRecordValues(run, [{"state": "done", "outcome": "success",
-                                       "recognized_count": 2, "left_count": 0}])
+        self.assertRecordValues(
+            run, [{"state": "done", "outcome": "success", "recognized_count": 2, "left_count": 0}]
+        )
 
     def test_serialization_failure_every_try_leaves_the_documents(self):
         moves = self.documents(2)
         run = self.Run._create_run(self.company, moves)
         run._queue_runs()
         self.fail_posting(1000)
-        with mute_logger(RUN_MODULE, "odoo.sql_db",
-                         "odoo.addons.l10n_it_autoreg.models.l10n_it_autoreg_run_cron"):
+        with mute_logger(
+            RUN_MODULE, "odoo.sql_db", "odoo.addons.l10n_it_autoreg.models.l10n_it_autoreg_run_cron"
+        ):
             self.perform_jobs()
         job = self.jobs().filtered(lambda j: j.method_name == "_queue_register_chunk")
         self.assertRecordValues(job, [{"state": "done", "retry": 5}])
         self.assertEqual(moves.mapped("state"), ["draft", "draft"])
         self.assertEqual(moves.mapped("l10n_it_autoreg_state"), ["pending", "pending"])
         self.assertFalse(any(moves.mapped("l10n_it_autoreg_reason_code")), "never internal_error")
-        self.assertRecordValues(run, [{"state": "done", "outcome": "partial",
-                                       "recognized_count": 0, "left_count": 2}])
+        self.assertRecordValues(
+            run, [{"state": "done", "outcome": "partial", "recognized_count": 0, "left_count": 2}]
+        )
         self.assertIn("2 documents were not registered", run.note)
 
     # -- a job that does not end -----------------------------------------------
@@ -389,8 +413,9 @@ class TestQueueRegistration(AutoregCommon):
         self.assertEqual(run.state, "running", "the job ending the run waits for the other")
         with mute_logger("odoo.addons.l10n_it_autoreg_queue.models.l10n_it_autoreg_run"):
             self.Run._cron_register(commit=False)
-        self.assertRecordValues(run, [{"state": "done", "recognized_count": 2,
-                                       "outcome": "partial"}])
+        self.assertRecordValues(
+            run, [{"state": "done", "recognized_count": 2, "outcome": "partial"}]
+        )
         left = self.chunks_of(cancelled)[0]
         self.assertEqual(left.mapped("l10n_it_autoreg_state"), ["pending", "pending"])
         self.assertIn("did not end", run.error_message)
