@@ -1,7 +1,9 @@
 """Packaging: `pip install .` installs the addon as the wheel
 ``odoo-addon-l10n_it_autoreg`` into the ``odoo.addons`` namespace (as OCA
-publishes addons) together with the ``fatturapa-inspect`` console script.
-The addon also works by simply adding this folder to Odoo's --addons-path."""
+publishes addons) together with the ``fatturapa-inspect`` console script,
+and beside it its glue module for OCA queue_job, ``l10n_it_autoreg_queue``
+(auto-installed in a database only where queue_job is installed).  The
+addons also work by simply adding this folder to Odoo's --addons-path."""
 
 import ast
 import os
@@ -9,6 +11,8 @@ import os
 from setuptools import find_packages, setup
 
 ADDON = "l10n_it_autoreg"
+# the addons the wheel installs: the addon, then its glue modules
+ADDONS = [ADDON, "l10n_it_autoreg_queue"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -17,10 +21,10 @@ def manifest():
         return ast.literal_eval(f.read())
 
 
-def data_files_of_addon():
-    """Every non-Python file of the addon (views, data, i18n, static, demo)."""
+def data_files_of_addon(addon):
+    """Every non-Python file of ``addon`` (views, data, i18n, static, demo)."""
     files = []
-    root = os.path.join(HERE, ADDON)
+    root = os.path.join(HERE, addon)
     for dirpath, _dirnames, filenames in os.walk(root):
         if "__pycache__" in dirpath:
             continue
@@ -45,10 +49,14 @@ setup(
     # Odoo itself is not a requirement: it is not published on PyPI and is
     # installed beside the addon (see README).
     install_requires=["lxml", "asn1crypto"],
-    package_dir={"odoo.addons." + ADDON: ADDON},
-    packages=["odoo.addons." + ADDON]
-    + [f"odoo.addons.{ADDON}.{pkg}" for pkg in find_packages(ADDON)],
-    package_data={"odoo.addons." + ADDON: data_files_of_addon()},
+    package_dir={"odoo.addons." + addon: addon for addon in ADDONS},
+    packages=[
+        name
+        for addon in ADDONS
+        for name in ["odoo.addons." + addon]
+        + [f"odoo.addons.{addon}.{pkg}" for pkg in find_packages(addon)]
+    ],
+    package_data={"odoo.addons." + addon: data_files_of_addon(addon) for addon in ADDONS},
     entry_points={
         "console_scripts": [
             f"fatturapa-inspect = odoo.addons.{ADDON}.fatturapa.cli:main",

@@ -119,6 +119,34 @@ ensure_oca_reconcile() {
         "odoo-addon-account_statement_base==18.0.*"
 }
 
+# OCA queue_job (18.0, from PyPI): the job queue that l10n_it_autoreg_queue
+# (this repository's glue module, auto-installed with it) hands registration
+# runs to.  Installed in the test database.  The pin: queue_job 18.0 releases
+# from 18.0.1.7.1 (July 2025) on decorate methods with odoo.api.private,
+# which Odoo 18.0 gained in February 2025: on an older 18.0 (such as the one
+# of November 2024 these machines run) their registry fails to load.
+# 18.0.1.7.0.x is the last release without it and loads on every 18.0, old
+# or current.  --no-deps, as above.
+OCA_QUEUE_ADDONS="queue_job,l10n_it_autoreg_queue"
+OCA_QUEUE_JOB_VERSIONS="==18.0.1.7.0.*"
+ensure_oca_queue_job() {
+    # an installed queue_job is kept when it loads on this Odoo: the pinned
+    # release, or any release when this Odoo has odoo.api.private
+    "$PYTHON" - "$OCA_QUEUE_JOB_VERSIONS" <<'PY' 2>/dev/null && return 0
+import sys
+from importlib.metadata import version
+
+from packaging.specifiers import SpecifierSet
+
+import odoo.api
+
+installed = version("odoo-addon-queue_job")
+sys.exit(not (hasattr(odoo.api, "private") or installed in SpecifierSet(sys.argv[1])))
+PY
+    log "Installing OCA queue_job (odoo-addon-queue_job$OCA_QUEUE_JOB_VERSIONS)"
+    "$PYTHON" -m pip install -q --no-deps "odoo-addon-queue_job$OCA_QUEUE_JOB_VERSIONS"
+}
+
 # Write an Odoo configuration file for database $1 and print its path.  Its
 # HTTP port is a free one: two test runs at once (the browser tests serve
 # HTTP) must not talk to each other's server; the demo passes its own port.

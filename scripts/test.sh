@@ -19,6 +19,7 @@ ensure_postgres
 ensure_python_tools
 ensure_chromium
 ensure_oca_reconcile
+ensure_oca_queue_job
 
 DB="autoreg_test_$(date +%s)_$$"
 CONF="$(write_odoo_config "$DB")"
@@ -27,16 +28,19 @@ trap cleanup EXIT
 
 cd "$REPO_DIR"
 start=$(date +%s)
-log "Creating database $DB and installing l10n_it_autoreg"
-odoo_cmd -c "$CONF" -d "$DB" -i "l10n_it_autoreg,$OCA_RECONCILE_ADDONS" --without-demo=all \
+log "Creating database $DB and installing l10n_it_autoreg (and l10n_it_autoreg_queue, with OCA queue_job)"
+odoo_cmd -c "$CONF" -d "$DB" -i "l10n_it_autoreg,$OCA_RECONCILE_ADDONS,$OCA_QUEUE_ADDONS" --without-demo=all \
     --stop-after-init --log-level=warn --no-http
 log "Installed in $(( $(date +%s) - start )) s; running the tests"
 
+# the glue module's tests too, in a whole-suite run
+DEFAULT_EXTRA=()
+[ $# = 0 ] && DEFAULT_EXTRA=(l10n_it_autoreg_queue/tests)
 set +e
 "$PYTHON" -m pytest -p no:cacheprovider \
     --odoo-config="$CONF" --odoo-database="$DB" --odoo-http \
     --odoo-log-level=warn \
-    -r fEs "${@:-l10n_it_autoreg/tests}"
+    -r fEs "${@:-l10n_it_autoreg/tests}" "${DEFAULT_EXTRA[@]}"
 status=$?
 set -e
 if [ "$status" = 5 ]; then

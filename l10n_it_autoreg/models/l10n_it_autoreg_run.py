@@ -287,7 +287,7 @@ class L10nItAutoregRun(models.Model):
         )
         gone = current - valid
         if gone:
-            run.write({"move_ids": [Command.unlink(m.id) for m in gone]})
+            self._add_outcome(dropped=gone)
         return moves.browse(valid.ids)
 
     def _call_engine(self, moves):
@@ -308,27 +308,55 @@ class L10nItAutoregRun(models.Model):
         # the run counts what its own engine call registered, nothing else
         registered, refused = result.registered & moves, result.refused & moves
         untouched = moves - registered - refused
-        # only the fields that change: writing move_ids checks the company of
-        # every document of the run (thousands for a backlog), at each batch
+        self._add_outcome(
+            recognized=registered,
+            unrecognized=refused,
+            dropped=untouched,
+            busy=len(result.skipped & untouched),
+            taxes=result.created_taxes,
+        )
+
+    def _add_outcome(
+        self,
+        recognized=None,
+        unrecognized=None,
+        dropped=None,
+        busy=0,
+        left=0,
+        error=None,
+        taxes=None,
+    ):
+        """Record in the run what became of some of its documents:
+        ``recognized`` / ``unrecognized`` (account.move), ``dropped`` (they
+        leave the run: no longer to register, another transaction holds them,
+        or left after concurrency errors), ``busy`` / ``left`` (how many of
+        the dropped ones another process holds / were left), ``error`` (a
+        line of the run's errors), ``taxes`` (account.tax created).  The one
+        place the processing writes a run's outcome (another module records
+        it elsewhere by overriding it)."""
+        self.ensure_one()
+        run = self.sudo()
         vals = {}
-        if registered:
-            vals["recognized_move_ids"] = [Command.link(m.id) for m in registered]
-        if refused:
-            vals["unrecognized_move_ids"] = [Command.link(m.id) for m in refused]
-        if untouched:
-            vals["move_ids"] = [Command.unlink(m.id) for m in untouched]
-        busy = result.skipped & untouched
+        if recognized:
+            vals["recognized_move_ids"] = [Command.link(m.id) for m in recognized]
+        if unrecognized:
+            vals["unrecognized_move_ids"] = [Command.link(m.id) for m in unrecognized]
+        if dropped:
+            vals["move_ids"] = [Command.unlink(m.id) for m in dropped]
         if busy:
-            vals["busy_count"] = run.busy_count + len(busy)
-        if result.created_taxes:
-            vals["created_tax_ids"] = [Command.link(t.id) for t in result.created_taxes]
+            vals["busy_count"] = run.busy_count + busy
+        if left:
+            vals["left_count"] = run.left_count + left
+        if error:
+            vals["error_message"] = "\n".join(filter(None, [run.error_message, error]))
+        if taxes:
+            vals["created_tax_ids"] = [Command.link(t.id) for t in taxes]
         if vals:
             run.write(vals)
 
     def _record_failure(self, moves, error):
         """A document the engine could not process at all stays to register,
         marked not recognized with the error."""
-        run = self.sudo()
         reason = self.env["l10n_it_autoreg.engine"]._reason_text(
             Refusal("internal_error", detail=short_error(error))
         )
@@ -347,22 +375,12 @@ class L10nItAutoregRun(models.Model):
                         "l10n_it_autoreg_duplicate_id": False,
                     }
                 )
-                run.write(
-                    {
-                        "unrecognized_move_ids": [Command.link(m.id) for m in moves],
-                        "error_message": "\n".join(filter(None, [run.error_message, message])),
-                    }
-                )
+                self._add_outcome(unrecognized=moves, error=message)
         except Exception as failure:  # noqa: BLE001 -- the run goes on without them
             if is_concurrency_error(failure):
                 raise
             _logger.exception("Could not record the failure of %s", moves.display_name)
-            run.write(
-                {
-                    "move_ids": [Command.unlink(m.id) for m in moves],
-                    "error_message": "\n".join(filter(None, [run.error_message, message])),
-                }
-            )
+            self._add_outcome(dropped=moves, error=message)
 
     def _finish(self, notify=True):
         for run in self.sudo():

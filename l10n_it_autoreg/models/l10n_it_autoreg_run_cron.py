@@ -64,7 +64,7 @@ class L10nItAutoregRun(models.Model):
                 note="\n".join(notes) or False,
             )
         if len(eligible) > self._sync_limit:
-            self._trigger_cron()
+            runs._process_later()
             return {
                 "type": "ir.actions.client",
                 "tag": "display_notification",
@@ -82,6 +82,11 @@ class L10nItAutoregRun(models.Model):
         for run in runs:
             run._process(notify=False)
         return runs._action_outcome()
+
+    def _process_later(self):
+        """Have the runs ``self`` processed in the background: by the
+        scheduled action (woken up now)."""
+        self._trigger_cron()
 
     @api.model
     def _register_now(self, moves):
@@ -199,7 +204,7 @@ class L10nItAutoregRun(models.Model):
         done = 0
         Run = self.sudo()
         while True:
-            runs = Run.search([("state", "=", "running")], order="date_start, id")
+            runs = Run._running_runs()
             stopped = runs.filtered(
                 lambda r: r.trigger == "cron" and not r.company_id.l10n_it_autoreg_enabled
             )
@@ -230,6 +235,12 @@ class L10nItAutoregRun(models.Model):
             self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             if time_budget is not None and time.monotonic() - started > time_budget:
                 break
+
+    @api.model
+    def _running_runs(self):
+        """The runs in progress the scheduled action works through, oldest
+        first (another module may hand some of them to other workers)."""
+        return self.sudo().search([("state", "=", "running")], order="date_start, id")
 
     def _retrying(self, func, commit, give_up=None):
         """``func()``; when this code owns the transaction (``commit``), a
@@ -274,19 +285,13 @@ class L10nItAutoregRun(models.Model):
         registered); the run counts them (``left_count``) and says so when
         it ends.  A later run takes them again."""
         self.ensure_one()
-        run = self.sudo()
         _logger.warning(
             "Registration run %s: %s documents left to register (%s)",
-            run.id,
+            self.id,
             len(moves),
             type(error).__name__,
         )
-        run.write(
-            {
-                "move_ids": [Command.unlink(m.id) for m in moves],
-                "left_count": run.left_count + len(moves),
-            }
-        )
+        self._add_outcome(dropped=moves, left=len(moves))
 
     def _commit(self):
         if not self.env.registry.in_test_mode():
