@@ -56,7 +56,7 @@ class ReadCache:
             self._entries.move_to_end(key)
             return entry[0]
 
-    def read(self, data, filename, checksum=None):
+    def read_file(self, data, filename, checksum=None):
         """``fatturapa.read_bytes(data, filename)``, or what it gave before."""
         checksum = checksum or self.checksum(data)
         result = self.get(checksum, filename)

@@ -111,7 +111,7 @@ def upload_and_register(odoo, registry, side, ids, files, profile=None):
             )
             moves = journal._create_document_from_attachment(attachments.ids)
             env.flush_all()
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
         move_ids = moves.ids
     with registry.cursor() as cr:
         if side == "addon":
@@ -119,13 +119,13 @@ def upload_and_register(odoo, registry, side, ids, files, profile=None):
             with bc.Meter(odoo, profile and profile("register")) as register:
                 env["l10n_it_autoreg.run"]._cron_register(time_budget=None)
                 env.flush_all()
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
         else:
             env = odoo.api.Environment(cr, admin_id, {"allowed_company_ids": [company_id]})
             with bc.Meter(odoo, profile and profile("register")) as register:
                 env["account.move"].browse(move_ids).action_post()
                 env.flush_all()
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
     return receive, register
 
 

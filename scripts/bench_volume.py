@@ -88,7 +88,7 @@ def receive(odoo, registry, company_id, journal_id, files, per_request):
                 attachments.ids
             )
             env.flush_all()
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
     return meter
 
 
@@ -100,7 +100,7 @@ def select_all_and_register(odoo, registry, company_id):
         moves = env["account.move"].search(to_register_domain(env))
         env["l10n_it_autoreg.run"]._action_register_moves(moves)
         env.flush_all()
-        cr.commit()
+        cr.commit()  # pylint: disable=invalid-commit
     return meter
 
 
@@ -109,7 +109,7 @@ def cron(odoo, registry):
     with registry.cursor() as cr, bc.Meter(odoo) as meter:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         env["l10n_it_autoreg.run"]._process_running_runs(commit=True)
-        cr.commit()
+        cr.commit()  # pylint: disable=invalid-commit
     return meter
 
 

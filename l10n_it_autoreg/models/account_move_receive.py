@@ -139,7 +139,7 @@ class AccountMove(models.Model):
     def _l10n_it_autoreg_read(self, data, filename):
         """The reader's result of a received file (``fatturapa.read_bytes``):
         read once in this process (read_cache.py)."""
-        return READ_CACHE.read(data, filename)
+        return READ_CACHE.read_file(data, filename)
 
     @api.model
     def _l10n_it_autoreg_read_attachment(self, attachment):

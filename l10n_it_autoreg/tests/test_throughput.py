@@ -3,6 +3,7 @@
 e-invoice is registered line by line with its exact figures, documents
 received together are made in one go.  Times are benchmark figures
 (scripts/bench_end_to_end.py), never asserted here."""
+
 import datetime as dt
 import io
 import zipfile
@@ -36,15 +37,19 @@ def large_spec(count):
     lines = []
     for k in range(count):
         rate, nature = rates[k % len(rates)]
-        lines.append(LineSpec(
-            "Articolo %05d - fornitura periodica" % (k + 1),
-            price_unit=D("%d.%02d" % (1 + k % 97, (k * 37) % 100)),
-            quantity=D(1 + k % 5), vat_rate=rate, nature=nature))
+        lines.append(
+            LineSpec(
+                "Articolo %05d - fornitura periodica" % (k + 1),
+                price_unit=D("%d.%02d" % (1 + k % 97, (k * 37) % 100)),
+                quantity=D(1 + k % 5),
+                vat_rate=rate,
+                nature=nature,
+            )
+        )
     return InvoiceSpec(number="GRANDE-2025-1", date=dt.date(2025, 3, 31), lines=lines)
 
 
 class TestThroughput(AutoregCommon):
-
     def setUp(self):
         super().setUp()
         # another process: nothing read before this test
@@ -75,8 +80,13 @@ class TestThroughput(AutoregCommon):
         """Registered by a process that did not receive it (the cache of
         this one emptied): the file is read from its attachment, same
         outcome."""
-        moves = self.receive_bytes(build_xml(InvoiceSpec(number="P-1"), InvoiceSpec(
-            number="P-2", lines=[LineSpec(price_unit=D("50"))])), "IT01234567890_P0001.xml")
+        moves = self.receive_bytes(
+            build_xml(
+                InvoiceSpec(number="P-1"),
+                InvoiceSpec(number="P-2", lines=[LineSpec(price_unit=D("50"))]),
+            ),
+            "IT01234567890_P0001.xml",
+        )
         read_cache.READ_CACHE.clear()
         with reads_counted() as counts:
             self.register(moves, twin=False)
@@ -100,12 +110,14 @@ class TestThroughput(AutoregCommon):
         file attachment (byte for byte) and a note carrying it, in a bounded
         number of queries per file."""
         files = [build_xml(InvoiceSpec(number="B-%02d" % n)) for n in range(50)]
-        attachments = self.env["ir.attachment"].create([
-            {"name": "IT01234567890_B%04d.xml" % n, "raw": data} for n, data in enumerate(files)])
+        attachments = self.env["ir.attachment"].create(
+            [{"name": "IT01234567890_B%04d.xml" % n, "raw": data} for n, data in enumerate(files)]
+        )
         self.env.flush_all()
         queries = self.cr.sql_log_count
-        moves = self.journal.with_context(default_move_type="in_invoice") \
-            ._create_document_from_attachment(attachments.ids)
+        moves = self.journal.with_context(
+            default_move_type="in_invoice"
+        )._create_document_from_attachment(attachments.ids)
         self.env.flush_all()
         per_file = (self.cr.sql_log_count - queries) / len(files)
         self.assertEqual(len(moves), 50)
@@ -126,20 +138,21 @@ class TestThroughput(AutoregCommon):
         move = self.receive(spec)
         self.assertEqual(move.l10n_it_autoreg_state, "pending")
         self.register(move)
-        self.assertRegistered(move, spec.amount_untaxed(), spec.amount_tax(),
-                              spec.document_total())
+        self.assertRegistered(move, spec.amount_untaxed(), spec.amount_tax(), spec.document_total())
         self.assertEqual(len(move.invoice_line_ids), 3000)
         self.assertEqual(move.invoice_line_ids[:1].name, "Articolo 00001 - fornitura periodica")
         by_rate = {}
-        for line in move.line_ids.filtered(lambda l: l.display_type == "tax"):
+        for line in move.line_ids.filtered(lambda ml: ml.display_type == "tax"):
             rate = line.tax_line_id.amount
             by_rate[rate] = by_rate.get(rate, 0) + line.balance
         expected = {float(row.vat_rate): float(row.tax) for row in spec.summary_rows() if row.tax}
         self.assertEqual(set(by_rate), set(expected))
         for rate, tax in expected.items():
             self.assertAlmostEqual(by_rate[rate], tax, places=2)
-        self.assertEqual(self.payable_schedule(move),
-                         [(dt.date(2025, 4, 30), round(float(spec.amount_due()), 2))])
+        self.assertEqual(
+            self.payable_schedule(move),
+            [(dt.date(2025, 4, 30), round(float(spec.amount_due()), 2))],
+        )
 
     def test_batch_refused_by_the_unique_key_is_received_one_by_one(self):
         """When the database refuses one bill of a batch (another
@@ -157,13 +170,17 @@ class TestThroughput(AutoregCommon):
 
         again = build_xml(InvoiceSpec(number="K-1"))
         other = build_xml(InvoiceSpec(number="K-2"))
-        attachments = self.env["ir.attachment"].create([
-            {"name": "IT01234567890_K0001.xml", "raw": again},
-            {"name": "IT01234567890_K0002.xml", "raw": other}])
+        attachments = self.env["ir.attachment"].create(
+            [
+                {"name": "IT01234567890_K0001.xml", "raw": again},
+                {"name": "IT01234567890_K0002.xml", "raw": other},
+            ]
+        )
         count = self.env["ir.attachment"].search_count([])
         with patch.object(Move, "_l10n_it_autoreg_identify", blind):
-            moves = self.journal.with_context(default_move_type="in_invoice") \
-                ._create_document_from_attachment(attachments.ids)
+            moves = self.journal.with_context(
+                default_move_type="in_invoice"
+            )._create_document_from_attachment(attachments.ids)
         self.assertIn(first, moves)
         made = moves - first
         self.assertEqual(made.mapped("ref"), ["K-2"])
@@ -190,39 +207,57 @@ class TestThroughput(AutoregCommon):
             def wrapper(records, *args, **kwargs):
                 calls.append(name)
                 return real(records, *args, **kwargs)
+
             return patch.object(cls, name, wrapper)
 
         data = build_xml(InvoiceSpec(number="D-1"))
-        with spy(Attachment, "_decode_edi_l10n_it_edi"), \
-                spy(Move, "_l10n_it_edi_import_invoice"):
+        with spy(Attachment, "_decode_edi_l10n_it_edi"), spy(Move, "_l10n_it_edi_import_invoice"):
             upload = self.receive_bytes(data, "IT01234567890_D0001.xml")
             # the SdI download: an empty move with the file, then extended
             move = self.env["account.move"].with_company(self.company).create({})
-            attachment = self.env["ir.attachment"].create({
-                "name": "IT01234567890_D0002.xml",
-                "raw": build_xml(InvoiceSpec(number="D-2")), "res_model": "account.move",
-                "res_id": move.id, "res_field": "l10n_it_edi_attachment_file"})
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": "IT01234567890_D0002.xml",
+                    "raw": build_xml(InvoiceSpec(number="D-2")),
+                    "res_model": "account.move",
+                    "res_id": move.id,
+                    "res_field": "l10n_it_edi_attachment_file",
+                }
+            )
             move._extend_with_attachments(attachment, new=True)
             # the purchase journal's mail alias
             Alias = self.env["account.move"].with_context(
-                default_move_type="in_invoice", default_journal_id=self.journal.id)
+                default_move_type="in_invoice", default_journal_id=self.journal.id
+            )
             mailed = Alias.message_new(
-                {"from": "fornitore@example.com", "subject": "Fattura", "body": "<p>x</p>",
-                 "attachments": [("IT01234567890_D0003.xml",
-                                  build_xml(InvoiceSpec(number="D-3")), {})]},
-                {"move_type": "in_invoice", "journal_id": self.journal.id,
-                 "company_id": self.company.id})
+                {
+                    "from": "fornitore@example.com",
+                    "subject": "Fattura",
+                    "body": "<p>x</p>",
+                    "attachments": [
+                        ("IT01234567890_D0003.xml", build_xml(InvoiceSpec(number="D-3")), {})
+                    ],
+                },
+                {
+                    "move_type": "in_invoice",
+                    "journal_id": self.journal.id,
+                    "company_id": self.company.id,
+                },
+            )
             mailed.with_context(from_alias=True).message_post(
-                body="mail", attachments=[("IT01234567890_D0003.xml",
-                                           build_xml(InvoiceSpec(number="D-3")))])
+                body="mail",
+                attachments=[("IT01234567890_D0003.xml", build_xml(InvoiceSpec(number="D-3")))],
+            )
         self.assertEqual(calls, [])
         received = self.env["account.move"].search([("ref", "in", ("D-1", "D-2", "D-3"))])
         self.assertEqual(sorted(received.mapped("ref")), ["D-1", "D-2", "D-3"])
         self.assertEqual(set(received.mapped("l10n_it_autoreg_state")), {"pending"})
         self.assertIn(upload, received)
         # a PDF is left to core (its own decoders, no e-invoice bill)
-        pdf = self.env["ir.attachment"].create({"name": "preventivo.pdf",
-                                                "raw": b"%PDF-1.4\n%%EOF\n"})
-        other = self.journal.with_context(default_move_type="in_invoice") \
-            ._create_document_from_attachment(pdf.ids)
+        pdf = self.env["ir.attachment"].create(
+            {"name": "preventivo.pdf", "raw": b"%PDF-1.4\n%%EOF\n"}
+        )
+        other = self.journal.with_context(
+            default_move_type="in_invoice"
+        )._create_document_from_attachment(pdf.ids)
         self.assertFalse(other.l10n_it_autoreg_state)
