@@ -95,6 +95,7 @@ class TestInstall(AccountTestInvoicingCommon):
         views = self.env["ir.ui.view"].search(
             [
                 ("model_data_id.module", "=", "l10n_it_autoreg"),
+                ("type", "!=", "qweb"),
             ]
         )
         self.assertTrue(views)

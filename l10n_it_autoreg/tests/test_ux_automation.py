@@ -30,7 +30,7 @@ def fake_engine(fail_refs=()):
     starts with ``OK`` are registered, the others are not recognized
     (``tax_not_found``); numbers in ``fail_refs`` raise."""
 
-    def register(self, moves):
+    def register(self, moves, upcoming=None):
         moves = moves.filtered(lambda m: m.l10n_it_autoreg_state in ("pending", "unrecognized"))
         if any(m.ref in fail_refs for m in moves):
             raise ValueError("engine crashed on {}".format(moves.mapped("ref")))
@@ -255,7 +255,7 @@ class TestUxAutomation(AccountTestInvoicingCommon):
 
         bill = self._bill("OK-1", self.before)
 
-        def register(engine, moves):
+        def register(engine, moves, upcoming=None):
             raise ConcurrentUpdate("taken meanwhile")
 
         with (
