@@ -225,24 +225,31 @@ def explain_document_total(invoice, entries, tolerance, has_stamp_line, summary_
         )
         gap = ZERO
     if gap:
-        if abs(gap) > tolerance:
-            raise Refusal(
-                "totals_mismatch",
-                focus=TOTAL,
-                detail=Text(
-                    _lt("document total %(total)s, VAT summary %(summary)s (difference %(diff)s)"),
-                    total=fmt(invoice.total),
-                    summary=fmt(total),
-                    diff=fmt(gap),
-                ),
-            )
-        add(
-            Text(_lt("Rounding")),
-            gap,
-            "rounding",
-            Review("rounding_added", amount=fmt(gap), where=Text(_lt("the document total"))),
-        )
+        add(*_rounding_within_tolerance(invoice, total, gap, tolerance))
     return extra, notes
+
+
+def _rounding_within_tolerance(invoice, summary, gap, tolerance):
+    """The rounding line settling what is left of the gap between the VAT
+    summary and the document total: (name, amount, account, note); more
+    than the tolerance left is refused (totals_mismatch)."""
+    if abs(gap) > tolerance:
+        raise Refusal(
+            "totals_mismatch",
+            focus=TOTAL,
+            detail=Text(
+                _lt("document total %(total)s, VAT summary %(summary)s (difference %(diff)s)"),
+                total=fmt(invoice.total),
+                summary=fmt(summary),
+                diff=fmt(gap),
+            ),
+        )
+    return (
+        Text(_lt("Rounding")),
+        gap,
+        "rounding",
+        Review("rounding_added", amount=fmt(gap), where=Text(_lt("the document total"))),
+    )
 
 
 @dataclass(frozen=True)
