@@ -277,9 +277,11 @@ def shoot_to_review(browser, odoo, base, wanted, out):
         browser.resize(browser.height)
 
 
-def shoot_create_this_tax(browser, odoo, base, out):
+def shoot_create_this_tax(browser, odoo, base, wanted, out):
     """12: a bill waiting for a purchase tax (tax_not_found): Create this tax
     opens the tax form pre-filled from its e-invoice (not saved)."""
+    if not wanted("12_create_this_tax"):
+        return
     waiting = odoo.search(
         "account.move",
         [
@@ -315,8 +317,10 @@ def shoot_create_this_tax(browser, odoo, base, out):
     browser.resize(browser.height)
 
 
-def shoot_registration_rule(browser, odoo, base, out):
+def shoot_registration_rule(browser, odoo, base, wanted, out):
     """13: the form of the demo's registration rule (Cancelleria e toner)."""
+    if not wanted("13_registration_rules"):
+        return
     rules = odoo.search(
         "l10n_it_autoreg.rule", [("name", "=", "Cancelleria e toner")], limit=1
     ) or odoo.search("l10n_it_autoreg.rule", [], limit=1)
@@ -544,14 +548,9 @@ def main():
             browser.shot(out("10_einvoice_dialog"))
             browser.resize(args.height)
 
-        if wanted("11_to_review") or wanted("11_to_review_bill"):
-            shoot_to_review(browser, odoo, base, wanted, out)
-
-        if wanted("12_create_this_tax"):
-            shoot_create_this_tax(browser, odoo, base, out)
-
-        if wanted("13_registration_rules"):
-            shoot_registration_rule(browser, odoo, base, out)
+        shoot_to_review(browser, odoo, base, wanted, out)
+        shoot_create_this_tax(browser, odoo, base, wanted, out)
+        shoot_registration_rule(browser, odoo, base, wanted, out)
     finally:
         browser.close()
 
