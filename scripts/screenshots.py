@@ -30,6 +30,15 @@ Screens (all 1440 px wide):
                          document, the rate no tax matches highlighted
   10_einvoice_dialog.png To register: the eye of a row opens its e-invoice in a
                          dialog (a document whose total does not add up)
+  11_to_review.png       Accounting > Vendors > To review: registered bills
+                         and their review notes
+  11_to_review_bill.png  one of them: the review notes above the bill and
+                         the Reviewed button
+  12_create_this_tax.png a bill waiting for a purchase tax (tax_not_found):
+                         Create this tax, the tax form pre-filled from the
+                         e-invoice (discarded, not saved)
+  13_registration_rules.png  Accounting > Configuration > Registration rules:
+                         the demo's rule "Cancelleria e toner"
 
 Only the standard library, requests and websocket-client; Pillow, when
 present, reduces the PNGs to a palette (smaller files).
@@ -207,6 +216,15 @@ class Browser:
         else:
             time.sleep(1)
 
+    def close_notifications(self):
+        """Close the sticky notifications (a run's outcome replayed by the
+        bus when the page loads) that would cover the top right corner."""
+        self.js(
+            "document.querySelectorAll('.o_notification .o_notification_close')"
+            ".forEach((button) => button.click())"
+        )
+        time.sleep(0.5)
+
     def shot(self, path):
         data = base64.b64decode(self.send("Page.captureScreenshot", format="png")["data"])
         # Without Pillow the PNG stays as Chromium made it (larger).
@@ -238,6 +256,83 @@ class Browser:
 def action_url(base, xmlid, res_id=None):
     record = f"/{res_id:d}" if res_id else ""
     return f"{base}/odoo/action-{xmlid}{record}"
+
+
+def shoot_to_review(browser, odoo, base, wanted, out):
+    """11: the To review list; 11_to_review_bill: the first of its bills,
+    the review notes above the form and the Reviewed button."""
+    action = "l10n_it_autoreg.action_l10n_it_autoreg_to_review"
+    if wanted("11_to_review"):
+        browser.goto(action_url(base, action), ".o_l10n_it_autoreg_to_review .o_data_row")
+        browser.close_notifications()
+        browser.shot(out("11_to_review"))
+    bills = odoo.search(
+        "account.move", [("l10n_it_autoreg_to_review", "=", True)], order="id", limit=1
+    )
+    if wanted("11_to_review_bill") and bills:
+        browser.resize(1000)
+        browser.goto(action_url(base, action, bills[0]), ".o_form_view .o_l10n_it_autoreg_review")
+        browser.close_notifications()
+        browser.shot(out("11_to_review_bill"))
+        browser.resize(browser.height)
+
+
+def shoot_create_this_tax(browser, odoo, base, wanted, out):
+    """12: a bill waiting for a purchase tax (tax_not_found): Create this tax
+    opens the tax form pre-filled from its e-invoice (not saved)."""
+    if not wanted("12_create_this_tax"):
+        return
+    waiting = odoo.search(
+        "account.move",
+        [
+            ("l10n_it_autoreg_state", "=", "unrecognized"),
+            ("state", "=", "draft"),
+            ("l10n_it_autoreg_reason_code", "=", "tax_not_found"),
+            ("l10n_it_autoreg_missing_tax_key", "!=", False),
+        ],
+        limit=1,
+    )
+    if not waiting:
+        print("  12_create_this_tax: no bill waiting for a tax", file=sys.stderr)
+        return
+    browser.resize(1000)
+    browser.goto(
+        action_url(base, "l10n_it_autoreg.action_l10n_it_autoreg_to_register", waiting[0]),
+        ".o_form_view button.o_l10n_it_autoreg_create_tax",
+    )
+    browser.click(
+        ".o_form_view button.o_l10n_it_autoreg_create_tax",
+        ".modal .o_l10n_it_autoreg_missing_tax",
+    )
+    browser.close_notifications()
+    browser.shot(out("12_create_this_tax"))
+    # Discard: leaving the page with the dialog open would save the tax
+    # (the web client saves a dirty form on unload) and register the bill.
+    browser.click(".modal-footer button[special=cancel]")
+    end = time.time() + 30
+    while browser.js("!!document.querySelector('.modal')"):
+        if time.time() > end:
+            raise RuntimeError("The Create this tax dialog did not close")
+        time.sleep(0.25)
+    browser.resize(browser.height)
+
+
+def shoot_registration_rule(browser, odoo, base, wanted, out):
+    """13: the form of the demo's registration rule (Cancelleria e toner)."""
+    if not wanted("13_registration_rules"):
+        return
+    rules = odoo.search(
+        "l10n_it_autoreg.rule", [("name", "=", "Cancelleria e toner")], limit=1
+    ) or odoo.search("l10n_it_autoreg.rule", [], limit=1)
+    if not rules:
+        print("  13_registration_rules: no registration rule", file=sys.stderr)
+        return
+    browser.goto(
+        action_url(base, "l10n_it_autoreg.action_l10n_it_autoreg_rule", rules[0]),
+        ".o_form_view .o_field_widget[name=description_words]",
+    )
+    browser.close_notifications()
+    browser.shot(out("13_registration_rules"))
 
 
 def main():
@@ -452,6 +547,10 @@ def main():
             time.sleep(0.8)
             browser.shot(out("10_einvoice_dialog"))
             browser.resize(args.height)
+
+        shoot_to_review(browser, odoo, base, wanted, out)
+        shoot_create_this_tax(browser, odoo, base, wanted, out)
+        shoot_registration_rule(browser, odoo, base, wanted, out)
     finally:
         browser.close()
 
