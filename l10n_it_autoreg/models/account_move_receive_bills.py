@@ -10,7 +10,7 @@ import logging
 import psycopg2
 from markupsafe import Markup
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 
 from ..db_errors import ConcurrentUpdate
 from ..fatturapa.codes import PAYMENT_METHODS
@@ -208,7 +208,9 @@ class AccountMove(models.Model):
             # journal's last one per bill)
             "name": "/",
             "l10n_it_autoreg_state": "pending",
-            "l10n_it_autoreg_received_date": self.env.cr.now(),
+            # the clock of the activation moment (res.company.write), which
+            # bounds what the scheduled action takes: not the transaction's
+            "l10n_it_autoreg_received_date": fields.Datetime.now(),
             "l10n_it_autoreg_document_key": key,
             "l10n_it_autoreg_reason_code": False,
             "l10n_it_autoreg_reason": False,
