@@ -26,7 +26,11 @@ what it makes stays (a bench database).
 
     bash scripts/bench.sh bench_volume.py [--steps 100,1000,10000] [--lines 5]
         [--suppliers 50] [--upload 500] [--companies 50 --per-company 200]
-        [--repeat 5] [--no-steps]
+        [--repeat 5] [--no-steps] [--profile DIR]
+
+``--profile DIR`` writes a cProfile (pstats) of each step's receiving and
+registering, ``DIR/step-<n>-receive.prof`` and ``DIR/step-<n>-register.prof``
+(n from 1; the registering of the many companies: ``DIR/companies-register.prof``).
 """
 
 import argparse
@@ -58,16 +62,18 @@ def parse(argv=None):
     parser.add_argument("--companies", type=int, default=0)
     parser.add_argument("--per-company", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--profile", metavar="DIR", help="cProfile of each phase into DIR")
     return parser.parse_args(argv)
 
 
 # ----------------------------------------------------------------------
 # Receiving and registering
 # ----------------------------------------------------------------------
-def receive(odoo, registry, company_id, journal_id, files, per_request):
+def receive(odoo, registry, company_id, journal_id, files, per_request, profile=None):
     """Upload ``files`` on the company's purchase journal, ``per_request``
-    at a time (each request committed); the Meter."""
-    with registry.cursor() as cr, bc.Meter(odoo) as meter:
+    at a time (each request committed); the Meter (with a cProfile written
+    to ``profile`` when given)."""
+    with registry.cursor() as cr, bc.Meter(odoo, profile) as meter:
         admin = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}).ref("base.user_admin").id
         for start in range(0, len(files), per_request):
             env = odoo.api.Environment(
@@ -104,9 +110,10 @@ def select_all_and_register(odoo, registry, company_id):
     return meter
 
 
-def cron(odoo, registry):
-    """The scheduled action, until every queued run is done; the Meter."""
-    with registry.cursor() as cr, bc.Meter(odoo) as meter:
+def cron(odoo, registry, profile=None):
+    """The scheduled action, until every queued run is done; the Meter
+    (with a cProfile written to ``profile`` when given)."""
+    with registry.cursor() as cr, bc.Meter(odoo, profile) as meter:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         env["l10n_it_autoreg.run"]._process_running_runs(commit=True)
         cr.commit()  # pylint: disable=invalid-commit
@@ -254,6 +261,11 @@ def per_bill(meter, count):
     )
 
 
+def profile_path(args, name):
+    """Where the cProfile ``name`` goes with ``--profile`` (else None)."""
+    return args.profile and os.path.join(args.profile, f"{name}.prof")
+
+
 def one_company(odoo, registry, args, vats, stamp):
     company = setup(odoo, registry, COMPANY, bc.valid_vats(FIRST_COMPANY_VAT, 1)[0], vats)
     warm_up(odoo, registry, company, args, vats, stamp)
@@ -263,12 +275,20 @@ def one_company(odoo, registry, args, vats, stamp):
         files = make_files(tag, count, args, vats, company)
         documents = [doc for _n, _d, docs in files for doc in docs]
         print("step %d: %d documents (%s)" % (step_no + 1, count, bc.machine_load()), flush=True)
-        received = receive(odoo, registry, company["id"], company["journal"], files, args.upload)
+        received = receive(
+            odoo,
+            registry,
+            company["id"],
+            company["journal"],
+            files,
+            args.upload,
+            profile_path(args, f"step-{step_no + 1}-receive"),
+        )
         print(f"  received: {received.seconds:.1f} s; {per_bill(received, count)}", flush=True)
         pending, shown = screens(odoo, registry, company["id"], args.repeat)
         for screen, seconds in shown.items():
             print("  %s with %d pending: %.3f s" % (screen, pending, seconds), flush=True)
-        registered = cron(odoo, registry)
+        registered = cron(odoo, registry, profile_path(args, f"step-{step_no + 1}-register"))
         right, wrong = check(odoo, registry, [company["id"]], documents)
         print(
             "  registered: %.1f s; %s; posted right %d/%d %s"
@@ -326,7 +346,7 @@ def many_companies(odoo, registry, args, vats, stamp):
         ),
         flush=True,
     )
-    registered = cron(odoo, registry)
+    registered = cron(odoo, registry, profile_path(args, "companies-register"))
     right, wrong = check(odoo, registry, [c["id"] for c in companies], documents)
     print(
         "registered by one call of the scheduled action: %.1f s; %s; posted right %d/%d %s"
@@ -343,6 +363,8 @@ def main():
     registry = Registry(args.database)
     vats = bc.valid_vats(FIRST_SUPPLIER, args.suppliers)
     stamp = bc.base36(int(time.time()) % 36**5, 5)
+    if args.profile:
+        os.makedirs(args.profile, exist_ok=True)
     print(
         "volume bench on %s: %d-line documents, %d suppliers; %s"
         % (args.database, args.lines, args.suppliers, bc.machine_load()),
