@@ -3,6 +3,7 @@ registration of a selection now, the scheduled action working through the
 runs in progress with a time budget, committing each batch and retrying it
 after a concurrency error."""
 
+import gc
 import logging
 import random
 import time
@@ -229,6 +230,7 @@ class L10nItAutoregRun(models.Model):
                 run._finish()
             if commit:
                 self._commit()
+                self._release_environments()
             remaining = sum(
                 len(r._remaining_moves()) for r in runs.exists() if r.state == "running"
             )
@@ -292,6 +294,19 @@ class L10nItAutoregRun(models.Model):
             type(error).__name__,
         )
         self._add_outcome(dropped=moves, left=len(moves))
+
+    def _release_environments(self):
+        """Free the environments the batch left behind, between two batches
+        of a transaction this code owns.  Odoo's account.move
+        ``_disable_recursion`` (each bill's write, its lines' create, its
+        posting) rewrites the context of every environment of the transaction
+        and leaves duplicates of them, which live on in reference cycles
+        (environment <-> its ``company`` / ``user`` records) that only a full
+        garbage collection frees, and a large process seldom runs one; each
+        new environment and each such call goes through them all: without
+        this, the CPU per bill of a run grows with the batches it did
+        (1,000 documents: x1.5).  A full collection costs ~0.1 s a batch."""
+        gc.collect()
 
     def _commit(self):
         if not self.env.registry.in_test_mode():
