@@ -10,6 +10,7 @@ lines once per batch as :class:`PastLine`.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .outcome import Text, _lt
 from .rules import compact, words
@@ -81,10 +82,12 @@ class PastLine:
         if not self.key_words:
             object.__setattr__(self, "key_words", key_words(self.description))
 
-    @property
+    @cached_property
     def corrected(self):
         """What a person changed on a line the registration decided:
-        ("account",), ("analytic",), both, or ()."""
+        ("account",), ("analytic",), both, or () (computed once: a batch
+        compares each past line with every line of its supplier's
+        documents)."""
         if self.decided_account_id is None:
             return ()
         parts = []
@@ -93,6 +96,19 @@ class PastLine:
         if not same_analytic(self.analytic, self.decided_analytic):
             parts.append("analytic")
         return tuple(parts)
+
+    @cached_property
+    def rank_tail(self):
+        """The part of a match's rank that is the past line's own: a
+        corrected line first (the last correction first), then the most
+        recent bill, then the last line."""
+        corrected = bool(self.corrected)
+        return (
+            corrected,
+            str(self.written or "") if corrected else "",
+            str(self.date or ""),
+            self.line_id,
+        )
 
 
 @dataclass(frozen=True)
@@ -146,16 +162,7 @@ def learn(past_lines, line, tax_id):
         score = similarity(mine, past.key_words)
         if not by_code and score < SIMILAR:
             continue
-        corrected = bool(past.corrected)
-        rank = (
-            by_code,
-            tax_id in past.tax_ids,
-            round(score, 3),
-            corrected,
-            str(past.written or "") if corrected else "",
-            str(past.date or ""),
-            past.line_id,
-        )
+        rank = (by_code, tax_id in past.tax_ids, round(score, 3), *past.rank_tail)
         if best_rank is None or rank > best_rank:
             best, best_rank = Learned(past, by_code, score), rank
     return best
