@@ -8,6 +8,7 @@ from lxml import etree
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.sql import create_index
 
 from ..fatturapa.codes import PAYMENT_METHODS
 
@@ -17,6 +18,12 @@ _logger = logging.getLogger(__name__)
 # document is no supplier bill of this company, or is already registered
 # (a duplicate of a document still to register may be the real bill: filled).
 NO_FILL_REASONS = frozenset(["self_invoice", "own_invoice", "not_for_company", "duplicate"])
+
+# A bill's number as the duplicate look-up of every registration compares it
+# (engine ``_find_duplicate``), indexed with the company: without the index,
+# that look-up reads the whole table once per document (5 ms per document
+# at 7,000 bills, growing with the books of every company of the database).
+REF_NUMBER_SQL = "upper(regexp_replace(ref, '\\s+', '', 'g'))"
 
 
 class AccountMove(models.Model):
@@ -131,6 +138,16 @@ class AccountMove(models.Model):
         string="Can be filled from the e-invoice",
         compute="_compute_l10n_it_autoreg_can_fill",
     )
+
+    def init(self):
+        res = super().init()
+        create_index(
+            self.env.cr,
+            "account_move_l10n_it_autoreg_ref_number_index",
+            self._table,
+            ["company_id", REF_NUMBER_SQL],
+        )
+        return res
 
     def write(self, vals):
         # EXTENDS account: writing only the addon's own fields (registration

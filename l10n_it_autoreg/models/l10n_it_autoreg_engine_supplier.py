@@ -7,12 +7,14 @@ import re
 
 from odoo import models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..db_errors import ConcurrentUpdate
 from ..registration import identity
 from ..registration.duplicates import bill_number, same_seller
 from ..registration.outcome import Refusal, Text, _lt
 from ..registration.reviews import Review
+from .account_move import REF_NUMBER_SQL
 
 
 def supplier_lock_ids(seller):
@@ -292,25 +294,26 @@ class L10nItAutoregEngine(models.AbstractModel):
             ["ref", "commercial_partner_id", "invoice_date", "move_type", "state"]
         )
         self.env.cr.execute(
-            """
+            SQL(
+                """
             SELECT id FROM account_move
              WHERE company_id = %s
                AND id != %s
                AND commercial_partner_id IN %s
                AND move_type = %s
-               AND upper(regexp_replace(ref, '\\s+', '', 'g')) = %s
+               AND %s = %s
                AND COALESCE(invoice_date, date) BETWEEN %s AND %s
              ORDER BY id LIMIT 1
         """,
-            [
                 company.id,
                 move.id,
                 tuple(partner_ids),
                 move_type,
+                SQL(REF_NUMBER_SQL),
                 bill_number(invoice.number),
                 date_from,
                 date_to,
-            ],
+            )
         )
         found = [row[0] for row in self.env.cr.fetchall()]
         decided = batch.duplicates.find(
