@@ -27,7 +27,8 @@ amount, VAT and total.  Databases are kept (a bench database, not yours).
     python3 scripts/bench_end_to_end.py -c ODOO_CONF -d DB --stock-database DB2 ...
 
 Prints, per round and side: receive and register / post times, bills per
-second end to end, the ratio addon / stock, SQL queries per bill, the peak
+second end to end, the ratio addon / stock (per round and over all rounds
+together, wall clock and CPU), SQL queries per bill, the peak
 memory of the process (and what the timed part added), bills posted right;
 and the machine's load.  ``--profile DIR`` writes cProfiles of each phase
 (DIR/<side>-<phase>.prof; python3 -m pstats).  A large document:
@@ -295,6 +296,8 @@ def main():
         flush=True,
     )
     ratios, ok = [], True
+    # all rounds together, per side: bills posted right, wall and CPU seconds
+    totals = {side: [0, 0.0, 0.0] for side in sides}
     for round_no in range(args.rounds):
         with tempfile.TemporaryDirectory(prefix="bench_e2e_") as folder:
             tag = f"E{stamp}{bc.BASE36[round_no % 36]}"
@@ -312,6 +315,9 @@ def main():
                 if result is None:
                     continue
                 rates[side] = report(result)
+                totals[side][0] += result["right"]
+                totals[side][1] += result["receive_s"] + result["register_s"]
+                totals[side][2] += result["cpu_s"]
                 if side == "addon":
                     ok = ok and result["right"] == result["documents"]
             if rates.get("stock") and "addon" in rates:
@@ -322,6 +328,18 @@ def main():
             "ratio over %d round(s): %s (%s)"
             % (len(ratios), " ".join(f"{r:.1f}×" for r in ratios), bc.machine_load())
         )
+        # the machine's speed drifts between rounds (the same work takes up
+        # to 1.5x longer at times): the sums over all rounds weigh both
+        # sides on the same minutes
+        addon, stock = totals.get("addon"), totals.get("stock")
+        if addon and stock and addon[0] and stock[0] and addon[1] and addon[2]:
+            wall = (addon[0] / addon[1]) / (stock[0] / stock[1])
+            cpu = (addon[0] / addon[2]) / (stock[0] / stock[2])
+            addon_rate, stock_rate = addon[0] / addon[1], stock[0] / stock[1]
+            print(
+                f"all rounds together: addon {addon_rate:.2f} bills/s, "
+                f"stock {stock_rate:.2f} bills/s: {wall:.1f}× (CPU per bill: {cpu:.1f}×)"
+            )
     return 0 if ok else 1
 
 
