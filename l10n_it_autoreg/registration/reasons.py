@@ -202,7 +202,8 @@ REASONS = {
             "No purchase pension fund tax (`l10n_it_pension_fund_type`, rate) matches a "
             "DatiCassaPrevidenziale, and none was created from it: *Create missing withholding "
             "and pension fund taxes* is off, or a fund Odoo does not know. A fund at 0% of 0.00 "
-            "needs no tax.",
+            "needs no tax; one at 0% stating an amount is `totals_mismatch` (an inconsistent "
+            "document).",
             "Create the pension fund tax (TipoCassa and AlCassa), or switch the option on.",
         ),
         Reason(

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from .amounts import fmt, r2
 from .document import REVERSE_CHARGE_PREFIX
-from .focus import vat_focus
+from .focus import PENSION, vat_focus
 from .outcome import Refusal, Text, _lt
 
 STANDARD_RATE = Decimal("22.00")
@@ -225,9 +225,22 @@ def choose_withholding_tax(withholding, taxes):
 
 
 def choose_pension_tax(fund, taxes):
-    """The purchase tax of a DatiCassaPrevidenziale (TipoCassa and AlCassa)."""
+    """The purchase tax of a DatiCassaPrevidenziale (TipoCassa and AlCassa).
+    A contribution at 0% that states an amount is no tax's to compute (the
+    readings took it as a line when the VAT summary confirms it): the
+    document is inconsistent, not the company's configuration."""
     rate = r2(fund.rate)
     ftype = (fund.type or "").upper()
+    if not rate and r2(fund.amount):
+        raise Refusal(
+            "totals_mismatch",
+            focus=PENSION,
+            detail=Text(
+                _lt("pension fund %(type)s at 0%% states a contribution of %(amount)s"),
+                type=ftype,
+                amount=fmt(fund.amount),
+            ),
+        )
     chosen = pick([t for t in taxes if t.pension_type == ftype and t.amount == rate])
     if not chosen:
         raise Refusal("pension_fund_not_configured", detail=f"{ftype} {fmt(rate)}%")

@@ -248,6 +248,21 @@ class TestWithholdingTax(RegistrationCase):
             ("pension_fund_not_configured", {"detail": "TC22 2.00%"}),
         )
 
+    def test_pension_fund_at_zero_stating_an_amount_is_an_inconsistent_document(self):
+        # AlCassa 0.00 with ImportoContributoCassa 3.00 (the VAT summary
+        # without it): no tax computes it, creating one would not help
+        with self.assertRaises(Refusal) as caught:
+            choose_pension_tax(PensionFund("TC22", D("0.00"), D("3.00")), CHART)
+        self.assertEqual(caught.exception.code, "totals_mismatch")
+        self.assertEqual(
+            caught.exception.params["detail"],
+            T(
+                "pension fund %(type)s at 0%% states a contribution of %(amount)s",
+                type="TC22",
+                amount="3.00",
+            ),
+        )
+
 
 # The codes Odoo's tax fields accept (l10n_it_edi_withholding), in part.
 CODES = {
