@@ -32,3 +32,4 @@ from . import l10n_it_autoreg_engine_totals
 from . import l10n_it_autoreg_engine_texts
 from . import account_chart_template
 from . import account_analytic_distribution_model
+from . import ir_http

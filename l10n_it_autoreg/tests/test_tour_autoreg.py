@@ -4,6 +4,7 @@ document received before the activation from the list; create the missing
 split payment tax of a not recognized bill from its form (Create this tax)."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 import odoo.http
 from odoo import Command
@@ -104,7 +105,7 @@ class TestTourAutoreg(AccountTestInvoicingHttpCommon):
 class TestTourCreateMissingTax(AutoregCommon, HttpCase):
     """From To register, open the split payment bill no purchase tax
     matches, press Create this tax, save the pre-filled form: the bill is
-    registered."""
+    registered.  Leaving the page while the form is open creates nothing."""
 
     @classmethod
     def setUpClass(cls):
@@ -127,3 +128,48 @@ class TestTourCreateMissingTax(AutoregCommon, HttpCase):
             sorted(tax.invoice_repartition_line_ids.mapped("factor_percent")),
             [-100.0, 100.0, 100.0],
         )
+
+    def test_leaving_the_page_does_not_create_the_tax(self):
+        move = self.receive_and_register(InvoiceSpec(number="SP-TOUR-2", vat_due="S"))
+        self.assertRefused(move, "tax_not_found", "split payment")
+        Tax = self.env["account.tax"].with_context(active_test=False)
+        taxes = Tax.search([("company_id", "=", self.company.id)])
+        warm_up(self.env)
+        self.start_tour(TO_REGISTER, "l10n_it_autoreg_tour_create_tax_leave", login="admin")
+        self.assertEqual(Tax.search([("company_id", "=", self.company.id)]), taxes)
+        move.invalidate_recordset()
+        self.assertRefused(move, "tax_not_found", "split payment")
+        self.assertEqual(move.state, "draft")
+
+
+@tagged("post_install_l10n", "post_install", "-at_install")
+class TestTourOutcomeNotification(AutoregCommon, HttpCase):
+    """The outcome notification of a run is shown once: not again on a page
+    loaded after it was sent (Odoo's bus replays the last 50 seconds to a
+    browser that never connected), but when it comes after the page loaded."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        make_admin_accountant(cls.company)
+
+    def notify_a_run(self):
+        admin = self.env.ref("base.user_admin")
+        run = self.register(self.receive(InvoiceSpec(number="OUT-1")))
+        run.sudo().user_id = admin
+        run._notify_outcome()
+        self.env.cr.precommit.run()  # the bus.bus rows, as a commit writes them
+        return run
+
+    def test_outcome_sent_before_the_page_is_not_shown_again(self):
+        self.notify_a_run()
+        warm_up(self.env)
+        self.start_tour(TO_REGISTER, "l10n_it_autoreg_tour_outcome_not_replayed", login="admin")
+
+    def test_outcome_sent_after_the_page_loaded_is_shown(self):
+        run = self.notify_a_run()
+        warm_up(self.env)
+        # the page believes it loaded before the notification was sent
+        with patch.object(type(self.env["bus.bus"]), "_bus_last_id", return_value=0):
+            self.start_tour(TO_REGISTER, "l10n_it_autoreg_tour_outcome_shown", login="admin")
+        self.assertEqual(run.outcome, "success")
