@@ -259,16 +259,22 @@ def action_url(base, xmlid, res_id=None):
 
 
 def shoot_to_review(browser, odoo, base, wanted, out):
-    """11: the To review list; 11_to_review_bill: the first of its bills,
-    the review notes above the form and the Reviewed button."""
+    """11: the To review list; 11_to_review_bill: the bill of it with the
+    most review notes, the notes above the form and the Reviewed button."""
     action = "l10n_it_autoreg.action_l10n_it_autoreg_to_review"
     if wanted("11_to_review"):
         browser.goto(action_url(base, action), ".o_l10n_it_autoreg_to_review .o_data_row")
         browser.close_notifications()
         browser.shot(out("11_to_review"))
-    bills = odoo.search(
-        "account.move", [("l10n_it_autoreg_to_review", "=", True)], order="id", limit=1
+    to_review = odoo.call(
+        "account.move",
+        "search_read",
+        [("l10n_it_autoreg_to_review", "=", True)],
+        ["l10n_it_autoreg_review_codes"],
+        order="id",
     )
+    to_review.sort(key=lambda bill: -len((bill["l10n_it_autoreg_review_codes"] or "").split()))
+    bills = [bill["id"] for bill in to_review[:1]]
     if wanted("11_to_review_bill") and bills:
         browser.resize(1000)
         browser.goto(action_url(base, action, bills[0]), ".o_form_view .o_l10n_it_autoreg_review")

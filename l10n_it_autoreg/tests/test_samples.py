@@ -9,6 +9,7 @@ promises (the lead's demo script receives them)."""
 
 import contextlib
 import os
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -251,6 +252,7 @@ DEMO_EXPECTED = {
     "IT02100000054_A0005.xml": [("registered", 1591.2)],
     "IT02100000062_A0006.xml": [("registered", 640.0)],
     "IT02100000070_A0007.xml": [("registered", None), ("registered", None)],
+    "IT02100000013_A0008.xml": [("registered", 122.02)],
     "IT02100000088_B0001.xml": [("tax_not_found", None)],
     "IT02100000088_B0002.xml": [("totals_mismatch", None)],
     "IT02100000013_B0003.xml": [("duplicate", None)],
@@ -287,5 +289,12 @@ class TestDemoFiles(AutoregCommon):
                     self.assertAlmostEqual(move.amount_total, due, places=2, msg=name)
         a2 = moves_by_file["IT02100000021_A0002.xml"]
         self.assertEqual(len(self.payable_schedule(a2)), 3)
+        # the supplier's rounding and installments that do not add up: to review
+        a8 = moves_by_file["IT02100000013_A0008.xml"]
+        self.assertEqual(
+            sorted(a8.l10n_it_autoreg_review_codes.split()),
+            ["rounding_added", "schedule_adjusted"],
+        )
+        self.assertEqual(self.payable_schedule(a8), [(date(2025, 4, 23), 122.02)])
         a7 = moves_by_file["IT02100000070_A0007.xml"]
         self.assertEqual(sorted(a7.mapped("move_type")), ["in_invoice", "in_refund"])
