@@ -130,7 +130,11 @@ def explain_taxables(invoice, entries, built, tolerance):
                     rate=fmt(key[0]),
                 )
             else:
-                note = Review("rounding_added", amount=fmt(diff), where=fmt(key[0]) + "%")
+                note = Review(
+                    "rounding_added",
+                    amount=fmt(diff),
+                    where=Text(_lt("the VAT rate %(rate)s%%"), rate=fmt(key[0])),
+                )
             notes.append(note)
         else:
             raise Refusal(

@@ -129,7 +129,13 @@ class TestExplainTotals(RegistrationCase):
             (extra, notes),
             (
                 [ExtraLine(T(ROUNDING_OF_RATE, "22.00"), D("0.01"), "rounding", K22)],
-                [T(ROUNDING_ADDED, amount="0.01", where="22.00%")],
+                [
+                    T(
+                        ROUNDING_ADDED,
+                        amount="0.01",
+                        where=T("the VAT rate %(rate)s%%", rate="22.00"),
+                    )
+                ],
             ),
         )
         self.assertEqual([n.code for n in reviews_of(notes)], ["rounding_added"])
