@@ -49,7 +49,7 @@ if consumables and not Rule.search([("company_id", "=", company.id)]):
         {
             "name": "Cancelleria e toner",
             "company_id": company.id,
-            "description_words": "toner, risme carta",
+            "description_words": "toner, risme carta, cartucce, buste",
             "account_id": consumables.id,
         }
     )
