@@ -273,11 +273,14 @@ def shoot_to_review(browser, odoo, base, wanted, out):
         ["l10n_it_autoreg_review_codes"],
         order="id",
     )
-    to_review.sort(key=lambda bill: -len((bill["l10n_it_autoreg_review_codes"] or "").split()))
-    bills = [bill["id"] for bill in to_review[:1]]
-    if wanted("11_to_review_bill") and bills:
+    bill = max(
+        to_review,
+        key=lambda bill: len((bill["l10n_it_autoreg_review_codes"] or "").split()),
+        default=None,
+    )
+    if wanted("11_to_review_bill") and bill:
         browser.resize(1000)
-        browser.goto(action_url(base, action, bills[0]), ".o_form_view .o_l10n_it_autoreg_review")
+        browser.goto(action_url(base, action, bill["id"]), ".o_form_view .o_l10n_it_autoreg_review")
         browser.close_notifications()
         browser.shot(out("11_to_review_bill"))
         browser.resize(browser.height)
